@@ -1,0 +1,59 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Understudy",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "understudy", targets: ["understudy"]),
+        .library(name: "UnderstudyContract", targets: ["UnderstudyContract"]),
+        .library(name: "UnderstudyMock", targets: ["UnderstudyMock"]),
+        .library(name: "UnderstudyServer", targets: ["UnderstudyServer"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    ],
+    targets: [
+        // The contract as data: JSON values, canonical form and hashing. No NIO, no HTTP.
+        .target(name: "UnderstudyContract"),
+        // The fake provider: catalog, usage, synthesis. Pure: request in, response plan out. No NIO.
+        .target(
+            name: "UnderstudyMock",
+            dependencies: ["UnderstudyContract", .product(name: "Yams", package: "Yams")]
+        ),
+        // The wire: SwiftNIO HTTP/1.1 (llhttp inside NIOHTTP1).
+        .target(
+            name: "UnderstudyServer",
+            dependencies: [
+                "UnderstudyMock",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "understudy",
+            dependencies: [
+                "UnderstudyServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "UnderstudyContractTests", dependencies: ["UnderstudyContract"]),
+        .testTarget(name: "UnderstudyMockTests", dependencies: ["UnderstudyMock"]),
+        .testTarget(
+            name: "UnderstudyServerTests",
+            dependencies: [
+                "UnderstudyServer",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,76 @@
+extension ModelCatalog {
+    /// Reads fixtures/models.yaml: a top-level `models:` list, one mapping per model.
+    public static func parse(yaml text: String, file: String) throws(FixtureError) -> ModelCatalog {
+        let document = try YAMLDocument.parse(text, file: file)
+        var top = try YAMLFields(document, what: "models.yaml")
+        let list = try top.required("models").sequence("models")
+        try top.rejectUnknown()
+        var models: [ModelInfo] = []
+        for entry in list { models.append(try model(from: entry)) }
+        do {
+            return try ModelCatalog(models: models)
+        } catch {
+            throw FixtureError(file: file, line: error.line, column: error.column, message: error.message)
+        }
+    }
+
+    private static func model(from entry: YAMLDocument) throws(FixtureError) -> ModelInfo {
+        var f = try YAMLFields(entry, what: "a model")
+        let id = try f.required("id").string("id")
+        let created = try day(f.required("created"), "created")
+        let pricing = try self.pricing(f.required("pricing"))
+        let deprecation = try f.optional("deprecation").map { (d) throws(FixtureError) in try self.deprecation(d) }
+        let model = ModelInfo(
+            id: id,
+            aliases: try f.optional("aliases")?.strings("aliases") ?? [],
+            name: try f.optional("name")?.string("name") ?? id,
+            description: try f.optional("description")?.string("description") ?? "",
+            ownedBy: try f.optional("owned_by")?.string("owned_by") ?? String(id.split(separator: "/").first ?? "system"),
+            created: created,
+            snapshot: try f.optional("snapshot")?.string("snapshot") ?? id,
+            contextLength: try f.required("context_length").int("context_length"),
+            maxOutputTokens: try f.required("max_output_tokens").int("max_output_tokens"),
+            pricing: pricing,
+            inputModalities: try f.optional("input_modalities")?.strings("input_modalities") ?? ["text"],
+            reasoning: try f.optional("reasoning")?.bool("reasoning") ?? false,
+            byokRequired: try f.optional("byok_required")?.bool("byok_required") ?? false,
+            deprecation: deprecation,
+            systemFingerprint: try f.optional("system_fingerprint")?.string("system_fingerprint")
+        )
+        try f.rejectUnknown()
+        guard model.contextLength > 0, model.maxOutputTokens > 0, model.maxOutputTokens <= model.contextLength else {
+            throw entry.error("\(id): context_length and max_output_tokens must be positive, max_output_tokens at most context_length")
+        }
+        return model
+    }
+
+    private static func day(_ node: YAMLDocument, _ what: String) throws(FixtureError) -> Int64 {
+        let text = try node.string(what)
+        guard let seconds = UTCDate.parseDay(text) else { throw node.error("\(what) must be a date as YYYY-MM-DD, not '\(text)'") }
+        return seconds
+    }
+
+    private static func pricing(_ node: YAMLDocument) throws(FixtureError) -> Pricing {
+        var f = try YAMLFields(node, what: "pricing")
+        let pricing = Pricing(
+            input: try f.required("input").double("pricing.input"),
+            output: try f.required("output").double("pricing.output"),
+            imagePerThousand: try f.optional("image")?.double("pricing.image"),
+            cacheRead: try f.optional("cache_read")?.double("pricing.cache_read"),
+            cacheWrite: try f.optional("cache_write")?.double("pricing.cache_write")
+        )
+        try f.rejectUnknown()
+        return pricing
+    }
+
+    private static func deprecation(_ node: YAMLDocument) throws(FixtureError) -> Deprecation {
+        var f = try YAMLFields(node, what: "deprecation")
+        let deprecation = Deprecation(
+            announced: try f.optional("announced").map { (n) throws(FixtureError) in try day(n, "deprecation.announced") },
+            shutdown: try day(f.required("shutdown"), "deprecation.shutdown"),
+            replacement: try f.optional("replacement")?.string("deprecation.replacement")
+        )
+        try f.rejectUnknown()
+        return deprecation
+    }
+}

@@ -1,0 +1,55 @@
+/// One model as the catalog knows it: the facts from the seeds in fixtures/models.yaml.
+public struct ModelInfo: Sendable, Equatable {
+    /// The canonical, provider-qualified id (`openai/gpt-4o`), as OpenRouter lists it.
+    public var id: String
+    /// Other ids that name this model: the bare OpenAI id (`gpt-4o`) and dated snapshots.
+    public var aliases: [String]
+    /// The display name (`OpenAI: GPT-4o`).
+    public var name: String
+    public var description: String
+    public var ownedBy: String
+    /// Unix seconds.
+    public var created: Int64
+    /// The id the OpenAI API reports in `model` for a request that named the bare alias.
+    public var snapshot: String
+    public var contextLength: Int
+    public var maxOutputTokens: Int
+    public var pricing: Pricing
+    public var inputModalities: [String]
+    /// A reasoning model: reports reasoning_tokens, takes reasoning_effort, rejects max_tokens and
+    /// non-default sampling as the real ones do.
+    public var reasoning: Bool
+    /// The provider requires the caller's own key (OpenRouter's BYOK).
+    public var byokRequired: Bool
+    public var deprecation: Deprecation?
+    public var systemFingerprint: String?
+
+    /// The id OpenAI's own API uses: the first alias without a provider prefix.
+    public var openAIID: String {
+        aliases.first(where: { !$0.contains("/") }) ?? id
+    }
+}
+
+/// Prices in US dollars, as the seeds give them.
+public struct Pricing: Sendable, Equatable {
+    /// Per million input tokens.
+    public var input: Double
+    /// Per million output tokens.
+    public var output: Double
+    /// Per thousand input images.
+    public var imagePerThousand: Double?
+    /// Per million cached input tokens read.
+    public var cacheRead: Double?
+    /// Per million input tokens written to the cache.
+    public var cacheWrite: Double?
+}
+
+/// When a model stops being served and what replaces it.
+public struct Deprecation: Sendable, Equatable {
+    /// Unix seconds of the announcement, if known.
+    public var announced: Int64?
+    /// Unix seconds at which requests start failing.
+    public var shutdown: Int64
+    /// The catalog id of the recommended replacement.
+    public var replacement: String?
+}

@@ -1,0 +1,123 @@
+import UnderstudyContract
+
+/// The fake provider: one request in, one response out. Pure apart from the occurrence counter,
+/// and free of NIO, so every behaviour can be tested without a socket.
+///
+/// Flow: route → content type → JSON → typed request → model → synthesis → encoding.
+public final class MockEngine: Sendable {
+    public let configuration: MockConfiguration
+    private let occurrences = OccurrenceCounter()
+    private let synthesizer: ChatSynthesizer
+
+    public init(configuration: MockConfiguration) {
+        self.configuration = configuration
+        self.synthesizer = ChatSynthesizer(replies: configuration.fixtures.replies)
+    }
+
+    public func respond(to request: MockRequest) -> MockResponse {
+        let route = Route(method: request.method, path: request.path)
+        do throws(APIError) {
+            switch route {
+            case .chatCompletions(let flavor):
+                return try chatCompletion(request, flavor: flavor)
+            case .listModels(let flavor):
+                return json(200, ModelListEncoder.list(configuration.fixtures.catalog.models, flavor: flavor))
+            case .model(let id, let flavor):
+                guard let model = configuration.fixtures.catalog.model(named: id) else { throw .modelNotFound(id) }
+                return json(200, ModelListEncoder.single(model, flavor: flavor))
+            case .health:
+                return json(200, Array(#"{"status":"ok"}"#.utf8))
+            case .methodNotAllowed(let allowed):
+                throw .methodNotAllowed(method: request.method, path: request.path, allowed: allowed)
+            case .notFound:
+                throw .notFound(method: request.method, path: request.path)
+            }
+        } catch {
+            return errorResponse(error, flavor: route.flavor, requestID: requestID(StableHash.hash(request.body, seed: StableHash.hash(request.path))))
+        }
+    }
+
+    /// An error answer in the flavour's envelope; the server uses it for errors it finds itself
+    /// (oversized bodies, unparseable HTTP).
+    public func errorResponse(_ error: APIError, flavor: Flavor, requestID: String? = nil) -> MockResponse {
+        var headers: [(name: String, value: String)] = [("content-type", "application/json")]
+        if let requestID { headers.append(("x-request-id", requestID)) }
+        headers.append(("openai-version", "2020-10-01"))
+        headers.append(contentsOf: error.headers.map { (name: $0.0, value: $0.1) })
+        return MockResponse(status: error.status, headers: headers, body: .bytes(flavor.errorBody(error)))
+    }
+
+    /// Which flavour a path speaks, for errors the server raises before routing.
+    public func flavor(forPath path: String) -> Flavor {
+        path.hasPrefix("/api/") ? .openrouter : .openai
+    }
+
+    private func chatCompletion(_ request: MockRequest, flavor: Flavor) throws(APIError) -> MockResponse {
+        if let contentType = request.header("content-type"), !Self.isJSON(contentType) {
+            throw .unsupportedMediaType(contentType)
+        }
+        let body: JSONValue
+        do {
+            body = try JSONParser.parse(request.body)
+        } catch {
+            throw .invalidJSON(error.description)
+        }
+        let chat = try ChatRequest.decode(body, allowOpenRouterMembers: flavor == .openrouter)
+        guard let model = configuration.fixtures.catalog.model(named: chat.model) else { throw .modelNotFound(chat.model) }
+
+        let requestHash = body.canonicalHash
+        let occurrence = occurrences.next(requestHash)
+        let context = ChatSynthesizer.Context(
+            requestHash: requestHash,
+            conversationHash: Self.conversationHash(body),
+            occurrence: occurrence,
+            seed: configuration.seed,
+            now: configuration.clock.now(),
+            flavor: flavor
+        )
+        let plan = try synthesizer.plan(chat, model: model, context: context)
+        var headers: [(name: String, value: String)] = []
+        headers.reserveCapacity(5)
+        headers.append(("content-type", chat.stream ? "text/event-stream; charset=utf-8" : "application/json"))
+        headers.append(("x-request-id", requestID(StableHash.combine(requestHash, configuration.seed, UInt64(occurrence)))))
+        headers.append(("openai-processing-ms", String(Self.processingMilliseconds(plan))))
+        headers.append(("openai-version", "2020-10-01"))
+        if flavor == .openrouter { headers.append(("x-generation-id", plan.id)) }
+        if chat.stream {
+            let frames = ChatCompletionEncoder.streamFrames(plan, includeUsage: chat.includeUsage, includeObfuscation: chat.includeObfuscation)
+            return MockResponse(status: 200, headers: headers,
+                                body: .stream(StreamPlan(frames: frames, intervalNanoseconds: configuration.streamIntervalNanoseconds)))
+        }
+        return MockResponse(status: 200, headers: headers, body: .bytes(ChatCompletionEncoder.json(plan)))
+    }
+
+    /// Members that change how a reply is delivered, not which reply it is.
+    static let deliveryMembers: Set<String> = [
+        "stream", "stream_options", "max_tokens", "max_completion_tokens", "stop", "n", "user", "metadata", "store",
+        "service_tier", "safety_identifier", "prompt_cache_key", "logprobs", "top_logprobs",
+    ]
+
+    static func conversationHash(_ body: JSONValue) -> UInt64 {
+        guard let object = body.objectValue else { return body.canonicalHash }
+        return JSONValue.object(JSONObject(object.members.filter { !deliveryMembers.contains($0.key) })).canonicalHash
+    }
+
+    /// A plausible, deterministic server time: a base cost plus a little per token.
+    static func processingMilliseconds(_ plan: ChatPlan) -> Int {
+        120 + plan.usage.promptTokens / 40 + plan.usage.completionTokens * 6
+    }
+
+    private func requestID(_ hash: UInt64) -> String {
+        var rng = SplitMix64(seed: hash)
+        return "req_" + rng.hex(32)
+    }
+
+    private func json(_ status: Int, _ body: [UInt8]) -> MockResponse {
+        MockResponse(status: status, headers: [("content-type", "application/json")], body: .bytes(body))
+    }
+
+    static func isJSON(_ contentType: String) -> Bool {
+        let media = contentType.split(separator: ";", maxSplits: 1).first.map { String($0).trimmingSpaces().lowercased() } ?? ""
+        return media == "application/json" || (media.hasPrefix("application/") && media.hasSuffix("+json"))
+    }
+}

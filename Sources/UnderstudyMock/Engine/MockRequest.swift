@@ -1,0 +1,32 @@
+/// One HTTP request as the engine sees it: no NIO types, so the engine is testable without a socket.
+public struct MockRequest: Sendable {
+    public var method: String
+    /// The path without the query string.
+    public var path: String
+    public var query: String?
+    public var headers: [(name: String, value: String)]
+    public var body: [UInt8]
+
+    public init(method: String, path: String, query: String? = nil, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
+        self.method = method
+        self.path = path
+        self.query = query
+        self.headers = headers
+        self.body = body
+    }
+
+    /// Splits a request target (`/v1/models?x=1`) into path and query.
+    public init(method: String, target: String, headers: [(name: String, value: String)], body: [UInt8]) {
+        if let q = target.utf8.firstIndex(of: UInt8(ascii: "?")) {
+            self.init(method: method, path: String(target[..<q]), query: String(target[target.utf8.index(after: q)...]),
+                      headers: headers, body: body)
+        } else {
+            self.init(method: method, path: target, headers: headers, body: body)
+        }
+    }
+
+    /// The first value of a header, matched case-insensitively.
+    public func header(_ name: String) -> String? {
+        headers.first { $0.name.count == name.count && $0.name.lowercased() == name }?.value
+    }
+}

@@ -1,0 +1,48 @@
+/// Where a request goes, decided from its method and path alone.
+public enum Route: Sendable, Equatable {
+    case chatCompletions(Flavor)
+    case listModels(Flavor)
+    case model(id: String, Flavor)
+    case health
+    /// A known path with the wrong method.
+    case methodNotAllowed(allowed: [String])
+    case notFound
+
+    /// `/v1/...` is OpenAI's base path; `/api/v1/...` is OpenRouter's.
+    public init(method: String, path: String) {
+        if path == "/health" || path == "/healthz" {
+            self = method == "GET" || method == "HEAD" ? .health : .methodNotAllowed(allowed: ["GET"])
+            return
+        }
+        let flavor: Flavor
+        var rest: Substring
+        if path.hasPrefix("/v1/") {
+            flavor = .openai
+            rest = path.dropFirst(4)
+        } else if path.hasPrefix("/api/v1/") {
+            flavor = .openrouter
+            rest = path.dropFirst(8)
+        } else {
+            self = .notFound
+            return
+        }
+        if rest.hasSuffix("/") { rest = rest.dropLast() }
+        switch rest {
+        case "chat/completions":
+            self = method == "POST" ? .chatCompletions(flavor) : .methodNotAllowed(allowed: ["POST"])
+        case "models":
+            self = method == "GET" ? .listModels(flavor) : .methodNotAllowed(allowed: ["GET"])
+        case _ where rest.hasPrefix("models/") && rest.count > 7:
+            self = method == "GET" ? .model(id: String(rest.dropFirst(7)), flavor) : .methodNotAllowed(allowed: ["GET"])
+        default:
+            self = .notFound
+        }
+    }
+
+    var flavor: Flavor {
+        switch self {
+        case .chatCompletions(let f), .listModels(let f), .model(_, let f): f
+        default: .openai
+        }
+    }
+}

@@ -1,0 +1,86 @@
+/// A canned answer from fixtures/replies.yaml: when the request fits `match`, the assistant says
+/// `reply`, optionally with fixed usage numbers.
+public struct ReplyRule: Sendable {
+    public var name: String
+    /// A catalog model id; the rule applies to requests naming this model by any alias.
+    public var modelID: String?
+    public var lastUser: Pattern?
+    public var reply: String
+    public var usage: FixedUsage?
+
+    public struct FixedUsage: Sendable, Equatable {
+        public var promptTokens: Int?
+        public var completionTokens: Int?
+    }
+
+    /// A regular expression compiled once, at load.
+    public struct Pattern: @unchecked Sendable {
+        // Regex values are immutable; the type is not marked Sendable because of its generic output.
+        let regex: Regex<AnyRegexOutput>
+        public let source: String
+
+        public init(_ source: String) throws {
+            self.regex = try Regex(source)
+            self.source = source
+        }
+
+        public func matches(_ text: String) -> Bool {
+            (try? regex.firstMatch(in: text)) != nil
+        }
+    }
+
+    func matches(model: ModelInfo, lastUserText: String) -> Bool {
+        if let modelID, modelID != model.id { return false }
+        if let lastUser, !lastUser.matches(lastUserText) { return false }
+        return true
+    }
+}
+
+extension ReplyRule {
+    /// Reads fixtures/replies.yaml: a top-level `replies:` list.
+    static func parseAll(yaml text: String, file: String, catalog: ModelCatalog) throws(FixtureError) -> [ReplyRule] {
+        let document = try YAMLDocument.parse(text, file: file)
+        var top = try YAMLFields(document, what: "replies.yaml")
+        let list = try top.optional("replies")?.sequence("replies") ?? []
+        try top.rejectUnknown()
+        var rules: [ReplyRule] = []
+        for (i, entry) in list.enumerated() {
+            var f = try YAMLFields(entry, what: "a reply rule")
+            let name = try f.optional("name")?.string("name") ?? "rule \(i + 1)"
+            var modelID: String?
+            var pattern: Pattern?
+            if let match = f.optional("match") {
+                var m = try YAMLFields(match, what: "match")
+                if let modelNode = m.optional("model") {
+                    let model = try modelNode.string("match.model")
+                    guard let info = catalog.model(named: model) else {
+                        throw modelNode.error("match.model '\(model)' is not in the model catalog")
+                    }
+                    modelID = info.id
+                }
+                if let regexNode = m.optional("last_user") {
+                    let source = try regexNode.string("match.last_user")
+                    do {
+                        pattern = try Pattern(source)
+                    } catch {
+                        throw regexNode.error("match.last_user is not a valid regular expression: \(error)")
+                    }
+                }
+                try m.rejectUnknown()
+            }
+            let reply = try f.required("reply").string("reply")
+            var usage: FixedUsage?
+            if let usageNode = f.optional("usage") {
+                var u = try YAMLFields(usageNode, what: "usage")
+                usage = FixedUsage(
+                    promptTokens: try u.optional("prompt_tokens")?.int("usage.prompt_tokens"),
+                    completionTokens: try u.optional("completion_tokens")?.int("usage.completion_tokens")
+                )
+                try u.rejectUnknown()
+            }
+            try f.rejectUnknown()
+            rules.append(ReplyRule(name: name, modelID: modelID, lastUser: pattern, reply: reply, usage: usage))
+        }
+        return rules
+    }
+}

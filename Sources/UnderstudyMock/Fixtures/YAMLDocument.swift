@@ -1,0 +1,130 @@
+import Yams
+
+/// A YAML node with the file it came from, so every typed read can fail with file:line:column.
+struct YAMLDocument {
+    let node: Node
+    let file: String
+
+    /// Parses `text` through libyaml (via Yams); syntax errors carry libyaml's position.
+    static func parse(_ text: String, file: String) throws(FixtureError) -> YAMLDocument {
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                throw FixtureError(file: file, line: 1, column: 1, message: "the file is empty")
+            }
+            return YAMLDocument(node: node, file: file)
+        } catch let error as FixtureError {
+            throw error
+        } catch let error as YamlError {
+            throw Self.locate(error, file: file)
+        } catch {
+            throw FixtureError(file: file, line: 1, column: 1, message: "\(error)")
+        }
+    }
+
+    private static func locate(_ error: YamlError, file: String) -> FixtureError {
+        switch error {
+        case .scanner(let context, let problem, let mark, let yaml),
+             .parser(let context, let problem, let mark, let yaml),
+             .composer(let context, let problem, let mark, let yaml):
+            let lines = yaml.split(separator: "\n", omittingEmptySubsequences: false)
+            let offending = mark.line - 1 < lines.count ? String(lines[mark.line - 1]) : ""
+            let contextText = context.map { "\($0.text) (line \($0.mark.line)), " } ?? ""
+            return FixtureError(
+                file: file, line: mark.line, column: mark.column,
+                message: "YAML syntax error: \(contextText)\(problem): `\(offending.trimmingSpaces())`"
+            )
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return FixtureError(
+                file: file, line: context.mark.line, column: context.mark.column,
+                message: "duplicate keys: \(duplicates.sorted().joined(separator: ", "))"
+            )
+        default:
+            return FixtureError(file: file, line: 1, column: 1, message: "\(error)")
+        }
+    }
+
+    func child(_ node: Node) -> YAMLDocument { YAMLDocument(node: node, file: file) }
+
+    func error(_ message: String) -> FixtureError {
+        FixtureError(file: file, line: node.mark?.line ?? 1, column: node.mark?.column ?? 1, message: message)
+    }
+
+    /// The members of a mapping, in file order.
+    func mapping(_ what: String) throws(FixtureError) -> [(key: String, value: YAMLDocument)] {
+        guard let mapping = node.mapping else { throw error("\(what) must be a mapping") }
+        return mapping.map { (key: $0.key.string ?? "", value: child($0.value)) }
+    }
+
+    func sequence(_ what: String) throws(FixtureError) -> [YAMLDocument] {
+        guard let sequence = node.sequence else { throw error("\(what) must be a list") }
+        return sequence.map { child($0) }
+    }
+
+    func string(_ what: String) throws(FixtureError) -> String {
+        guard let scalar = node.scalar else { throw error("\(what) must be a string") }
+        return scalar.string
+    }
+
+    func int(_ what: String) throws(FixtureError) -> Int {
+        guard node.scalar != nil, let value = node.int else { throw error("\(what) must be an integer") }
+        return value
+    }
+
+    func double(_ what: String) throws(FixtureError) -> Double {
+        guard node.scalar != nil, let value = node.float ?? node.int.map(Double.init) else {
+            throw error("\(what) must be a number")
+        }
+        return value
+    }
+
+    func bool(_ what: String) throws(FixtureError) -> Bool {
+        guard node.scalar != nil, let value = node.bool else { throw error("\(what) must be true or false") }
+        return value
+    }
+
+    func strings(_ what: String) throws(FixtureError) -> [String] {
+        if node.scalar != nil { return [try string(what)] }
+        var result: [String] = []
+        for item in try sequence(what) { result.append(try item.string("each of \(what)")) }
+        return result
+    }
+}
+
+/// Reads the keys of one mapping, rejecting unknown ones so that a typo in a fixture is an error
+/// at its line rather than a silently ignored setting.
+struct YAMLFields {
+    private let fields: [(key: String, value: YAMLDocument)]
+    private let owner: YAMLDocument
+    private var used: [String] = []
+
+    init(_ document: YAMLDocument, what: String) throws(FixtureError) {
+        fields = try document.mapping(what)
+        owner = document
+    }
+
+    mutating func optional(_ key: String) -> YAMLDocument? {
+        if !used.contains(key) { used.append(key) }
+        return fields.last(where: { $0.key == key })?.value
+    }
+
+    mutating func required(_ key: String) throws(FixtureError) -> YAMLDocument {
+        guard let value = optional(key) else { throw owner.error("missing required key '\(key)'") }
+        return value
+    }
+
+    /// Call after reading every known key: any other key is an error naming the known ones.
+    func rejectUnknown() throws(FixtureError) {
+        for field in fields where !used.contains(field.key) {
+            throw field.value.error("unknown key '\(field.key)' (known keys: \(used.joined(separator: ", ")))")
+        }
+    }
+}
+
+extension String {
+    func trimmingSpaces() -> String {
+        var s = Substring(self)
+        while let f = s.first, f == " " || f == "\t" { s.removeFirst() }
+        while let l = s.last, l == " " || l == "\t" || l == "\r" { s.removeLast() }
+        return String(s)
+    }
+}

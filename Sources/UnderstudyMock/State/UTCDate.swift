@@ -1,0 +1,92 @@
+/// Calendar arithmetic in UTC without Foundation: dates in fixtures ("2025-07-14"), ISO-8601 clock
+/// settings and HTTP dates, all computed the same way on every machine.
+public enum UTCDate {
+    /// Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's algorithm).
+    public static func days(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    /// The civil date of a day count since 1970-01-01.
+    public static func civil(days: Int) -> (year: Int, month: Int, day: Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
+    /// Parses `YYYY-MM-DD` to Unix seconds at midnight UTC.
+    public static func parseDay(_ text: String) -> Int64? {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
+              (1...12).contains(m), (1...31).contains(d) else { return nil }
+        guard civil(days: days(year: y, month: m, day: d)) == (y, m, d) else { return nil }
+        return Int64(days(year: y, month: m, day: d)) * 86_400
+    }
+
+    /// Parses an ISO-8601 instant: `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM:SS` with an optional fraction
+    /// (ignored) and `Z` or `±HH:MM`. Returns Unix seconds.
+    public static func parseInstant(_ text: String) -> Int64? {
+        if text.count == 10 { return parseDay(text) }
+        let utf8 = Array(text.utf8)
+        guard utf8.count >= 19, utf8[10] == UInt8(ascii: "T") || utf8[10] == UInt8(ascii: " "),
+              utf8[13] == UInt8(ascii: ":"), utf8[16] == UInt8(ascii: ":"),
+              let day = parseDay(String(decoding: utf8[0..<10], as: UTF8.self)),
+              let h = Int(String(decoding: utf8[11..<13], as: UTF8.self)),
+              let mi = Int(String(decoding: utf8[14..<16], as: UTF8.self)),
+              let s = Int(String(decoding: utf8[17..<19], as: UTF8.self)),
+              h < 24, mi < 60, s < 61 else { return nil }
+        var rest = utf8[19...]
+        if rest.first == UInt8(ascii: ".") {
+            rest = rest.dropFirst()
+            while let c = rest.first, c >= UInt8(ascii: "0"), c <= UInt8(ascii: "9") { rest = rest.dropFirst() }
+        }
+        var offset = 0
+        if rest.elementsEqual("Z".utf8) || rest.elementsEqual("z".utf8) {
+            offset = 0
+        } else if rest.count == 6, rest.first == UInt8(ascii: "+") || rest.first == UInt8(ascii: "-"),
+                  let oh = Int(String(decoding: rest.dropFirst().prefix(2), as: UTF8.self)),
+                  let om = Int(String(decoding: rest.suffix(2), as: UTF8.self)) {
+            offset = (oh * 3600 + om * 60) * (rest.first == UInt8(ascii: "-") ? -1 : 1)
+        } else {
+            return nil
+        }
+        return day + Int64(h * 3600 + mi * 60 + s - offset)
+    }
+
+    /// `YYYY-MM-DD` for Unix seconds.
+    public static func dayString(_ seconds: Int64) -> String {
+        let (y, m, d) = civil(days: Int(seconds.floorDivided(by: 86_400)))
+        return "\(y)-\(pad2(m))-\(pad2(d))"
+    }
+
+    /// An RFC 9110 IMF-fixdate, as in the HTTP `Date` and `Sunset` headers.
+    public static func httpDate(_ seconds: Int64) -> String {
+        let days = Int(seconds.floorDivided(by: 86_400))
+        let secondOfDay = Int(seconds - Int64(days) * 86_400)
+        let (y, m, d) = civil(days: days)
+        let weekday = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][((days % 7) + 7) % 7]
+        let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][m - 1]
+        return "\(weekday), \(pad2(d)) \(month) \(y) \(pad2(secondOfDay / 3600)):\(pad2(secondOfDay / 60 % 60)):\(pad2(secondOfDay % 60)) GMT"
+    }
+
+    private static func pad2(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+}
+
+extension Int64 {
+    func floorDivided(by divisor: Int64) -> Int64 {
+        let q = self / divisor
+        return (self % divisor != 0 && (self < 0) != (divisor < 0)) ? q - 1 : q
+    }
+}

@@ -1,0 +1,156 @@
+import UnderstudyContract
+
+/// Writes a `ChatPlan` as the real API's bytes: one `chat.completion` object, or the SSE frames of
+/// `chat.completion.chunk`s. Key order follows the live API's.
+public enum ChatCompletionEncoder {
+    public static func json(_ plan: ChatPlan) -> [UInt8] {
+        var w = JSONWriter(capacity: 768 + plan.choices.reduce(0) { $0 + $1.pieces.count * 8 })
+        w.beginObject()
+        header(&w, plan, object: "chat.completion")
+        w.key("choices")
+        w.beginArray()
+        for (index, choice) in plan.choices.enumerated() {
+            w.beginObject()
+            w.key("index"); w.int(index)
+            w.key("message")
+            w.beginObject()
+            w.key("role"); w.string("assistant")
+            w.key("content"); w.string(choice.content)
+            w.key("refusal"); w.null()
+            w.key("annotations"); w.beginArray(); w.endArray()
+            w.endObject()
+            w.key("logprobs"); w.null()
+            w.key("finish_reason"); w.string(choice.finishReason)
+            if plan.flavor == .openrouter { w.key("native_finish_reason"); w.string(choice.finishReason) }
+            w.endObject()
+        }
+        w.endArray()
+        w.key("usage"); usage(&w, plan.usage)
+        trailer(&w, plan)
+        w.endObject()
+        return w.bytes
+    }
+
+    /// The stream as SSE frames (`data: {chunk}\n\n` … `data: [DONE]\n\n`), one element per frame:
+    /// the role delta per choice, one content delta per token piece (choices interleaved), the
+    /// finish chunk per choice, the usage chunk when asked for, then `[DONE]`.
+    public static func streamFrames(_ plan: ChatPlan, includeUsage: Bool, includeObfuscation: Bool) -> [[UInt8]] {
+        var padding = SplitMix64(seed: plan.paddingSeed)
+        // OpenRouter always sends usage in the last chunk; OpenAI only when asked.
+        let withUsage = includeUsage || plan.flavor == .openrouter
+        var frames: [[UInt8]] = []
+        func frame(_ body: (inout JSONWriter) -> Void) {
+            var w = JSONWriter(capacity: 384)
+            w.beginObject()
+            header(&w, plan, object: "chat.completion.chunk", streaming: true)
+            body(&w)
+            if withUsage && plan.flavor != .openrouter { w.key("usage"); w.null() }
+            if includeObfuscation && plan.flavor != .openrouter {
+                w.key("obfuscation"); w.string(padding.base62(padding.int(in: 1...12)))
+            }
+            w.endObject()
+            frames.append(sse(w.bytes))
+        }
+        func choice(_ w: inout JSONWriter, _ index: Int, finish: String?, delta: (inout JSONWriter) -> Void) {
+            w.key("choices")
+            w.beginArray()
+            w.beginObject()
+            w.key("index"); w.int(index)
+            w.key("delta"); w.beginObject(); delta(&w); w.endObject()
+            w.key("logprobs"); w.null()
+            w.key("finish_reason"); w.string(finish)
+            if plan.flavor == .openrouter { w.key("native_finish_reason"); w.string(finish) }
+            w.endObject()
+            w.endArray()
+        }
+
+        for index in plan.choices.indices {
+            frame { w in
+                choice(&w, index, finish: nil) { w in
+                    w.key("role"); w.string("assistant")
+                    w.key("content"); w.string("")
+                    w.key("refusal"); w.null()
+                }
+            }
+        }
+        let longest = plan.choices.map(\.pieces.count).max() ?? 0
+        for step in 0..<longest {
+            for (index, c) in plan.choices.enumerated() where step < c.pieces.count {
+                frame { w in
+                    choice(&w, index, finish: nil) { w in
+                        w.key("content"); w.string(String(c.pieces[step]))
+                    }
+                }
+            }
+        }
+        for (index, c) in plan.choices.enumerated() {
+            frame { w in choice(&w, index, finish: c.finishReason) { _ in } }
+        }
+        if withUsage {
+            var w = JSONWriter(capacity: 512)
+            w.beginObject()
+            header(&w, plan, object: "chat.completion.chunk", streaming: true)
+            w.key("choices"); w.beginArray(); w.endArray()
+            w.key("usage"); usage(&w, plan.usage)
+            if includeObfuscation && plan.flavor != .openrouter {
+                w.key("obfuscation"); w.string(padding.base62(padding.int(in: 1...12)))
+            }
+            w.endObject()
+            frames.append(sse(w.bytes))
+        }
+        frames.append(Array("data: [DONE]\n\n".utf8))
+        return frames
+    }
+
+    static func sse(_ json: [UInt8]) -> [UInt8] {
+        var frame: [UInt8] = Array("data: ".utf8)
+        frame.reserveCapacity(json.count + 8)
+        frame.append(contentsOf: json)
+        frame.append(contentsOf: [0x0A, 0x0A])
+        return frame
+    }
+
+    private static func header(_ w: inout JSONWriter, _ plan: ChatPlan, object: StaticString, streaming: Bool = false) {
+        w.key("id"); w.string(plan.id)
+        if plan.flavor == .openrouter {
+            w.key("provider"); w.string("OpenAI")
+            w.key("model"); w.string(plan.model)
+            w.key("object"); w.string(object.description)
+            w.key("created"); w.int(plan.created)
+            return
+        }
+        w.key("object"); w.string(object.description)
+        w.key("created"); w.int(plan.created)
+        w.key("model"); w.string(plan.model)
+        if streaming {
+            w.key("service_tier"); w.string(plan.serviceTier)
+            w.key("system_fingerprint"); w.string(plan.systemFingerprint)
+        }
+    }
+
+    private static func trailer(_ w: inout JSONWriter, _ plan: ChatPlan) {
+        guard plan.flavor != .openrouter else { return }
+        w.key("service_tier"); w.string(plan.serviceTier)
+        w.key("system_fingerprint"); w.string(plan.systemFingerprint)
+    }
+
+    static func usage(_ w: inout JSONWriter, _ usage: Usage) {
+        w.beginObject()
+        w.key("prompt_tokens"); w.int(usage.promptTokens)
+        w.key("completion_tokens"); w.int(usage.completionTokens)
+        w.key("total_tokens"); w.int(usage.totalTokens)
+        w.key("prompt_tokens_details")
+        w.beginObject()
+        w.key("cached_tokens"); w.int(usage.cachedTokens)
+        w.key("audio_tokens"); w.int(usage.promptAudioTokens)
+        w.endObject()
+        w.key("completion_tokens_details")
+        w.beginObject()
+        w.key("reasoning_tokens"); w.int(usage.reasoningTokens)
+        w.key("audio_tokens"); w.int(0)
+        w.key("accepted_prediction_tokens"); w.int(0)
+        w.key("rejected_prediction_tokens"); w.int(0)
+        w.endObject()
+        w.endObject()
+    }
+}

@@ -1,0 +1,48 @@
+import UnderstudyContract
+
+/// A Chat Completions request, read and checked: what synthesis needs and nothing it would have to
+/// look up by name again.
+public struct ChatRequest: Sendable {
+    public var model: String
+    public var messages: [ChatMessage]
+    public var n: Int
+    /// The completion budget and the parameter that set it (`max_completion_tokens` or `max_tokens`).
+    public var maxTokens: (param: String, value: Int)?
+    public var stop: [String]
+    public var seed: Int64?
+    public var temperature: Double?
+    public var topP: Double?
+    public var stream: Bool
+    public var includeUsage: Bool
+    public var includeObfuscation: Bool
+    public var reasoningEffort: String?
+    public var serviceTier: String?
+}
+
+public struct ChatMessage: Sendable {
+    public var role: String
+    public var name: String?
+    public var parts: [ContentPart]
+    /// Text that assistant tool calls add to the prompt (names and arguments).
+    public var toolCallText: String
+    public var toolCallID: String?
+
+    /// The text of the message's text parts, joined.
+    public var text: String {
+        var out = ""
+        for part in parts {
+            if case .text(let t) = part {
+                if !out.isEmpty { out += "\n" }
+                out += t
+            }
+        }
+        return out
+    }
+}
+
+public enum ContentPart: Sendable {
+    case text(String)
+    case image(url: String, detail: String)
+    case audio(data: String, format: String)
+    case file(data: String?, id: String?, name: String?)
+}

@@ -1,0 +1,129 @@
+import UnderstudyContract
+
+/// Decides a chat completion: checks the request against the model, picks or writes the text,
+/// cuts it by stop sequences and token budget, and counts usage. Pure: same inputs, same plan.
+public struct ChatSynthesizer: Sendable {
+    /// What besides the request decides the output (see DESIGN.md, Determinism).
+    public struct Context: Sendable {
+        /// Hash of the canonical request.
+        public var requestHash: UInt64
+        /// Hash of the canonical request without delivery options (stream, stop, max tokens…):
+        /// the same conversation gets the same reply however it is delivered.
+        public var conversationHash: UInt64
+        /// How many times this same request came before.
+        public var occurrence: Int
+        public var seed: UInt64
+        public var now: Int64
+        public var flavor: Flavor
+    }
+
+    public let replies: [ReplyRule]
+
+    public init(replies: [ReplyRule]) {
+        self.replies = replies
+    }
+
+    public func plan(_ request: ChatRequest, model: ModelInfo, context: Context) throws(APIError) -> ChatPlan {
+        try check(request, against: model)
+        let prompt = PromptTokenEstimator.count(request.messages)
+        if let max = request.maxTokens {
+            if prompt.total + max.value > model.contextLength {
+                throw .contextLengthExceeded(limit: model.contextLength, messages: prompt.total, completion: max.value)
+            }
+        } else if prompt.total > model.contextLength {
+            throw .contextLengthExceeded(limit: model.contextLength, messages: prompt.total, completion: nil)
+        }
+
+        // With a seed or temperature 0 the reply repeats, as the real API tries to; otherwise each
+        // repeat of the same request gets a new (still deterministic) reply.
+        let repeatable = request.seed != nil || request.temperature == 0
+        let textSeed = StableHash.combine(context.conversationHash, context.seed, repeatable ? 0 : UInt64(context.occurrence) &+ 1)
+        let lastUser = request.messages.last(where: { $0.role == "user" })?.text ?? ""
+        let rule = replies.first { $0.matches(model: model, lastUserText: lastUser) }
+
+        var choices: [ChatPlan.Choice] = []
+        var completionTokens = 0
+        var reasoningTokens = 0
+        for index in 0..<request.n {
+            var rng = SplitMix64(seed: StableHash.combine(textSeed, UInt64(index)))
+            let text = rule?.reply ?? ProseGenerator.reply(to: lastUser, targetTokens: rng.int(in: 24...110), using: &rng)
+            var reasoning = model.reasoning ? Self.reasoningTokens(effort: request.reasoningEffort, rng: &rng) : 0
+            var budget = request.maxTokens?.value ?? Int.max
+            if reasoning > budget { reasoning = budget }
+            budget -= reasoning
+            let choice = Self.deliver(text, stop: request.stop, budget: budget)
+            choices.append(choice)
+            completionTokens += choice.pieces.count + reasoning
+            reasoningTokens += reasoning
+        }
+
+        var usage = Usage(promptTokens: prompt.total, completionTokens: completionTokens,
+                          promptAudioTokens: prompt.audio, reasoningTokens: reasoningTokens)
+        if let fixed = rule?.usage {
+            usage.promptTokens = fixed.promptTokens ?? usage.promptTokens
+            usage.completionTokens = fixed.completionTokens.map { $0 * request.n } ?? usage.completionTokens
+        }
+
+        var ids = SplitMix64(seed: StableHash.combine(context.requestHash, context.seed, UInt64(context.occurrence), 0x1D))
+        let id = context.flavor == .openrouter
+            ? "gen-\(context.now)-\(ids.base62(20))"
+            : "chatcmpl-\(ids.base62(29))"
+        return ChatPlan(
+            id: id,
+            created: context.now,
+            model: Self.reportedModel(requested: request.model, model: model, flavor: context.flavor),
+            systemFingerprint: model.systemFingerprint,
+            serviceTier: request.serviceTier == nil || request.serviceTier == "auto" ? "default" : request.serviceTier!,
+            choices: choices,
+            usage: usage,
+            flavor: context.flavor,
+            paddingSeed: ids.next()
+        )
+    }
+
+    /// The parameter rules of the model itself, worded as the real API words them.
+    func check(_ request: ChatRequest, against model: ModelInfo) throws(APIError) {
+        if model.reasoning {
+            if request.maxTokens?.param == "max_tokens" {
+                throw .unsupportedParameter("max_tokens", instead: "max_completion_tokens")
+            }
+            if let t = request.temperature, t != 1 { throw .unsupportedValue("temperature", FieldReader.show(.double(t))) }
+            if let p = request.topP, p != 1 { throw .unsupportedValue("top_p", FieldReader.show(.double(p))) }
+        } else if request.reasoningEffort != nil {
+            throw .unsupportedParameter("reasoning_effort", instead: nil)
+        }
+        if let max = request.maxTokens, max.value > model.maxOutputTokens {
+            throw .maxTokensTooLarge(max.param, requested: Int64(max.value), limit: model.maxOutputTokens)
+        }
+    }
+
+    /// Cuts `text` at the first stop sequence, then to `budget` tokens.
+    static func deliver(_ text: String, stop: [String], budget: Int) -> ChatPlan.Choice {
+        var text = Substring(text)
+        for sequence in stop {
+            if let range = text.firstRange(of: sequence) { text = text[..<range.lowerBound] }
+        }
+        var pieces = TokenPieces.split(String(text))
+        if pieces.count > budget {
+            pieces.removeLast(pieces.count - budget)
+            return ChatPlan.Choice(pieces: pieces, finishReason: "length")
+        }
+        return ChatPlan.Choice(pieces: pieces, finishReason: "stop")
+    }
+
+    static func reasoningTokens(effort: String?, rng: inout SplitMix64) -> Int {
+        switch effort ?? "medium" {
+        case "none", "minimal": 0
+        case "low": rng.int(in: 64...191)
+        case "medium": rng.int(in: 192...575)
+        case "high": rng.int(in: 576...1535)
+        default: rng.int(in: 1536...3071)
+        }
+    }
+
+    /// OpenAI reports the dated snapshot for a bare alias; OpenRouter reports its own id.
+    static func reportedModel(requested: String, model: ModelInfo, flavor: Flavor) -> String {
+        if flavor == .openrouter { return model.id }
+        return requested == model.id || requested == model.openAIID ? model.snapshot : requested
+    }
+}

@@ -1,0 +1,10 @@
+/// Token counts for one response, as `usage` reports them.
+public struct Usage: Sendable, Equatable {
+    public var promptTokens: Int
+    public var completionTokens: Int
+    public var cachedTokens: Int = 0
+    public var promptAudioTokens: Int = 0
+    public var reasoningTokens: Int = 0
+
+    public var totalTokens: Int { promptTokens + completionTokens }
+}

@@ -1,0 +1,240 @@
+import Logging
+import NIOCore
+import NIOHTTP1
+import UnderstudyMock
+
+/// One connection's request loop: collects each request's head and body (within limits), asks the
+/// engine for the answer and writes it — one buffer for JSON, flushed frame by frame for SSE.
+/// Pipelined requests wait their turn, so answers leave in order.
+final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = ByteBuffer
+
+    private let engine: MockEngine
+    private let configuration: ServerConfiguration
+    private let logger: Logger
+
+    /// The request being read.
+    private var head: HTTPRequestHead?
+    private var body: ByteBuffer?
+    private var bodyTooLarge = false
+    /// Complete requests waiting for the one in flight to finish.
+    private var waiting: [(head: HTTPRequestHead, request: MockRequest?)] = []
+    /// A streamed response is being written.
+    private var streaming = false
+    private var pendingFlush = false
+    private var closing = false
+    private var quiescing = false
+    private var scheduledFrame: Scheduled<Void>?
+    private var dateCache: (second: Int64, text: String) = (-1, "")
+
+    init(engine: MockEngine, configuration: ServerConfiguration, logger: Logger) {
+        self.engine = engine
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    // MARK: Reading
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !closing else { return }
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            self.head = head
+            self.body = nil
+            self.bodyTooLarge = false
+            if let length = head.headers.first(name: "content-length").flatMap(Int.init), length > configuration.maxBodyBytes {
+                // Far too large to be worth draining: answer now and hang up, as nginx does.
+                if length > configuration.maxBodyBytes * 4 {
+                    respondWithError(.payloadTooLarge(limit: configuration.maxBodyBytes), path: head.uri, context: context, close: true)
+                    return
+                }
+                bodyTooLarge = true
+            }
+        case .body(var chunk):
+            guard !bodyTooLarge else { return }
+            if (body?.readableBytes ?? 0) + chunk.readableBytes > configuration.maxBodyBytes {
+                bodyTooLarge = true
+                body = nil
+                return
+            }
+            if body == nil {
+                body = chunk
+            } else {
+                body!.writeBuffer(&chunk)
+            }
+        case .end:
+            guard let head else { return }
+            self.head = nil
+            let request: MockRequest? = bodyTooLarge ? nil : makeRequest(head, body: body)
+            body = nil
+            if streaming {
+                waiting.append((head, request))
+            } else {
+                serve(head, request, context: context)
+            }
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        flushIfPending(context: context)
+    }
+
+    private func makeRequest(_ head: HTTPRequestHead, body: ByteBuffer?) -> MockRequest {
+        var headers: [(name: String, value: String)] = []
+        headers.reserveCapacity(head.headers.count)
+        for (name, value) in head.headers { headers.append((name, value)) }
+        let bytes = body.map { Array($0.readableBytesView) } ?? []
+        return MockRequest(method: head.method.rawValue, target: head.uri, headers: headers, body: bytes)
+    }
+
+    // MARK: Writing
+
+    private func serve(_ head: HTTPRequestHead, _ request: MockRequest?, context: ChannelHandlerContext) {
+        let keepAlive = head.isKeepAlive && !quiescing
+        guard let request else {
+            respondWithError(.payloadTooLarge(limit: configuration.maxBodyBytes), path: head.uri, context: context, close: !keepAlive)
+            return
+        }
+        let response = engine.respond(to: request)
+        let http10 = head.version.major == 1 && head.version.minor == 0
+        switch response.body {
+        case .bytes(let bytes):
+            let isHead = head.method == .HEAD
+            var buffer = context.channel.allocator.buffer(capacity: 256 + bytes.count)
+            HTTPResponseWriter.head(response, date: date(), contentLength: bytes.count, keepAlive: keepAlive, http10: http10, into: &buffer)
+            if !isHead { buffer.writeBytes(bytes) }
+            write(buffer, context: context)
+            if !keepAlive { closeAfterFlush(context: context) }
+        case .stream(let plan):
+            // HTTP/1.0 has no chunked encoding: send the stream and close to end it.
+            var buffer = context.channel.allocator.buffer(capacity: 512)
+            HTTPResponseWriter.head(response, date: date(), contentLength: nil, keepAlive: keepAlive && !http10, http10: http10, into: &buffer)
+            write(buffer, context: context)
+            flushIfPending(context: context)
+            streaming = true
+            writeFrames(plan, from: 0, chunked: !http10, keepAlive: keepAlive && !http10, context: context)
+        }
+    }
+
+    private func writeFrames(_ plan: StreamPlan, from index: Int, chunked: Bool, keepAlive: Bool, context: ChannelHandlerContext) {
+        var i = index
+        while i < plan.frames.count {
+            guard context.channel.isActive else { return }
+            var buffer = context.channel.allocator.buffer(capacity: plan.frames[i].count + 16)
+            if chunked {
+                HTTPResponseWriter.chunk(plan.frames[i], into: &buffer)
+            } else {
+                buffer.writeBytes(plan.frames[i])
+            }
+            context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+            i += 1
+            if plan.intervalNanoseconds > 0 && i < plan.frames.count {
+                let next = i
+                let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+                scheduledFrame = context.eventLoop.scheduleTask(in: .nanoseconds(plan.intervalNanoseconds)) {
+                    let (handler, context) = bound.value
+                    handler.writeFrames(plan, from: next, chunked: chunked, keepAlive: keepAlive, context: context)
+                }
+                return
+            }
+        }
+        finishStream(chunked: chunked, keepAlive: keepAlive, context: context)
+    }
+
+    private func finishStream(chunked: Bool, keepAlive: Bool, context: ChannelHandlerContext) {
+        scheduledFrame = nil
+        streaming = false
+        if chunked {
+            write(context.channel.allocator.buffer(string: HTTPResponseWriter.lastChunk), context: context)
+        }
+        flushIfPending(context: context)
+        if !keepAlive || quiescing {
+            closeAfterFlush(context: context)
+            return
+        }
+        // Answer whatever was pipelined behind the stream, in order.
+        while !streaming, !closing, !waiting.isEmpty {
+            let next = waiting.removeFirst()
+            serve(next.head, next.request, context: context)
+        }
+        flushIfPending(context: context)
+    }
+
+    private func respondWithError(_ error: APIError, path: String, context: ChannelHandlerContext, close: Bool) {
+        let response = engine.errorResponse(error, flavor: engine.flavor(forPath: path))
+        guard case .bytes(let bytes) = response.body else { return }
+        var buffer = context.channel.allocator.buffer(capacity: 256 + bytes.count)
+        HTTPResponseWriter.head(response, date: date(), contentLength: bytes.count, keepAlive: !close, http10: false, into: &buffer)
+        buffer.writeBytes(bytes)
+        write(buffer, context: context)
+        if close { closeAfterFlush(context: context) }
+    }
+
+    private func write(_ buffer: ByteBuffer, context: ChannelHandlerContext) {
+        context.write(wrapOutboundOut(buffer), promise: nil)
+        pendingFlush = true
+    }
+
+    private func flushIfPending(context: ChannelHandlerContext) {
+        guard pendingFlush else { return }
+        pendingFlush = false
+        context.flush()
+    }
+
+    private func closeAfterFlush(context: ChannelHandlerContext) {
+        guard !closing else { return }
+        closing = true
+        pendingFlush = false
+        let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0))).whenComplete { _ in
+            bound.value.close(promise: nil)
+        }
+    }
+
+    private func date() -> String {
+        let now = engine.configuration.clock.now()
+        if dateCache.second != now { dateCache = (now, UTCDate.httpDate(now)) }
+        return dateCache.text
+    }
+
+    // MARK: Events
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is ChannelShouldQuiesceEvent {
+            quiescing = true
+            if !streaming && head == nil { closeAfterFlush(context: context) }
+        } else if event is IdleStateHandler.IdleStateEvent {
+            if !streaming && head == nil && waiting.isEmpty { closeAfterFlush(context: context) }
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        if let parserError = error as? HTTPParserError, !closing, !streaming {
+            // llhttp rejected the bytes: say why, then hang up (the stream can't be resynchronised).
+            let detail: String = switch parserError {
+            case .headerOverflow: "the request headers are larger than \(configuration.maxHeaderBytes) bytes or more than \(configuration.maxHeaderFields) fields"
+            default: "\(parserError)"
+            }
+            let status = parserError == .headerOverflow ? 431 : 400
+            var apiError = APIError.badHTTP(detail)
+            apiError.status = status
+            respondWithError(apiError, path: "/", context: context, close: true)
+            flushIfPending(context: context)
+            return
+        }
+        logger.debug("connection error", metadata: ["error": "\(error)"])
+        context.close(promise: nil)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        scheduledFrame?.cancel()
+        scheduledFrame = nil
+        context.fireChannelInactive()
+    }
+}
+
+@available(*, unavailable)
+extension HTTPConnectionHandler: Sendable {}

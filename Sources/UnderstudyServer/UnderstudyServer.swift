@@ -1,0 +1,94 @@
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import UnderstudyMock
+
+/// The HTTP/1.1 server: binds, accepts, and hands each connection to an `HTTPConnectionHandler`
+/// in a pipeline composed in one place (`configure(_:)`). Shut down gracefully with `shutdown()`.
+public final class UnderstudyServer: Sendable {
+    public let engine: MockEngine
+    public let configuration: ServerConfiguration
+    /// The address actually bound (with port 0, the port the system chose).
+    public let host: String
+    public let port: Int
+
+    private let group: MultiThreadedEventLoopGroup
+    private let listener: Channel
+    private let tracker: ConnectionTracker
+    private let logger: Logger
+
+    /// `http://HOST:PORT`, for clients.
+    public var baseURL: String {
+        host.contains(":") ? "http://[\(host)]:\(port)" : "http://\(host):\(port)"
+    }
+
+    private init(engine: MockEngine, configuration: ServerConfiguration, group: MultiThreadedEventLoopGroup,
+                 listener: Channel, tracker: ConnectionTracker, logger: Logger) throws {
+        self.engine = engine
+        self.configuration = configuration
+        self.group = group
+        self.listener = listener
+        self.tracker = tracker
+        self.logger = logger
+        guard let address = listener.localAddress, let port = address.port else {
+            throw ChannelError.unknownLocalAddress
+        }
+        self.host = address.ipAddress ?? configuration.host
+        self.port = port
+    }
+
+    /// Binds and starts serving; returns once the socket is listening.
+    public static func start(
+        engine: MockEngine, configuration: ServerConfiguration = ServerConfiguration(),
+        logger: Logger = Logger(label: "understudy.server")
+    ) async throws -> UnderstudyServer {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.threads))
+        let tracker = ConnectionTracker()
+        do {
+            let listener = try await ServerBootstrap(group: group)
+                .serverChannelOption(.backlog, value: 512)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .serverChannelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(tracker) }
+                }
+                .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+                .childChannelOption(.maxMessagesPerRead, value: 16)
+                .childChannelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try configure(channel, engine: engine, configuration: configuration, logger: logger)
+                    }
+                }
+                .bind(host: configuration.host, port: configuration.port)
+                .get()
+            return try UnderstudyServer(engine: engine, configuration: configuration, group: group,
+                                        listener: listener, tracker: tracker, logger: logger)
+        } catch {
+            try? await group.shutdownGracefully()
+            throw error
+        }
+    }
+
+    /// The whole per-connection pipeline: idle timer → llhttp decoder (with header limits) → ours.
+    private static func configure(_ channel: Channel, engine: MockEngine, configuration: ServerConfiguration, logger: Logger) throws {
+        var limits = NIOHTTPDecoderLimitConfiguration()
+        limits.maxHeaderListSize = configuration.maxHeaderBytes
+        limits.maxHeaderFieldSize = configuration.maxHeaderBytes
+        limits.maxHeaderFieldCount = configuration.maxHeaderFields
+        let sync = channel.pipeline.syncOperations
+        try sync.addHandler(IdleStateHandler(allTimeout: configuration.idleTimeout))
+        try sync.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, informationalResponseStrategy: .drop, limitConfiguration: limits)))
+        try sync.addHandler(HTTPConnectionHandler(engine: engine, configuration: configuration, logger: logger))
+    }
+
+    /// Stops accepting, lets every response in flight finish (up to the grace period), closes the
+    /// connections and stops the event loops.
+    public func shutdown() async {
+        try? await listener.close()
+        let drained = tracker.quiesce(on: group.next())
+        let deadline = group.next().scheduleTask(in: configuration.shutdownGracePeriod) { [tracker] in tracker.closeAll() }
+        try? await drained.get()
+        deadline.cancel()
+        try? await group.shutdownGracefully()
+    }
+}

@@ -1,0 +1,143 @@
+import ArgumentParser
+import Dispatch
+import Logging
+import UnderstudyMock
+import UnderstudyServer
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension Understudy {
+    struct Serve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Serve the mock API until SIGINT or SIGTERM.",
+            discussion: "Prints one line, 'Understudy listening on http://HOST:PORT', once it accepts connections."
+        )
+
+        @Option(help: "Address to bind. Only loopback unless you say otherwise.")
+        var host = "127.0.0.1"
+
+        @Option(help: "Port to bind; 0 lets the system choose (the chosen port is printed).")
+        var port = 8080
+
+        @Option(help: "A fixtures directory with models.yaml and replies.yaml (default: the embedded fixtures).")
+        var fixtures: String?
+
+        @Option(help: "Seed mixed into every id and generated text.")
+        var seed: UInt64 = 0
+
+        @Option(help: "'system', or an ISO-8601 instant that every response treats as now (e.g. 2025-07-01T00:00:00Z).")
+        var clock = "system"
+
+        @Option(name: .customLong("stream-interval-ms"), help: "Milliseconds between streamed frames.")
+        var streamIntervalMilliseconds = 0
+
+        @Option(name: .customLong("max-body-bytes"), help: "Largest request body accepted; larger gets 413.")
+        var maxBodyBytes = 8 * 1024 * 1024
+
+        @Option(name: .customLong("idle-timeout"), help: "Seconds an idle keep-alive connection stays open.")
+        var idleTimeoutSeconds = 60
+
+        @Option(help: "Event loop threads (default: one per core).")
+        var threads: Int?
+
+        @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+        var logLevel = "info"
+
+        func validate() throws {
+            guard ServerClock(argument: clock) != nil else {
+                throw ValidationError("--clock must be 'system' or an ISO-8601 instant such as 2025-07-01T00:00:00Z, not '\(clock)'.")
+            }
+            guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
+            guard maxBodyBytes > 0, idleTimeoutSeconds > 0, streamIntervalMilliseconds >= 0 else {
+                throw ValidationError("--max-body-bytes and --idle-timeout must be positive, --stream-interval-ms not negative.")
+            }
+            guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("Unknown --log-level '\(logLevel)'.") }
+        }
+
+        func run() async throws {
+            let level = Logger.Level(rawValue: logLevel) ?? .info
+            LoggingSystem.bootstrap { label in
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            }
+            let loaded: Fixtures
+            do {
+                loaded = try fixtures.map { try Fixtures.load(directory: $0) } ?? Fixtures.embedded()
+            } catch {
+                printError("understudy: \(error)")
+                throw ExitCode(2)
+            }
+            let engine = MockEngine(configuration: MockConfiguration(
+                fixtures: loaded, seed: seed, clock: ServerClock(argument: clock)!,
+                streamIntervalNanoseconds: Int64(streamIntervalMilliseconds) * 1_000_000))
+            var server = ServerConfiguration()
+            server.host = host
+            server.port = port
+            server.maxBodyBytes = maxBodyBytes
+            server.idleTimeout = .seconds(Int64(idleTimeoutSeconds))
+            if let threads { server.threads = threads }
+
+            let running: UnderstudyServer
+            do {
+                running = try await UnderstudyServer.start(engine: engine, configuration: server)
+            } catch {
+                printError("understudy: cannot listen on \(host):\(port): \(error)")
+                throw ExitCode(1)
+            }
+            writeLine("Understudy listening on \(running.baseURL)", to: 1)
+            await Self.waitForTerminationSignal()
+            await running.shutdown()
+        }
+
+        /// Suspends until SIGINT or SIGTERM arrives.
+        static func waitForTerminationSignal() async {
+            let queue = DispatchQueue(label: "understudy.signals")
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let resumed = SignalLatch(continuation)
+                for sig in [SIGINT, SIGTERM] {
+                    signal(sig, SIG_IGN)
+                    let source = DispatchSource.makeSignalSource(signal: sig, queue: queue)
+                    source.setEventHandler { resumed.fire() }
+                    source.resume()
+                    SignalLatch.keep(source)
+                }
+            }
+        }
+    }
+}
+
+/// Resumes a continuation once, however many signals arrive; keeps the signal sources alive.
+private final class SignalLatch: @unchecked Sendable {
+    // Touched only on the signal queue.
+    private var continuation: CheckedContinuation<Void, Never>?
+    nonisolated(unsafe) private static var sources: [any DispatchSourceSignal] = []
+
+    init(_ continuation: CheckedContinuation<Void, Never>) { self.continuation = continuation }
+
+    func fire() {
+        continuation?.resume()
+        continuation = nil
+    }
+
+    static func keep(_ source: any DispatchSourceSignal) { sources.append(source) }
+}
+
+/// Writes a line straight to a file descriptor, unbuffered: the readiness line must reach a pipe
+/// at once, and the C streams are not concurrency-safe globals in Swift 6.
+func writeLine(_ line: String, to fd: Int32) {
+    let bytes = Array((line + "\n").utf8)
+    var offset = 0
+    while offset < bytes.count {
+        let n = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        if n <= 0 { return }
+        offset += n
+    }
+}
+
+func printError(_ message: String) {
+    writeLine(message, to: 2)
+}

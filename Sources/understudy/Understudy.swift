@@ -1,0 +1,13 @@
+import ArgumentParser
+
+/// The `understudy` command: one file per subcommand, each forwarding to the library.
+@main
+struct Understudy: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "understudy",
+        abstract: "A mock server and conformance kit for OpenAI-compatible LLM APIs.",
+        version: "0.1.0",
+        subcommands: [Serve.self],
+        defaultSubcommand: Serve.self
+    )
+}
