@@ -1,4 +1,5 @@
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -17,6 +18,7 @@ public final class UnderstudyServer: Sendable {
     private let listener: Channel
     private let tracker: ConnectionTracker
     private let logger: Logger
+    private let stopped = NIOLockedValueBox(false)
 
     /// `http://HOST:PORT`, for clients.
     public var baseURL: String {
@@ -84,6 +86,11 @@ public final class UnderstudyServer: Sendable {
     /// Stops accepting, lets every response in flight finish (up to the grace period), closes the
     /// connections and stops the event loops.
     public func shutdown() async {
+        let alreadyStopped = stopped.withLockedValue { stopped in
+            defer { stopped = true }
+            return stopped
+        }
+        guard !alreadyStopped else { return }
         try? await listener.close()
         let drained = tracker.quiesce(on: group.next())
         let deadline = group.next().scheduleTask(in: configuration.shutdownGracePeriod) { [tracker] in tracker.closeAll() }

@@ -27,11 +27,15 @@ struct YAMLDocument {
              .parser(let context, let problem, let mark, let yaml),
              .composer(let context, let problem, let mark, let yaml):
             let lines = yaml.split(separator: "\n", omittingEmptySubsequences: false)
-            let offending = mark.line - 1 < lines.count ? String(lines[mark.line - 1]) : ""
-            let contextText = context.map { "\($0.text) (line \($0.mark.line)), " } ?? ""
+            func line(_ n: Int) -> String { n - 1 < lines.count ? String(lines[n - 1]).trimmingSpaces() : "" }
+            // At the end of the input libyaml's problem mark points past the text: where the
+            // unfinished construct began (the context mark) is what a person needs.
+            let at = line(mark.line).isEmpty ? (context?.mark ?? mark) : mark
+            let offending = line(at.line)
+            let contextText = context.map { "\($0.text), " } ?? ""
             return FixtureError(
-                file: file, line: mark.line, column: mark.column,
-                message: "YAML syntax error: \(contextText)\(problem): `\(offending.trimmingSpaces())`"
+                file: file, line: at.line, column: at.column,
+                message: "YAML syntax error: \(contextText)\(problem): `\(offending)`"
             )
         case .duplicatedKeysInMapping(let duplicates, let context):
             return FixtureError(
@@ -58,6 +62,12 @@ struct YAMLDocument {
     func sequence(_ what: String) throws(FixtureError) -> [YAMLDocument] {
         guard let sequence = node.sequence else { throw error("\(what) must be a list") }
         return sequence.map { child($0) }
+    }
+
+    /// A plain `null`, `~` or empty scalar: YAML's null.
+    var isNull: Bool {
+        guard let scalar = node.scalar, scalar.style == .plain else { return false }
+        return ["null", "Null", "NULL", "~", ""].contains(scalar.string)
     }
 
     func string(_ what: String) throws(FixtureError) -> String {
@@ -102,9 +112,11 @@ struct YAMLFields {
         owner = document
     }
 
+    /// The value of `key`; a YAML null counts as absent.
     mutating func optional(_ key: String) -> YAMLDocument? {
         if !used.contains(key) { used.append(key) }
-        return fields.last(where: { $0.key == key })?.value
+        guard let value = fields.last(where: { $0.key == key })?.value, !value.isNull else { return nil }
+        return value
     }
 
     mutating func required(_ key: String) throws(FixtureError) -> YAMLDocument {

@@ -6,7 +6,8 @@
 /// The rules, in order:
 /// - a run of ASCII letters, with at most one space before it, is one piece; a run longer than
 ///   8 letters is split every 6 (long words cost more tokens, as in BPE);
-/// - digits go in groups of at most 3 (as cl100k and o200k split numbers);
+/// - digits go in groups of at most 3, without the space before them (as cl100k and o200k split
+///   numbers);
 /// - every other non-space character (punctuation, symbols, each non-ASCII character) is one
 ///   piece, taking one space before it with it;
 /// - a run of line breaks is one piece; other white space left over is one piece per run.
@@ -53,7 +54,8 @@ public enum TokenPieces {
             // One space joins the piece that follows it, unless that is more white space.
             if k == .space {
                 let next = utf8.index(after: i)
-                if next < end, kind(utf8[next]) != .space, kind(utf8[next]) != .newline, utf8[i] == UInt8(ascii: " ") {
+                let following = next < end ? kind(utf8[next]) : .space
+                if following == .letter || following == .other, utf8[i] == UInt8(ascii: " ") {
                     i = next
                     k = kind(utf8[i])
                 }

@@ -1,0 +1,97 @@
+import Testing
+import UnderstudyContract
+@testable import UnderstudyMock
+
+/// The engine without a socket: request in, response out.
+@Suite("Mock engine")
+struct MockEngineTests {
+    static func engine(seed: UInt64 = 0) throws -> MockEngine {
+        MockEngine(configuration: MockConfiguration(fixtures: try Fixtures.embedded(), seed: seed, clock: .fixed(1_700_000_000)))
+    }
+
+    static func post(_ engine: MockEngine, _ json: String, path: String = "/v1/chat/completions") throws -> (Int, JSONValue) {
+        let response = engine.respond(to: MockRequest(method: "POST", path: path, headers: [("Content-Type", "application/json")], body: Array(json.utf8)))
+        guard case .bytes(let bytes) = response.body else { throw MockEngineTestError.streamed }
+        return (response.status, try JSONParser.parse(bytes))
+    }
+
+    enum MockEngineTestError: Error { case streamed }
+
+    @Test("a reply rule gives its canned text and usage")
+    func replyRule() throws {
+        let (status, body) = try Self.post(try Self.engine(), #"{"model":"gpt-4","messages":[{"role":"user","content":"ping"}]}"#)
+        #expect(status == 200)
+        #expect(body["choices"]?.arrayValue?.first?["message"]?["content"] == .string("pong"))
+        #expect(body["usage"]?["prompt_tokens"] == .int(8))
+        #expect(body["usage"]?["completion_tokens"] == .int(1))
+        #expect(body["usage"]?["total_tokens"] == .int(9))
+        #expect(body["model"] == .string("gpt-4-0613"))
+        #expect(body["system_fingerprint"] == .null)
+    }
+
+    @Test("images count by detail: a remote URL at high detail costs 765 tokens, at low 85")
+    func imageParts() throws {
+        let engine = try Self.engine()
+        func prompt(_ detail: String) throws -> Int64? {
+            let json = #"{"model":"gpt-4o","messages":[{"role":"user","content":[{"type":"text","text":"What is this?"},{"type":"image_url","image_url":{"url":"https://example.com/a.jpg","detail":"\#(detail)"}}]}]}"#
+            return try Self.post(engine, json).1["usage"]?["prompt_tokens"]?.integerValue
+        }
+        let high = try #require(try prompt("high"))
+        let low = try #require(try prompt("low"))
+        #expect(high - low == 765 - 85)
+    }
+
+    @Test("the model is reported as OpenAI does: the snapshot for an alias, the dated id as given")
+    func reportedModel() throws {
+        let engine = try Self.engine()
+        let ask = { (model: String) throws -> JSONValue? in
+            try Self.post(engine, #"{"model":"\#(model)","messages":[{"role":"user","content":"Name a fruit"}]}"#).1["model"]
+        }
+        #expect(try ask("openai/gpt-4o") == .string("gpt-4o-2024-08-06"))
+        #expect(try ask("gpt-4.1") == .string("gpt-4.1-2025-04-14"))
+        #expect(try ask("gpt-4o-2024-08-06") == .string("gpt-4o-2024-08-06"))
+    }
+
+    @Test("reasoning effort scales reasoning tokens; a small budget is eaten by reasoning first")
+    func reasoningBudget() throws {
+        let engine = try Self.engine()
+        let (_, minimal) = try Self.post(engine, #"{"model":"gpt-5","reasoning_effort":"minimal","messages":[{"role":"user","content":"Name a fruit"}]}"#)
+        #expect(minimal["usage"]?["completion_tokens_details"]?["reasoning_tokens"] == .int(0))
+        let (_, tight) = try Self.post(engine, #"{"model":"gpt-5","max_completion_tokens":50,"messages":[{"role":"user","content":"Name a fruit"}]}"#)
+        let choice = tight["choices"]?.arrayValue?.first
+        #expect(choice?["finish_reason"] == .string("length"))
+        #expect(choice?["message"]?["content"] == .string(""))
+        #expect(tight["usage"]?["completion_tokens"] == .int(50))
+        #expect(tight["usage"]?["completion_tokens_details"]?["reasoning_tokens"] == .int(50))
+        let (status, temperature) = try Self.post(engine, #"{"model":"gpt-5","temperature":0.2,"messages":[{"role":"user","content":"x"}]}"#)
+        #expect(status == 400)
+        #expect(temperature["error"]?["param"] == .string("temperature"))
+    }
+
+    @Test("a stream plan and a JSON body of the same conversation carry the same text")
+    func streamMatchesJSON() throws {
+        let engine = try Self.engine()
+        let json = #"{"model":"gpt-4o","seed":1,"messages":[{"role":"user","content":"Describe autumn"}]}"#
+        let stream = #"{"model":"gpt-4o","seed":1,"stream":true,"messages":[{"role":"user","content":"Describe autumn"}]}"#
+        let text = try Self.post(engine, json).1["choices"]?.arrayValue?.first?["message"]?["content"]?.stringValue
+        let response = engine.respond(to: MockRequest(method: "POST", path: "/v1/chat/completions", body: Array(stream.utf8)))
+        guard case .stream(let plan) = response.body else { Issue.record("not a stream"); return }
+        var streamed = ""
+        for frame in plan.frames.dropLast() {
+            let chunk = try JSONParser.parse(frame.dropFirst(6).dropLast(2))
+            streamed += chunk["choices"]?.arrayValue?.first?["delta"]?["content"]?.stringValue ?? ""
+        }
+        #expect(streamed == text)
+    }
+
+    @Test("prose is about the prompt's topic and reads as sentences")
+    func prose() {
+        var rng = SplitMix64(seed: 9)
+        let text = ProseGenerator.reply(to: "How do volcanoes erupt?", targetTokens: 60, using: &rng)
+        #expect(text.contains("volcanoes"))
+        #expect(TokenPieces.count(text) >= 40)
+        #expect(text.first?.isUppercase == true)
+        #expect([".", "?", "!"].contains(text.last))
+        #expect(!text.lowercased().contains("lorem"))
+    }
+}
