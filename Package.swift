@@ -43,6 +43,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Benchmarks live under bench/ (not tests: speed is measured, never asserted).
+        .executableTarget(name: "engine-bench", dependencies: ["UnderstudyMock"], path: "bench/engine"),
         .testTarget(name: "UnderstudyContractTests", dependencies: ["UnderstudyContract"]),
         .testTarget(name: "UnderstudyMockTests", dependencies: ["UnderstudyMock"]),
         .testTarget(
@@ -57,3 +59,9 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// Foundation's String extensions (visible through Yams) must not shadow the standard library's
+// on the request path: only a file that imports a module sees its members.
+for target in package.targets {
+    target.swiftSettings = (target.swiftSettings ?? []) + [.enableUpcomingFeature("MemberImportVisibility")]
+}

@@ -26,6 +26,10 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     private var closing = false
     private var quiescing = false
     private var scheduledFrame: Scheduled<Void>?
+    private var idleCheck: Scheduled<Void>?
+    /// Set by every read; the idle check clears it. A connection is closed when a whole period
+    /// passes without reads and nothing is in flight, so it lives one to two periods when idle.
+    private var sawActivity = true
     private var dateCache: (second: Int64, text: String) = (-1, "")
 
     init(engine: MockEngine, configuration: ServerConfiguration, logger: Logger) {
@@ -37,6 +41,7 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     // MARK: Reading
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        sawActivity = true
         guard !closing else { return }
         switch unwrapInboundIn(data) {
         case .head(let head):
@@ -146,7 +151,9 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         scheduledFrame = nil
         streaming = false
         if chunked {
-            write(context.channel.allocator.buffer(string: HTTPResponseWriter.lastChunk), context: context)
+            var last = context.channel.allocator.buffer(capacity: 5)
+            last.writeStaticString(HTTPResponseWriter.lastChunk)
+            write(last, context: context)
         }
         flushIfPending(context: context)
         if !keepAlive || quiescing {
@@ -204,8 +211,6 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         if event is ChannelShouldQuiesceEvent {
             quiescing = true
             if !streaming && head == nil { closeAfterFlush(context: context) }
-        } else if event is IdleStateHandler.IdleStateEvent {
-            if !streaming && head == nil && waiting.isEmpty { closeAfterFlush(context: context) }
         } else {
             context.fireUserInboundEventTriggered(event)
         }
@@ -229,9 +234,36 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         context.close(promise: nil)
     }
 
+    func channelActive(context: ChannelHandlerContext) {
+        scheduleIdleCheck(context: context)
+        context.fireChannelActive()
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { scheduleIdleCheck(context: context) }
+    }
+
+    private func scheduleIdleCheck(context: ChannelHandlerContext) {
+        guard idleCheck == nil else { return }
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        idleCheck = context.eventLoop.scheduleTask(in: TimeAmount(configuration.idleTimeout)) {
+            let (handler, context) = bound.value
+            handler.idleCheck = nil
+            let busy = handler.streaming || handler.head != nil || !handler.waiting.isEmpty
+            if handler.sawActivity || busy {
+                handler.sawActivity = false
+                handler.scheduleIdleCheck(context: context)
+            } else {
+                handler.closeAfterFlush(context: context)
+            }
+        }
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
         scheduledFrame?.cancel()
         scheduledFrame = nil
+        idleCheck?.cancel()
+        idleCheck = nil
         context.fireChannelInactive()
     }
 }

@@ -2,50 +2,55 @@ import NIOCore
 import UnderstudyMock
 
 /// Encodes HTTP/1.1 response heads and bodies straight into one `ByteBuffer`: a canned JSON answer
-/// leaves in a single write, with no per-header encoder objects on the way.
+/// leaves in a single write, with no per-header encoder objects on the way. Constant text is
+/// written as static strings (no UTF-8 view walking).
 enum HTTPResponseWriter {
     static func head(
         _ response: MockResponse, date: String, contentLength: Int?, keepAlive: Bool, http10: Bool,
         into buffer: inout ByteBuffer
     ) {
-        buffer.writeString(http10 ? "HTTP/1.0 " : "HTTP/1.1 ")
-        buffer.writeString(String(response.status))
-        buffer.writeString(" ")
-        buffer.writeString(reason(response.status))
-        buffer.writeString("\r\n")
+        if response.status == 200 && !http10 {
+            buffer.writeStaticString("HTTP/1.1 200 OK\r\n")
+        } else {
+            buffer.writeStaticString(http10 ? "HTTP/1.0 " : "HTTP/1.1 ")
+            buffer.writeString(String(response.status))
+            buffer.writeStaticString(" ")
+            buffer.writeStaticString(reason(response.status))
+            buffer.writeStaticString("\r\n")
+        }
         for header in response.headers {
             buffer.writeString(header.name)
-            buffer.writeString(": ")
+            buffer.writeStaticString(": ")
             buffer.writeString(header.value)
-            buffer.writeString("\r\n")
+            buffer.writeStaticString("\r\n")
         }
-        buffer.writeString("date: ")
+        buffer.writeStaticString("date: ")
         buffer.writeString(date)
         if let contentLength {
-            buffer.writeString("\r\ncontent-length: ")
+            buffer.writeStaticString("\r\ncontent-length: ")
             buffer.writeString(String(contentLength))
         } else {
-            buffer.writeString("\r\ntransfer-encoding: chunked\r\ncache-control: no-cache")
+            buffer.writeStaticString("\r\ntransfer-encoding: chunked\r\ncache-control: no-cache")
         }
         if !keepAlive {
-            buffer.writeString("\r\nconnection: close")
+            buffer.writeStaticString("\r\nconnection: close")
         } else if http10 {
-            buffer.writeString("\r\nconnection: keep-alive")
+            buffer.writeStaticString("\r\nconnection: keep-alive")
         }
-        buffer.writeString("\r\n\r\n")
+        buffer.writeStaticString("\r\n\r\n")
     }
 
     /// One chunk of a chunked body: hex length, CRLF, bytes, CRLF.
     static func chunk(_ bytes: [UInt8], into buffer: inout ByteBuffer) {
         buffer.writeString(String(bytes.count, radix: 16))
-        buffer.writeString("\r\n")
+        buffer.writeStaticString("\r\n")
         buffer.writeBytes(bytes)
-        buffer.writeString("\r\n")
+        buffer.writeStaticString("\r\n")
     }
 
-    static let lastChunk = "0\r\n\r\n"
+    static let lastChunk: StaticString = "0\r\n\r\n"
 
-    static func reason(_ status: Int) -> String {
+    static func reason(_ status: Int) -> StaticString {
         switch status {
         case 200: "OK"
         case 400: "Bad Request"
@@ -65,7 +70,7 @@ enum HTTPResponseWriter {
         case 502: "Bad Gateway"
         case 503: "Service Unavailable"
         case 504: "Gateway Timeout"
-        default: "Status \(status)"
+        default: "Unknown"
         }
     }
 }

@@ -12,11 +12,18 @@ public struct ServerConfiguration: Sendable {
     public var maxHeaderBytes: Int = 64 * 1024
     public var maxHeaderFields: Int = 256
     /// A keep-alive connection with no request in flight is closed after this long.
-    public var idleTimeout: TimeAmount = .seconds(60)
+    public var idleTimeout: Duration = .seconds(60)
     /// How long a graceful shutdown waits for in-flight responses before closing connections.
-    public var shutdownGracePeriod: TimeAmount = .seconds(30)
+    public var shutdownGracePeriod: Duration = .seconds(30)
     /// Event loop threads (one per core by default).
     public var threads: Int = System.coreCount
 
     public init() {}
+}
+
+extension TimeAmount {
+    init(_ duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
 }

@@ -78,7 +78,7 @@ extension Understudy {
             server.host = host
             server.port = port
             server.maxBodyBytes = maxBodyBytes
-            server.idleTimeout = .seconds(Int64(idleTimeoutSeconds))
+            server.idleTimeout = .seconds(idleTimeoutSeconds)
             if let threads { server.threads = threads }
 
             let running: UnderstudyServer

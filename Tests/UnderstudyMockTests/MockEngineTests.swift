@@ -95,3 +95,40 @@ struct MockEngineTests {
         #expect(!text.lowercased().contains("lorem"))
     }
 }
+
+@Suite("Repeatable response templates")
+struct ResponseTemplateTests {
+    /// A sequence with repeats of repeatable requests (canned reply, seed, temperature 0) and of
+    /// ones that are not, on both base paths.
+    static let sequence: [(String, String)] = [
+        ("/v1/chat/completions", #"{"model":"gpt-4o","messages":[{"role":"user","content":"Hello"}]}"#),
+        ("/v1/chat/completions", #"{"model":"gpt-4o","seed":3,"messages":[{"role":"user","content":"Tell me about ferns"}]}"#),
+        ("/v1/chat/completions", #"{"model":"gpt-4o","messages":[{"role":"user","content":"Hello"}]}"#),
+        ("/api/v1/chat/completions", #"{"model":"openai/gpt-5","temperature":0,"messages":[{"role":"user","content":"ping"}]}"#),
+        ("/v1/chat/completions", #"{"model":"gpt-4o","seed":3,"messages":[{"role":"user","content":"Tell me about ferns"}]}"#),
+        ("/v1/chat/completions", #"{"model":"gpt-4o","messages":[{"role":"user","content":"Tell me about moss"}]}"#),
+        ("/api/v1/chat/completions", #"{"model":"openai/gpt-5","temperature":0,"messages":[{"role":"user","content":"ping"}]}"#),
+        ("/v1/chat/completions", #"{"model":"gpt-4o","messages":[{"role":"user","content":"Hello"}]}"#),
+        ("/v1/chat/completions", #"{"model":"gpt-4o","messages":[{"role":"user","content":"Tell me about moss"}]}"#),
+    ]
+
+    static func transcript(caching: Bool) throws -> [String] {
+        let engine = MockEngine(configuration: MockConfiguration(
+            fixtures: try Fixtures.embedded(), seed: 11, clock: .fixed(1_700_000_000), cacheRepeatableResponses: caching))
+        return sequence.map { path, json in
+            let r = engine.respond(to: MockRequest(method: "POST", path: path, body: Array(json.utf8)))
+            guard case .bytes(let body) = r.body else { return "stream" }
+            return "\(r.status) \(r.headers.map { "\($0.name)=\($0.value)" }) \(String(decoding: body, as: UTF8.self))"
+        }
+    }
+
+    @Test("serving repeats from templates gives exactly the bytes of the full path")
+    func sameBytes() throws {
+        let cached = try Self.transcript(caching: true)
+        let full = try Self.transcript(caching: false)
+        #expect(cached == full)
+        // Repeats differ (new ids) but a canned reply keeps its text.
+        #expect(cached[0] != cached[2])
+        #expect(cached[2].contains("Hello! How can I help you today?"))
+    }
+}

@@ -172,6 +172,18 @@ struct ChatCompletionServerTests {
         }
     }
 
+    @Test("an idle keep-alive connection is closed after the idle timeout", .timeLimit(.minutes(1)))
+    func idleTimeout() async throws {
+        try await withServer(configure: { $0.idleTimeout = .milliseconds(100) }) { server in
+            try await TestHTTPClient.withConnection(port: server.port) { connection async throws in
+                let health = try await connection.send(.GET, "/health")
+                #expect(health.status == 200)
+                let closed = try await connection.isClosedByServer()
+                #expect(closed)
+            }
+        }
+    }
+
     @Test("pipelined requests are answered in order")
     func pipelining() async throws {
         try await withServer { server in

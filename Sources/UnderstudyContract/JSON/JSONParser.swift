@@ -7,18 +7,19 @@ public struct JSONParser {
     public static let defaultMaximumDepth = 256
 
     /// Parses a whole document; anything but white space after the value is an error.
+    @inlinable
     public static func parse(_ bytes: some Collection<UInt8>, maximumDepth: Int = defaultMaximumDepth) throws(JSONParseError) -> JSONValue {
-        let array = Array(bytes)
-        do {
-            return try array.withUnsafeBufferPointer { buffer in
-                var parser = Cursor(bytes: buffer, maximumDepth: maximumDepth)
-                return try parser.document()
-            }
-        } catch let error as JSONParseError {
-            throw error
-        } catch {
-            fatalError("unreachable: \(error)")
+        let result = bytes.withContiguousStorageIfAvailable { buffer in
+            Result { () throws(JSONParseError) in try parse(buffer: buffer, maximumDepth: maximumDepth) }
+        } ?? Array(bytes).withUnsafeBufferPointer { buffer in
+            Result { () throws(JSONParseError) in try parse(buffer: buffer, maximumDepth: maximumDepth) }
         }
+        return try result.get()
+    }
+
+    public static func parse(buffer: UnsafeBufferPointer<UInt8>, maximumDepth: Int = defaultMaximumDepth) throws(JSONParseError) -> JSONValue {
+        var parser = Cursor(bytes: buffer, maximumDepth: maximumDepth)
+        return try parser.document()
     }
 
     public static func parse(_ text: String, maximumDepth: Int = defaultMaximumDepth) throws(JSONParseError) -> JSONValue {

@@ -9,9 +9,82 @@ extension JSONValue {
     }
 
     /// A stable 64-bit hash of the canonical form: the same on every machine and every run
-    /// (unlike Swift's `Hasher`, which is seeded per process).
+    /// (unlike Swift's `Hasher`, which is seeded per process). Values that have the same
+    /// `canonicalBytes` have the same hash.
     public var canonicalHash: UInt64 {
-        StableHash.hash(canonicalBytes)
+        canonicalHash(excludingTopLevelKeys: [])
+    }
+
+    /// The canonical hash of this object without some of its top-level members: e.g. a request
+    /// without the options that only change how its answer is delivered.
+    public func canonicalHash(excludingTopLevelKeys excluded: Set<String>) -> UInt64 {
+        var hasher = CanonicalHasher()
+        hasher.feed(self, excluding: excluded)
+        return StableHash.mix(hasher.state)
+    }
+}
+
+/// Hashes a value's canonical structure directly, without writing its canonical bytes: each value
+/// is fed as a type tag plus its content (strings with their length), so no escaping is needed and
+/// no two different canonical forms feed the same byte sequence.
+struct CanonicalHasher {
+    var state = StableHash.offsetBasis
+
+    mutating func byte(_ b: UInt8) {
+        state ^= UInt64(b)
+        state &*= 0x0000_0100_0000_01B3
+    }
+
+    mutating func word(_ w: UInt64) {
+        for shift in stride(from: 0, to: 64, by: 8) { byte(UInt8(truncatingIfNeeded: w >> UInt64(shift))) }
+    }
+
+    mutating func string(_ s: String) {
+        word(UInt64(s.utf8.count))
+        for b in s.utf8 { byte(b) }
+    }
+
+    mutating func feed(_ value: JSONValue, excluding excluded: Set<String> = []) {
+        switch value {
+        case .null: byte(0)
+        case .bool(let b): byte(b ? 2 : 1)
+        case .int(let i):
+            byte(3)
+            word(UInt64(bitPattern: i))
+        case .double(let d):
+            if d.rounded() == d, abs(d) < 9_007_199_254_740_992 {
+                byte(3)
+                word(UInt64(bitPattern: Int64(d)))
+            } else {
+                byte(4)
+                word(d.bitPattern)
+            }
+        case .string(let s):
+            byte(5)
+            string(s)
+        case .array(let elements):
+            byte(6)
+            word(UInt64(elements.count))
+            for element in elements { feed(element) }
+        case .object(let object):
+            byte(7)
+            let members = object.members
+            // Sort member indices by key, ties by position, then keep the last of each key.
+            var order = Array(members.indices)
+            if !excluded.isEmpty { order.removeAll { excluded.contains(members[$0].key) } }
+            order.sort { a, b in
+                let ka = members[a].key, kb = members[b].key
+                if ka == kb { return a < b }
+                return ka.utf8.lexicographicallyPrecedes(kb.utf8)
+            }
+            var kept = 0
+            for (n, i) in order.enumerated() where n + 1 == order.count || members[order[n + 1]].key != members[i].key {
+                string(members[i].key)
+                feed(members[i].value)
+                kept += 1
+            }
+            word(UInt64(kept))
+        }
     }
 }
 
@@ -23,19 +96,18 @@ extension JSONWriter {
             for element in elements { canonical(element) }
             endArray()
         case .object(let object):
-            var latest: [(key: [UInt8], name: String, value: JSONValue)] = []
+            var latest: [(key: String, value: JSONValue)] = []
             for member in object.members {
-                let key = Array(member.key.utf8)
-                if let i = latest.firstIndex(where: { $0.key == key }) {
+                if let i = latest.firstIndex(where: { $0.key == member.key }) {
                     latest[i].value = member.value
                 } else {
-                    latest.append((key, member.key, member.value))
+                    latest.append(member)
                 }
             }
-            latest.sort { $0.key.lexicographicallyPrecedes($1.key) }
+            latest.sort { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
             beginObject()
             for member in latest {
-                key(member.name)
+                key(escaping: member.key)
                 canonical(member.value)
             }
             endObject()

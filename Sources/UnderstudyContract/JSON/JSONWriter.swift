@@ -51,11 +51,13 @@ public struct JSONWriter: Sendable {
         separator()
         bytes.append(UInt8(ascii: "\""))
         bytes.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
-        bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
         afterKey = true
     }
 
-    public mutating func key(_ name: String) {
+    /// A key that is not a literal (it is escaped).
+    public mutating func key(escaping name: String) {
         separator()
         appendEscaped(name)
         bytes.append(UInt8(ascii: ":"))
@@ -85,12 +87,17 @@ public struct JSONWriter: Sendable {
 
     public mutating func bool(_ value: Bool) {
         separator()
-        bytes.append(contentsOf: value ? Array("true".utf8) : Array("false".utf8))
+        appendLiteral(value ? "true" : "false")
     }
 
     public mutating func null() {
         separator()
-        bytes.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
+        appendLiteral("null")
+    }
+
+    /// Appends a literal's bytes without building an array (array literals allocate).
+    private mutating func appendLiteral(_ literal: StaticString) {
+        bytes.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }
 
     /// Writes already-encoded JSON (trusted: it is not checked).
@@ -113,7 +120,7 @@ public struct JSONWriter: Sendable {
         case .object(let object):
             beginObject()
             for member in object.members {
-                key(member.key)
+                key(escaping: member.key)
                 self.value(member.value)
             }
             endObject()
@@ -134,16 +141,18 @@ public struct JSONWriter: Sendable {
                 guard b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") else { continue }
                 bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<i]))
                 runStart = i + 1
+                bytes.append(UInt8(ascii: "\\"))
                 switch b {
-                case UInt8(ascii: "\""): bytes.append(contentsOf: [0x5C, 0x22])
-                case UInt8(ascii: "\\"): bytes.append(contentsOf: [0x5C, 0x5C])
-                case 0x0A: bytes.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-                case 0x0D: bytes.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-                case 0x09: bytes.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-                case 0x08: bytes.append(contentsOf: [0x5C, UInt8(ascii: "b")])
-                case 0x0C: bytes.append(contentsOf: [0x5C, UInt8(ascii: "f")])
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes.append(b)
+                case 0x0A: bytes.append(UInt8(ascii: "n"))
+                case 0x0D: bytes.append(UInt8(ascii: "r"))
+                case 0x09: bytes.append(UInt8(ascii: "t"))
+                case 0x08: bytes.append(UInt8(ascii: "b"))
+                case 0x0C: bytes.append(UInt8(ascii: "f"))
                 default:
-                    bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30])
+                    bytes.append(UInt8(ascii: "u"))
+                    bytes.append(UInt8(ascii: "0"))
+                    bytes.append(UInt8(ascii: "0"))
                     bytes.append(Self.hexDigits[Int(b >> 4)])
                     bytes.append(Self.hexDigits[Int(b & 0xF)])
                 }
@@ -159,7 +168,7 @@ public struct JSONWriter: Sendable {
             return
         }
         if value == Int.min {
-            bytes.append(contentsOf: Array("-9223372036854775808".utf8))
+            appendLiteral("-9223372036854775808")
             return
         }
         var magnitude = value.magnitude
@@ -186,7 +195,7 @@ public struct JSONWriter: Sendable {
         } else if value.isFinite {
             bytes.append(contentsOf: Array(value.description.utf8))
         } else {
-            bytes.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])  // JSON has no NaN or infinity
+            appendLiteral("null")  // JSON has no NaN or infinity
         }
     }
 }

@@ -8,10 +8,12 @@ public final class MockEngine: Sendable {
     public let configuration: MockConfiguration
     private let occurrences = OccurrenceCounter()
     private let synthesizer: ChatSynthesizer
+    private let templates: ResponseTemplateCache?
 
     public init(configuration: MockConfiguration) {
         self.configuration = configuration
         self.synthesizer = ChatSynthesizer(replies: configuration.fixtures.replies)
+        self.templates = configuration.cacheRepeatableResponses ? ResponseTemplateCache() : nil
     }
 
     public func respond(to request: MockRequest) -> MockResponse {
@@ -56,6 +58,11 @@ public final class MockEngine: Sendable {
         if let contentType = request.header("content-type"), !Self.isJSON(contentType) {
             throw .unsupportedMediaType(contentType)
         }
+        let now = configuration.clock.now()
+        let templateKey = ResponseTemplateCache.key(body: request.body, flavor: flavor)
+        if let template = templates?.template(for: templateKey, now: now) {
+            return repeatResponse(template)
+        }
         let body: JSONValue
         do {
             body = try JSONParser.parse(request.body)
@@ -72,23 +79,53 @@ public final class MockEngine: Sendable {
             conversationHash: Self.conversationHash(body),
             occurrence: occurrence,
             seed: configuration.seed,
-            now: configuration.clock.now(),
+            now: now,
             flavor: flavor
         )
         let plan = try synthesizer.plan(chat, model: model, context: context)
-        var headers: [(name: String, value: String)] = []
-        headers.reserveCapacity(5)
-        headers.append(("content-type", chat.stream ? "text/event-stream; charset=utf-8" : "application/json"))
-        headers.append(("x-request-id", requestID(StableHash.combine(requestHash, configuration.seed, UInt64(occurrence)))))
-        headers.append(("openai-processing-ms", String(Self.processingMilliseconds(plan))))
-        headers.append(("openai-version", "2020-10-01"))
-        if flavor == .openrouter { headers.append(("x-generation-id", plan.id)) }
+        let processing = String(Self.processingMilliseconds(plan))
+        let headers = chatHeaders(stream: chat.stream, requestHash: requestHash, occurrence: occurrence,
+                                  processingMilliseconds: processing, id: plan.id, flavor: flavor)
         if chat.stream {
             let frames = ChatCompletionEncoder.streamFrames(plan, includeUsage: chat.includeUsage, includeObfuscation: chat.includeObfuscation)
             return MockResponse(status: 200, headers: headers,
                                 body: .stream(StreamPlan(frames: frames, intervalNanoseconds: configuration.streamIntervalNanoseconds)))
         }
-        return MockResponse(status: 200, headers: headers, body: .bytes(ChatCompletionEncoder.json(plan)))
+        let json = ChatCompletionEncoder.json(plan)
+        if plan.repeatable {
+            templates?.store(key: templateKey, body: json, id: plan.id, requestHash: requestHash, created: now,
+                             flavor: flavor, processingMilliseconds: processing)
+        }
+        return MockResponse(status: 200, headers: headers, body: .bytes(json))
+    }
+
+    /// A repeat of a repeatable request: the template with this occurrence's id spliced in.
+    private func repeatResponse(_ template: ResponseTemplateCache.Template) -> MockResponse {
+        let occurrence = occurrences.next(template.requestHash)
+        let context = ChatSynthesizer.Context(
+            requestHash: template.requestHash, conversationHash: 0, occurrence: occurrence,
+            seed: configuration.seed, now: template.created, flavor: template.flavor)
+        let id = ChatSynthesizer.responseID(context).id
+        var body: [UInt8] = []
+        body.reserveCapacity(template.prefix.count + id.utf8.count + template.suffix.count)
+        body.append(contentsOf: template.prefix)
+        body.append(contentsOf: id.utf8)
+        body.append(contentsOf: template.suffix)
+        let headers = chatHeaders(stream: false, requestHash: template.requestHash, occurrence: occurrence,
+                                  processingMilliseconds: template.processingMilliseconds, id: id, flavor: template.flavor)
+        return MockResponse(status: 200, headers: headers, body: .bytes(body))
+    }
+
+    private func chatHeaders(stream: Bool, requestHash: UInt64, occurrence: Int, processingMilliseconds: String,
+                             id: String, flavor: Flavor) -> [(name: String, value: String)] {
+        var headers: [(name: String, value: String)] = []
+        headers.reserveCapacity(5)
+        headers.append(("content-type", stream ? "text/event-stream; charset=utf-8" : "application/json"))
+        headers.append(("x-request-id", requestID(StableHash.combine(requestHash, configuration.seed, UInt64(occurrence)))))
+        headers.append(("openai-processing-ms", processingMilliseconds))
+        headers.append(("openai-version", "2020-10-01"))
+        if flavor == .openrouter { headers.append(("x-generation-id", id)) }
+        return headers
     }
 
     /// Members that change how a reply is delivered, not which reply it is.
@@ -98,8 +135,7 @@ public final class MockEngine: Sendable {
     ]
 
     static func conversationHash(_ body: JSONValue) -> UInt64 {
-        guard let object = body.objectValue else { return body.canonicalHash }
-        return JSONValue.object(JSONObject(object.members.filter { !deliveryMembers.contains($0.key) })).canonicalHash
+        body.canonicalHash(excludingTopLevelKeys: deliveryMembers)
     }
 
     /// A plausible, deterministic server time: a base cost plus a little per token.
@@ -117,6 +153,7 @@ public final class MockEngine: Sendable {
     }
 
     static func isJSON(_ contentType: String) -> Bool {
+        if contentType == "application/json" { return true }
         let media = contentType.split(separator: ";", maxSplits: 1).first.map { String($0).trimmingSpaces().lowercased() } ?? ""
         return media == "application/json" || (media.hasPrefix("application/") && media.hasSuffix("+json"))
     }

@@ -25,8 +25,17 @@ public struct MockRequest: Sendable {
         }
     }
 
-    /// The first value of a header, matched case-insensitively.
-    public func header(_ name: String) -> String? {
-        headers.first { $0.name.count == name.count && $0.name.lowercased() == name }?.value
+    /// The first value of a header; `lowercaseName` is matched case-insensitively (ASCII).
+    public func header(_ lowercaseName: String) -> String? {
+        headers.first { Self.equalsIgnoringASCIICase($0.name, lowercaseName) }?.value
+    }
+
+    static func equalsIgnoringASCIICase(_ name: String, _ lowercase: String) -> Bool {
+        guard name.utf8.count == lowercase.utf8.count else { return false }
+        for (a, b) in zip(name.utf8, lowercase.utf8) {
+            let folded = a >= UInt8(ascii: "A") && a <= UInt8(ascii: "Z") ? a | 0x20 : a
+            if folded != b { return false }
+        }
+        return true
     }
 }

@@ -106,7 +106,8 @@ public enum ChatCompletionEncoder {
         var frame: [UInt8] = Array("data: ".utf8)
         frame.reserveCapacity(json.count + 8)
         frame.append(contentsOf: json)
-        frame.append(contentsOf: [0x0A, 0x0A])
+        frame.append(0x0A)
+        frame.append(0x0A)
         return frame
     }
 

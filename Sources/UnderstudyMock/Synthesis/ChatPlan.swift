@@ -12,12 +12,15 @@ public struct ChatPlan: Sendable {
     public var flavor: Flavor
     /// Seeds the stream's `obfuscation` padding.
     public var paddingSeed: UInt64
+    /// The content does not depend on how often the request came before (a canned reply, a seed,
+    /// temperature 0): repeats differ only in their ids.
+    public var repeatable: Bool
 
     public struct Choice: Sendable {
-        /// The content as stream deltas; joined, they are the message content.
+        /// The message content.
+        public var content: String
+        /// The content as stream deltas, one per token; joined, they are `content`.
         public var pieces: [Substring]
         public var finishReason: String
-
-        public var content: String { pieces.joined() }
     }
 }

@@ -17,10 +17,10 @@ public struct ChatSynthesizer: Sendable {
         public var flavor: Flavor
     }
 
-    public let replies: [ReplyRule]
+    private let replies: ReplyMatcher
 
     public init(replies: [ReplyRule]) {
-        self.replies = replies
+        self.replies = ReplyMatcher(rules: replies)
     }
 
     public func plan(_ request: ChatRequest, model: ModelInfo, context: Context) throws(APIError) -> ChatPlan {
@@ -34,12 +34,12 @@ public struct ChatSynthesizer: Sendable {
             throw .contextLengthExceeded(limit: model.contextLength, messages: prompt.total, completion: nil)
         }
 
-        // With a seed or temperature 0 the reply repeats, as the real API tries to; otherwise each
-        // repeat of the same request gets a new (still deterministic) reply.
-        let repeatable = request.seed != nil || request.temperature == 0
-        let textSeed = StableHash.combine(context.conversationHash, context.seed, repeatable ? 0 : UInt64(context.occurrence) &+ 1)
         let lastUser = request.messages.last(where: { $0.role == "user" })?.text ?? ""
-        let rule = replies.first { $0.matches(model: model, lastUserText: lastUser) }
+        let rule = replies.rule(model: model, lastUserText: lastUser)
+        // A canned reply, a seed or temperature 0 make the reply repeat (the real API tries to for
+        // the latter two); otherwise each repeat of a request gets a new, still deterministic, reply.
+        let repeatable = rule != nil || request.seed != nil || request.temperature == 0
+        let textSeed = StableHash.combine(context.conversationHash, context.seed, repeatable ? 0 : UInt64(context.occurrence) &+ 1)
 
         var choices: [ChatPlan.Choice] = []
         var completionTokens = 0
@@ -64,10 +64,7 @@ public struct ChatSynthesizer: Sendable {
             usage.completionTokens = fixed.completionTokens.map { $0 * request.n } ?? usage.completionTokens
         }
 
-        var ids = SplitMix64(seed: StableHash.combine(context.requestHash, context.seed, UInt64(context.occurrence), 0x1D))
-        let id = context.flavor == .openrouter
-            ? "gen-\(context.now)-\(ids.base62(20))"
-            : "chatcmpl-\(ids.base62(29))"
+        let (id, paddingSeed) = Self.responseID(context)
         return ChatPlan(
             id: id,
             created: context.now,
@@ -77,8 +74,17 @@ public struct ChatSynthesizer: Sendable {
             choices: choices,
             usage: usage,
             flavor: context.flavor,
-            paddingSeed: ids.next()
+            paddingSeed: paddingSeed,
+            repeatable: repeatable
         )
+    }
+
+    /// The completion id (`chatcmpl-…`, or OpenRouter's `gen-<time>-…`) for this occurrence of the
+    /// request, and a seed for the stream's padding.
+    static func responseID(_ context: Context) -> (id: String, paddingSeed: UInt64) {
+        var ids = SplitMix64(seed: StableHash.combine(context.requestHash, context.seed, UInt64(context.occurrence), 0x1D))
+        let id = context.flavor == .openrouter ? "gen-\(context.now)-\(ids.base62(20))" : "chatcmpl-\(ids.base62(29))"
+        return (id, ids.next())
     }
 
     /// The parameter rules of the model itself, worded as the real API words them.
@@ -103,12 +109,13 @@ public struct ChatSynthesizer: Sendable {
         for sequence in stop {
             if let range = text.firstRange(of: sequence) { text = text[..<range.lowerBound] }
         }
-        var pieces = TokenPieces.split(String(text))
+        let content = String(text)
+        var pieces = TokenPieces.split(content)
         if pieces.count > budget {
             pieces.removeLast(pieces.count - budget)
-            return ChatPlan.Choice(pieces: pieces, finishReason: "length")
+            return ChatPlan.Choice(content: pieces.joined(), pieces: pieces, finishReason: "length")
         }
-        return ChatPlan.Choice(pieces: pieces, finishReason: "stop")
+        return ChatPlan.Choice(content: content, pieces: pieces, finishReason: "stop")
     }
 
     static func reasoningTokens(effort: String?, rng: inout SplitMix64) -> Int {
