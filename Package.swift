@@ -17,8 +17,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     ],
     targets: [
-        // The contract as data: JSON values, canonical form and hashing. No NIO, no HTTP.
-        .target(name: "UnderstudyContract"),
+        // The contract as data: JSON values, specs (libyaml through Yams), schemas, validation. No NIO.
+        .target(name: "UnderstudyContract", dependencies: [.product(name: "Yams", package: "Yams")]),
         // The fake provider: catalog, usage, synthesis. Pure: request in, response plan out. No NIO.
         .target(
             name: "UnderstudyMock",
