@@ -1,0 +1,125 @@
+/// A JSON Schema compiled once at load: keywords decoded into fields, `$ref`s linked to their
+/// targets, patterns compiled. Validation does no parsing, no regex compilation and no lookups by
+/// name. It is a class, not an enum, because `$ref` cycles and `$recursiveRef` need identity; it is
+/// only mutated while `SchemaCompiler` builds it, and read-only after.
+public final class Schema: @unchecked Sendable {
+    /// Where it was written: `file#/json/pointer`.
+    public let location: String
+
+    public internal(set) var types: TypeSet?
+    public internal(set) var enumValues: [JSONValue]?
+    public internal(set) var constValue: JSONValue?
+    /// `false` schema (nothing is valid); `true` and `{}` are `Schema` with no keywords.
+    public internal(set) var rejectsEverything = false
+
+    public internal(set) var properties: [(name: String, schema: Schema)] = []
+    public internal(set) var required: [String] = []
+    public internal(set) var additionalProperties: Additional = .allowed
+    public internal(set) var patternProperties: [(pattern: Pattern, schema: Schema)] = []
+    public internal(set) var minProperties: Int?
+    public internal(set) var maxProperties: Int?
+
+    public internal(set) var prefixItems: [Schema] = []
+    public internal(set) var items: Schema?
+    public internal(set) var minItems: Int?
+    public internal(set) var maxItems: Int?
+    public internal(set) var uniqueItems = false
+
+    public internal(set) var minimum: Bound?
+    public internal(set) var maximum: Bound?
+    public internal(set) var multipleOf: Double?
+
+    public internal(set) var minLength: Int?
+    public internal(set) var maxLength: Int?
+    public internal(set) var pattern: Pattern?
+    public internal(set) var format: Format?
+
+    public internal(set) var allOf: [Schema] = []
+    public internal(set) var anyOf: [Schema] = []
+    public internal(set) var oneOf: [Schema] = []
+    public internal(set) var not: Schema?
+    public internal(set) var discriminator: Discriminator?
+    /// A `$ref` (or `$recursiveRef`/`$dynamicRef`) written beside other keywords: both apply.
+    public internal(set) var reference: Schema?
+
+    init(location: String) {
+        self.location = location
+    }
+
+    public struct TypeSet: OptionSet, Sendable {
+        public let rawValue: UInt8
+        public init(rawValue: UInt8) { self.rawValue = rawValue }
+        public static let null = TypeSet(rawValue: 1)
+        public static let boolean = TypeSet(rawValue: 2)
+        public static let object = TypeSet(rawValue: 4)
+        public static let array = TypeSet(rawValue: 8)
+        public static let number = TypeSet(rawValue: 16)
+        public static let integer = TypeSet(rawValue: 32)
+        public static let string = TypeSet(rawValue: 64)
+
+        static let names: [(TypeSet, String)] = [
+            (.string, "string"), (.integer, "integer"), (.number, "number"), (.boolean, "boolean"),
+            (.object, "object"), (.array, "array"), (.null, "null"),
+        ]
+
+        public var description: String {
+            Self.names.filter { contains($0.0) }.map(\.1).joined(separator: " or ")
+        }
+    }
+
+    public enum Additional: Sendable {
+        case allowed
+        case forbidden
+        case schema(Schema)
+    }
+
+    public struct Bound: Sendable {
+        public var value: Double
+        public var exclusive: Bool
+    }
+
+    public struct Discriminator: Sendable {
+        public var propertyName: String
+        public var mapping: [(value: String, schema: Schema)]
+    }
+
+    /// A regular expression compiled at load.
+    public struct Pattern: @unchecked Sendable {
+        // Regex values are immutable; the type is not Sendable only because of its generic output.
+        let regex: Regex<AnyRegexOutput>
+        public let source: String
+
+        init(_ source: String) throws {
+            regex = try Regex(source)
+            self.source = source
+        }
+
+        func matches(_ s: String) -> Bool { (try? regex.firstMatch(in: s)) != nil }
+    }
+
+    /// The formats that are checked; any other format is an annotation.
+    public enum Format: String, Sendable {
+        case dateTime = "date-time"
+        case date
+        case time
+        case email
+        case uri
+        case uuid
+        case int32
+        case int64
+    }
+
+    /// The value this schema pins a property to (`const`, or an `enum` of one), if any.
+    var pinnedValue: JSONValue? {
+        if let constValue { return constValue }
+        if let enumValues, enumValues.count == 1 { return enumValues[0] }
+        return reference?.pinnedValue
+    }
+
+    func property(_ name: String) -> Schema? {
+        if let found = properties.first(where: { $0.name == name })?.schema { return found }
+        if let found = reference?.property(name) { return found }
+        for part in allOf { if let found = part.property(name) { return found } }
+        return nil
+    }
+}

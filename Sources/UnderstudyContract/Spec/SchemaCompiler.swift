@@ -1,0 +1,244 @@
+/// Compiles schemas from loaded spec documents. Each location is compiled once, so a schema
+/// referenced from a hundred places is one object, and cycles close on themselves.
+///
+/// `$ref` resolves local pointers (`#/components/schemas/X`) and relative files
+/// (`common.yaml#/X`), loading those on first use. `$recursiveRef: "#"` and `$dynamicRef` resolve
+/// to the nearest enclosing schema with `$recursiveAnchor: true` (or the matching
+/// `$dynamicAnchor`): OpenAPI components are not separate schema resources, so this is what the
+/// official document means by them.
+public final class SchemaCompiler {
+    public private(set) var documents: [String: SpecDocument] = [:]
+    public private(set) var problems: [SpecProblem] = []
+    private var compiled: [String: Schema] = [:]
+    private var anchorStack: [Schema] = []
+
+    public init(documents: [SpecDocument] = []) {
+        for document in documents { self.documents[document.file] = document }
+    }
+
+    public var errors: [SpecProblem] { problems.filter { $0.severity == .error } }
+
+    /// The schema at `pointer` in `file` (which must be loaded or loadable).
+    public func schema(file: String, pointer: String) -> Schema {
+        let key = "\(file)#\(pointer)"
+        if let done = compiled[key] { return done }
+        guard let document = document(file, usedAt: nil), let value = JSONPointer.resolve(pointer, in: document.root) else {
+            problem(.error, "no schema at \(key)", at: SourceLocation(file: file, line: 1, column: 1))
+            return Schema(location: key)
+        }
+        return compile(value, file: file, pointer: pointer)
+    }
+
+    /// Compiles every schema under `components/schemas` of a document; returns how many.
+    @discardableResult
+    public func compileComponents(of file: String) -> Int {
+        guard let schemas = documents[file]?.root["components"]?["schemas"]?.objectValue else { return 0 }
+        for member in schemas.members {
+            _ = schema(file: file, pointer: "/components/schemas/" + JSONPointer.escape(member.key))
+        }
+        return schemas.count
+    }
+
+    // MARK: Compilation
+
+    static let annotations: Set<String> = [
+        "title", "description", "default", "examples", "example", "deprecated", "readOnly", "writeOnly",
+        "externalDocs", "xml", "$schema", "$id", "$comment", "contentEncoding", "contentMediaType",
+        "$recursiveAnchor", "$dynamicAnchor", "$anchor", "$defs", "definitions", "format",
+    ]
+
+    func compile(_ value: JSONValue, file: String, pointer: String) -> Schema {
+        let key = "\(file)#\(pointer)"
+        if let done = compiled[key] { return done }
+        let schema = Schema(location: key)
+        compiled[key] = schema
+        switch value {
+        case .bool(let b):
+            schema.rejectsEverything = !b
+            return schema
+        case .object(let object):
+            let isAnchor = object["$recursiveAnchor"] == .bool(true) || object["$dynamicAnchor"] != nil
+            if isAnchor { anchorStack.append(schema) }
+            fill(schema, from: object, file: file, pointer: pointer)
+            if isAnchor { anchorStack.removeLast() }
+        default:
+            problem(.error, "a schema must be an object or a boolean, not \(value.typeDescription)", at: location(file, pointer))
+        }
+        return schema
+    }
+
+    private func fill(_ s: Schema, from object: JSONObject, file: String, pointer: String) {
+        func sub(_ key: String) -> String { pointer + "/" + JSONPointer.escape(key) }
+        func child(_ value: JSONValue, _ path: String) -> Schema { compile(value, file: file, pointer: path) }
+        func list(_ key: String, _ value: JSONValue) -> [Schema] {
+            guard let items = value.arrayValue else {
+                problem(.error, "'\(key)' must be a list of schemas", at: location(file, sub(key)))
+                return []
+            }
+            return items.enumerated().map { child($1, sub(key) + "/\($0)") }
+        }
+        func count(_ key: String, _ value: JSONValue) -> Int? {
+            guard let n = value.integerValue, n >= 0 else {
+                problem(.error, "'\(key)' must be a non-negative integer", at: location(file, sub(key)))
+                return nil
+            }
+            return Int(n)
+        }
+        var exclusiveMinimumFlag = false
+        var exclusiveMaximumFlag = false
+        for (key, value) in object.members {
+            switch key {
+            case "type":
+                var types: Schema.TypeSet = []
+                for name in value.arrayValue ?? [value] {
+                    guard let t = Schema.TypeSet.names.first(where: { $0.1 == name.stringValue })?.0 else {
+                        problem(.error, "unknown type \(FieldText.show(name))", at: location(file, sub(key)))
+                        continue
+                    }
+                    types.insert(t)
+                }
+                s.types = (s.types ?? []).union(types)
+            case "nullable":
+                if value == .bool(true) { s.types = (s.types ?? []).union(.null) }
+            case "enum":
+                s.enumValues = value.arrayValue
+            case "const":
+                s.constValue = value
+            case "required":
+                s.required = value.arrayValue?.compactMap(\.stringValue) ?? []
+            case "properties":
+                s.properties = (value.objectValue?.members ?? []).map { ($0.key, child($0.value, sub(key) + "/" + JSONPointer.escape($0.key))) }
+            case "additionalProperties":
+                switch value {
+                case .bool(true): s.additionalProperties = .allowed
+                case .bool(false): s.additionalProperties = .forbidden
+                default: s.additionalProperties = .schema(child(value, sub(key)))
+                }
+            case "patternProperties":
+                for member in value.objectValue?.members ?? [] {
+                    guard let pattern = compilePattern(member.key, at: location(file, sub(key))) else { continue }
+                    s.patternProperties.append((pattern, child(member.value, sub(key) + "/" + JSONPointer.escape(member.key))))
+                }
+            case "minProperties": s.minProperties = count(key, value)
+            case "maxProperties": s.maxProperties = count(key, value)
+            case "items":
+                if value.arrayValue != nil {
+                    s.prefixItems = list(key, value)  // draft-04 tuple form
+                } else {
+                    s.items = child(value, sub(key))
+                }
+            case "prefixItems": s.prefixItems = list(key, value)
+            case "minItems": s.minItems = count(key, value)
+            case "maxItems": s.maxItems = count(key, value)
+            case "uniqueItems": s.uniqueItems = value == .bool(true)
+            case "minimum": s.minimum = value.doubleValue.map { Schema.Bound(value: $0, exclusive: false) }
+            case "maximum": s.maximum = value.doubleValue.map { Schema.Bound(value: $0, exclusive: false) }
+            case "exclusiveMinimum":
+                if let d = value.doubleValue { s.minimum = Schema.Bound(value: d, exclusive: true) } else { exclusiveMinimumFlag = value == .bool(true) }
+            case "exclusiveMaximum":
+                if let d = value.doubleValue { s.maximum = Schema.Bound(value: d, exclusive: true) } else { exclusiveMaximumFlag = value == .bool(true) }
+            case "multipleOf": s.multipleOf = value.doubleValue
+            case "minLength": s.minLength = count(key, value)
+            case "maxLength": s.maxLength = count(key, value)
+            case "pattern":
+                if let source = value.stringValue { s.pattern = compilePattern(source, at: location(file, sub(key))) }
+            case "format":
+                if let name = value.stringValue { s.format = Schema.Format(rawValue: name) }
+            case "allOf": s.allOf = list(key, value)
+            case "anyOf": s.anyOf = list(key, value)
+            case "oneOf": s.oneOf = list(key, value)
+            case "not": s.not = child(value, sub(key))
+            case "discriminator":
+                guard let d = value.objectValue, let name = d["propertyName"]?.stringValue else {
+                    problem(.error, "discriminator needs a propertyName", at: location(file, sub(key)))
+                    continue
+                }
+                var mapping: [(String, Schema)] = []
+                for member in d["mapping"]?.objectValue?.members ?? [] {
+                    if let ref = member.value.stringValue, let target = resolve(ref, from: file, usedAt: sub(key) + "/mapping") {
+                        mapping.append((member.key, target))
+                    }
+                }
+                s.discriminator = Schema.Discriminator(propertyName: name, mapping: mapping)
+            case "$ref":
+                if let ref = value.stringValue { s.reference = resolve(ref, from: file, usedAt: sub(key)) }
+            case "$recursiveRef", "$dynamicRef":
+                s.reference = anchorStack.last ?? s
+            case _ where Self.annotations.contains(key) || key.hasPrefix("x-"):
+                break
+            case "if", "then", "else", "contains", "minContains", "maxContains", "dependentRequired",
+                 "dependentSchemas", "propertyNames", "unevaluatedProperties", "unevaluatedItems":
+                problem(.warning, "keyword '\(key)' is not checked by this validator", at: location(file, sub(key)))
+            default:
+                problem(.warning, "unknown keyword '\(key)' (ignored)", at: location(file, sub(key)))
+            }
+        }
+        // OpenAPI 3.0's boolean exclusiveMinimum/Maximum modify minimum/maximum.
+        if exclusiveMinimumFlag { s.minimum?.exclusive = true }
+        if exclusiveMaximumFlag { s.maximum?.exclusive = true }
+    }
+
+    private func compilePattern(_ source: String, at location: SourceLocation) -> Schema.Pattern? {
+        do {
+            return try Schema.Pattern(source)
+        } catch {
+            problem(.warning, "pattern '\(source)' cannot be compiled here and is not checked: \(error)", at: location)
+            return nil
+        }
+    }
+
+    // MARK: References
+
+    /// Resolves a `$ref` written in `file` at `usedAt`; nil (and an error naming both) if it dangles.
+    private func resolve(_ ref: String, from file: String, usedAt: String) -> Schema? {
+        let hash = ref.firstIndex(of: "#")
+        let path = String(hash.map { ref[..<$0] } ?? Substring(ref))
+        let pointer = hash.map { JSONPointer.percentDecoded(String(ref[ref.index(after: $0)...])) } ?? ""
+        let target = path.isEmpty ? file : Self.join(directoryOf: file, path)
+        guard let document = document(target, usedAt: location(file, usedAt)) else { return nil }
+        guard let value = JSONPointer.resolve(pointer, in: document.root) else {
+            problem(.error, "unresolved $ref '\(ref)': no \(pointer.isEmpty ? "document" : pointer) in \(target)", at: location(file, usedAt))
+            return nil
+        }
+        return compile(value, file: target, pointer: pointer)
+    }
+
+    private func document(_ file: String, usedAt: SourceLocation?) -> SpecDocument? {
+        if let loaded = documents[file] { return loaded }
+        do {
+            let loaded = try SpecDocument.load(path: file)
+            documents[file] = loaded
+            return loaded
+        } catch {
+            problems.append(SpecProblem(severity: .error, location: usedAt ?? error.location,
+                                        message: usedAt == nil ? error.message : "unresolved $ref to \(file): \(error.message)"))
+            return nil
+        }
+    }
+
+    static func join(directoryOf file: String, _ relative: String) -> String {
+        if relative.hasPrefix("/") { return relative }
+        guard let slash = file.lastIndex(of: "/") else { return relative }
+        var parts = file[..<slash].split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        for part in relative.split(separator: "/") {
+            if part == ".." { if !parts.isEmpty { parts.removeLast() } } else if part != "." { parts.append(String(part)) }
+        }
+        return parts.joined(separator: "/")
+    }
+
+    private func location(_ file: String, _ pointer: String) -> SourceLocation {
+        documents[file]?.location(of: pointer) ?? SourceLocation(file: file, line: 1, column: 1)
+    }
+
+    private func problem(_ severity: SpecProblem.Severity, _ message: String, at location: SourceLocation) {
+        problems.append(SpecProblem(severity: severity, location: location, message: message))
+    }
+}
+
+/// Short renderings of JSON values for messages.
+enum FieldText {
+    static func show(_ value: JSONValue, limit: Int = 60) -> String {
+        let text = String(decoding: value.jsonBytes, as: UTF8.self)
+        return text.count > limit ? String(text.prefix(limit)) + "…" : text
+    }
+}

@@ -1,0 +1,254 @@
+/// Validates JSON values against compiled schemas and returns every finding.
+///
+/// For `anyOf`/`oneOf` whose branches are told apart by a discriminator or by a property pinned to
+/// one value (`type: {enum: [text]}`, `role: {const: user}`), the findings are those of the branch
+/// the instance meant, not "matched none of 12".
+public struct SchemaValidator: Sendable {
+    public init() {}
+
+    public func validate(_ value: JSONValue, against schema: Schema, at path: String = "") -> [Diagnostic] {
+        var run = Run(collect: true)
+        run.check(value, schema, path)
+        return run.diagnostics
+    }
+
+    public func isValid(_ value: JSONValue, against schema: Schema) -> Bool {
+        var run = Run(collect: false)
+        run.check(value, schema, "")
+        return !run.failed
+    }
+}
+
+private struct Run {
+    let collect: Bool
+    var diagnostics: [Diagnostic] = []
+    var failed = false
+
+    init(collect: Bool) { self.collect = collect }
+
+    mutating func fail(_ path: String, _ schema: Schema, _ keyword: String, _ message: @autoclosure () -> String) {
+        failed = true
+        if collect {
+            diagnostics.append(Diagnostic(instancePath: path, schemaPath: schema.location + "/" + keyword, keyword: keyword, message: message()))
+        }
+    }
+
+    /// Stops early when only the verdict is wanted.
+    var done: Bool { failed && !collect }
+
+    mutating func check(_ value: JSONValue, _ s: Schema, _ path: String) {
+        if s.rejectsEverything {
+            fail(path, s, "false", "no value is allowed here")
+            return
+        }
+        if let reference = s.reference { check(value, reference, path) }
+        if done { return }
+        if let types = s.types, !Self.matches(value, types) {
+            fail(path, s, "type", "expected \(types.description), got \(Self.typeName(value))")
+            return
+        }
+        if let constValue = s.constValue, !Self.equal(value, constValue) {
+            fail(path, s, "const", "expected \(FieldText.show(constValue)), got \(FieldText.show(value))")
+        }
+        if let values = s.enumValues, !values.contains(where: { Self.equal(value, $0) }) {
+            fail(path, s, "enum", "\(FieldText.show(value)) is not one of \(values.map { FieldText.show($0) }.joined(separator: ", "))")
+        }
+        switch value {
+        case .object(let object): checkObject(object, s, path)
+        case .array(let elements): checkArray(elements, s, path)
+        case .string(let string): checkString(string, s, path)
+        case .int, .double: checkNumber(value, s, path)
+        default: break
+        }
+        if done { return }
+        for part in s.allOf {
+            check(value, part, path)
+            if done { return }
+        }
+        if !s.anyOf.isEmpty { checkAlternatives(value, s, s.anyOf, "anyOf", path) }
+        if !s.oneOf.isEmpty { checkAlternatives(value, s, s.oneOf, "oneOf", path) }
+        if let not = s.not {
+            var inner = Run(collect: false)
+            inner.check(value, not, path)
+            if !inner.failed { fail(path, s, "not", "must not match the schema at \(not.location)") }
+        }
+    }
+
+    mutating func checkObject(_ object: JSONObject, _ s: Schema, _ path: String) {
+        for name in s.required where object[name] == nil {
+            fail(path, s, "required", "missing required property '\(name)'")
+            if done { return }
+        }
+        if let min = s.minProperties, object.count < min { fail(path, s, "minProperties", "expected at least \(min) properties, got \(object.count)") }
+        if let max = s.maxProperties, object.count > max { fail(path, s, "maxProperties", "expected at most \(max) properties, got \(object.count)") }
+        for member in object.members {
+            let childPath = path + "/" + JSONPointer.escape(member.key)
+            var matched = false
+            if let property = s.properties.first(where: { $0.name == member.key }) {
+                matched = true
+                check(member.value, property.schema, childPath)
+            }
+            for (pattern, schema) in s.patternProperties where pattern.matches(member.key) {
+                matched = true
+                check(member.value, schema, childPath)
+            }
+            if !matched {
+                switch s.additionalProperties {
+                case .allowed: break
+                case .forbidden: fail(childPath, s, "additionalProperties", "unknown property '\(member.key)'")
+                case .schema(let schema): check(member.value, schema, childPath)
+                }
+            }
+            if done { return }
+        }
+    }
+
+    mutating func checkArray(_ elements: [JSONValue], _ s: Schema, _ path: String) {
+        if let min = s.minItems, elements.count < min { fail(path, s, "minItems", "expected at least \(min) items, got \(elements.count)") }
+        if let max = s.maxItems, elements.count > max { fail(path, s, "maxItems", "expected at most \(max) items, got \(elements.count)") }
+        for (i, element) in elements.enumerated() {
+            if i < s.prefixItems.count {
+                check(element, s.prefixItems[i], path + "/\(i)")
+            } else if let items = s.items {
+                check(element, items, path + "/\(i)")
+            }
+            if done { return }
+        }
+        if s.uniqueItems {
+            for i in elements.indices {
+                if let j = elements[(i + 1)...].firstIndex(where: { Self.equal($0, elements[i]) }) {
+                    fail(path, s, "uniqueItems", "items \(i) and \(j) are equal")
+                    break
+                }
+            }
+        }
+    }
+
+    mutating func checkString(_ string: String, _ s: Schema, _ path: String) {
+        if s.minLength != nil || s.maxLength != nil {
+            let length = string.unicodeScalars.count
+            if let min = s.minLength, length < min { fail(path, s, "minLength", "expected at least \(min) characters, got \(length)") }
+            if let max = s.maxLength, length > max { fail(path, s, "maxLength", "expected at most \(max) characters, got \(length)") }
+        }
+        if let pattern = s.pattern, !pattern.matches(string) {
+            fail(path, s, "pattern", "\(FieldText.show(.string(string))) does not match /\(pattern.source)/")
+        }
+        if let format = s.format, !FormatChecks.check(string, format) {
+            fail(path, s, "format", "\(FieldText.show(.string(string))) is not a valid \(format.rawValue)")
+        }
+    }
+
+    mutating func checkNumber(_ value: JSONValue, _ s: Schema, _ path: String) {
+        guard let d = value.doubleValue else { return }
+        if let min = s.minimum, min.exclusive ? !(d > min.value) : d < min.value {
+            fail(path, s, min.exclusive ? "exclusiveMinimum" : "minimum",
+                 "expected a value \(min.exclusive ? ">" : ">=") \(Self.number(min.value)), got \(FieldText.show(value))")
+        }
+        if let max = s.maximum, max.exclusive ? !(d < max.value) : d > max.value {
+            fail(path, s, max.exclusive ? "exclusiveMaximum" : "maximum",
+                 "expected a value \(max.exclusive ? "<" : "<=") \(Self.number(max.value)), got \(FieldText.show(value))")
+        }
+        if let m = s.multipleOf, m > 0 {
+            let q = d / m
+            if q.isFinite, abs(q - q.rounded()) > 1e-9 * max(1, abs(q)) {
+                fail(path, s, "multipleOf", "expected a multiple of \(Self.number(m)), got \(FieldText.show(value))")
+            }
+        }
+        if let format = s.format, format == .int32 || format == .int64 {
+            let limit = format == .int32 ? Double(Int32.max) : 9.223372036854775807e18
+            if d.rounded() != d || d > limit || d < -limit - 1 {
+                fail(path, s, "format", "\(FieldText.show(value)) is not a valid \(format.rawValue)")
+            }
+        }
+    }
+
+    mutating func checkAlternatives(_ value: JSONValue, _ s: Schema, _ branches: [Schema], _ keyword: String, _ path: String) {
+        // The branch the instance meant, when branches are told apart by a pinned property.
+        if let chosen = Self.intendedBranch(value, s, branches) {
+            check(value, chosen, path)
+            return
+        }
+        var valid = 0
+        var closest: [Diagnostic]?
+        for branch in branches {
+            var inner = Run(collect: collect)
+            inner.check(value, branch, path)
+            if !inner.failed {
+                valid += 1
+                if keyword == "anyOf" || valid > 1 { break }
+            } else if collect, closest == nil || inner.diagnostics.count < closest!.count {
+                closest = inner.diagnostics
+            }
+        }
+        if keyword == "anyOf" || valid == 0 {
+            guard valid == 0 else { return }
+            fail(path, s, keyword, "matches none of the \(branches.count) allowed shapes"
+                 + (closest?.first.map { "; closest: \($0.instancePath.isEmpty ? "" : $0.instancePath + ": ")\($0.message)" } ?? ""))
+        } else if valid > 1 {
+            fail(path, s, keyword, "matches more than one of the \(branches.count) alternatives; exactly one is allowed")
+        }
+    }
+
+    /// With a discriminator, or branches each pinning a property (`type`, `role`, `object`…) to one
+    /// value: the one branch whose pinned values the instance carries.
+    static func intendedBranch(_ value: JSONValue, _ s: Schema, _ branches: [Schema]) -> Schema? {
+        guard case .object(let object) = value else { return nil }
+        if let d = s.discriminator, let tag = object[d.propertyName]?.stringValue {
+            if let mapped = d.mapping.first(where: { $0.value == tag })?.schema { return mapped }
+        }
+        var candidates: [Schema] = []
+        var sawPinned = false
+        for branch in branches {
+            var pinnedHere = 0
+            var matchesAll = true
+            for member in object.members {
+                guard let pinned = branch.property(member.key)?.pinnedValue else { continue }
+                pinnedHere += 1
+                if !equal(member.value, pinned) { matchesAll = false; break }
+            }
+            if pinnedHere > 0 { sawPinned = true }
+            if pinnedHere > 0 && matchesAll { candidates.append(branch) }
+        }
+        return sawPinned && candidates.count == 1 ? candidates[0] : nil
+    }
+
+    static func matches(_ value: JSONValue, _ types: Schema.TypeSet) -> Bool {
+        switch value {
+        case .null: return types.contains(.null)
+        case .bool: return types.contains(.boolean)
+        case .string: return types.contains(.string)
+        case .array: return types.contains(.array)
+        case .object: return types.contains(.object)
+        case .int: return types.contains(.integer) || types.contains(.number)
+        case .double(let d): return types.contains(.number) || (types.contains(.integer) && d.rounded() == d && d.isFinite)
+        }
+    }
+
+    static func typeName(_ value: JSONValue) -> String {
+        switch value {
+        case .null: "null"
+        case .bool: "boolean"
+        case .string: "string"
+        case .array: "array"
+        case .object: "object"
+        case .int: "integer"
+        case .double(let d): d.rounded() == d ? "integer" : "number"
+        }
+    }
+
+    /// JSON equality: 1 and 1.0 are equal; object member order does not matter.
+    static func equal(_ a: JSONValue, _ b: JSONValue) -> Bool {
+        switch (a, b) {
+        case (.int, .double), (.double, .int), (.double, .double): return a.doubleValue == b.doubleValue
+        case (.object(let x), .object(let y)):
+            return x.count == y.count && x.members.allSatisfy { m in y[m.key].map { equal(m.value, $0) } ?? false }
+        case (.array(let x), .array(let y)):
+            return x.count == y.count && zip(x, y).allSatisfy { equal($0, $1) }
+        default: return a == b
+        }
+    }
+
+    static func number(_ d: Double) -> String {
+        d.rounded() == d && abs(d) < 1e15 ? String(Int64(d)) : String(d)
+    }
+}
