@@ -73,8 +73,9 @@ struct SchemaValidatorTests {
     func intendedBranch() throws {
         #expect(try Self.findings(Self.parts, #"[{"type":"text","text":"hi"},{"type":"image_url","image_url":{}}]"#)
                 == ["/1/image_url required: missing required property 'url'"])
-        let none = try Self.findings(Self.parts, #"[{"type":"video"}]"#)
-        #expect(none.count == 1 && none[0].hasPrefix("/0 anyOf: matches none of the 2 allowed shapes"))
+        #expect(try Self.findings(Self.parts, #"[{"type":"video"}]"#) == [#"/0/type enum: "video" is not one of "text", "image_url""#])
+        #expect(try Self.findings(Self.parts, #"[{"text":"hi"}]"#) == ["/0 required: missing required property 'type'"])
+        #expect(try Self.findings(Self.parts, #"["hi"]"#) == ["/0 type: expected object, got string"])
     }
 
     @Test("recursion through $ref and $recursiveRef, and $ref beside other keywords")

@@ -10,13 +10,28 @@ public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
     public var schemaPath: String
     public var keyword: String
     public var message: String
+    /// What the keyword expected, as data (for callers that word errors their own way).
+    public var expected: Expectation?
 
-    public init(severity: Severity = .error, instancePath: String, schemaPath: String, keyword: String, message: String) {
+    public enum Expectation: Sendable, Equatable {
+        case types(Schema.TypeSet)
+        case values([JSONValue])
+        /// A numeric bound; `integer` when the schema allows integers only.
+        case bound(Double, integer: Bool)
+        /// A count bound (items, characters, properties).
+        case count(Int)
+        /// The property a `required` or `additionalProperties` finding is about.
+        case property(String)
+    }
+
+    public init(severity: Severity = .error, instancePath: String, schemaPath: String, keyword: String, message: String,
+                expected: Expectation? = nil) {
         self.severity = severity
         self.instancePath = instancePath
         self.schemaPath = schemaPath
         self.keyword = keyword
         self.message = message
+        self.expected = expected
     }
 
     public var description: String {

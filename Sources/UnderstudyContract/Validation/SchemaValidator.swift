@@ -26,10 +26,12 @@ private struct Run {
 
     init(collect: Bool) { self.collect = collect }
 
-    mutating func fail(_ path: String, _ schema: Schema, _ keyword: String, _ message: @autoclosure () -> String) {
+    mutating func fail(_ path: String, _ schema: Schema, _ keyword: String, _ message: @autoclosure () -> String,
+                       _ expected: @autoclosure () -> Diagnostic.Expectation? = nil) {
         failed = true
         if collect {
-            diagnostics.append(Diagnostic(instancePath: path, schemaPath: schema.location + "/" + keyword, keyword: keyword, message: message()))
+            diagnostics.append(Diagnostic(instancePath: path, schemaPath: schema.location + "/" + keyword, keyword: keyword,
+                                          message: message(), expected: expected()))
         }
     }
 
@@ -44,14 +46,14 @@ private struct Run {
         if let reference = s.reference { check(value, reference, path) }
         if done { return }
         if let types = s.types, !Self.matches(value, types) {
-            fail(path, s, "type", "expected \(types.description), got \(Self.typeName(value))")
+            fail(path, s, "type", "expected \(types.description), got \(Self.typeName(value))", .types(types))
             return
         }
         if let constValue = s.constValue, !Self.equal(value, constValue) {
-            fail(path, s, "const", "expected \(FieldText.show(constValue)), got \(FieldText.show(value))")
+            fail(path, s, "const", "expected \(FieldText.show(constValue)), got \(FieldText.show(value))", .values([constValue]))
         }
         if let values = s.enumValues, !values.contains(where: { Self.equal(value, $0) }) {
-            fail(path, s, "enum", "\(FieldText.show(value)) is not one of \(values.map { FieldText.show($0) }.joined(separator: ", "))")
+            fail(path, s, "enum", "\(FieldText.show(value)) is not one of \(values.map { FieldText.show($0) }.joined(separator: ", "))", .values(values))
         }
         switch value {
         case .object(let object): checkObject(object, s, path)
@@ -76,11 +78,11 @@ private struct Run {
 
     mutating func checkObject(_ object: JSONObject, _ s: Schema, _ path: String) {
         for name in s.required where object[name] == nil {
-            fail(path, s, "required", "missing required property '\(name)'")
+            fail(path, s, "required", "missing required property '\(name)'", .property(name))
             if done { return }
         }
-        if let min = s.minProperties, object.count < min { fail(path, s, "minProperties", "expected at least \(min) properties, got \(object.count)") }
-        if let max = s.maxProperties, object.count > max { fail(path, s, "maxProperties", "expected at most \(max) properties, got \(object.count)") }
+        if let min = s.minProperties, object.count < min { fail(path, s, "minProperties", "expected at least \(min) properties, got \(object.count)", .count(min)) }
+        if let max = s.maxProperties, object.count > max { fail(path, s, "maxProperties", "expected at most \(max) properties, got \(object.count)", .count(max)) }
         for member in object.members {
             let childPath = path + "/" + JSONPointer.escape(member.key)
             var matched = false
@@ -95,7 +97,7 @@ private struct Run {
             if !matched {
                 switch s.additionalProperties {
                 case .allowed: break
-                case .forbidden: fail(childPath, s, "additionalProperties", "unknown property '\(member.key)'")
+                case .forbidden: fail(childPath, s, "additionalProperties", "unknown property '\(member.key)'", .property(member.key))
                 case .schema(let schema): check(member.value, schema, childPath)
                 }
             }
@@ -104,8 +106,8 @@ private struct Run {
     }
 
     mutating func checkArray(_ elements: [JSONValue], _ s: Schema, _ path: String) {
-        if let min = s.minItems, elements.count < min { fail(path, s, "minItems", "expected at least \(min) items, got \(elements.count)") }
-        if let max = s.maxItems, elements.count > max { fail(path, s, "maxItems", "expected at most \(max) items, got \(elements.count)") }
+        if let min = s.minItems, elements.count < min { fail(path, s, "minItems", "expected at least \(min) items, got \(elements.count)", .count(min)) }
+        if let max = s.maxItems, elements.count > max { fail(path, s, "maxItems", "expected at most \(max) items, got \(elements.count)", .count(max)) }
         for (i, element) in elements.enumerated() {
             if i < s.prefixItems.count {
                 check(element, s.prefixItems[i], path + "/\(i)")
@@ -127,8 +129,8 @@ private struct Run {
     mutating func checkString(_ string: String, _ s: Schema, _ path: String) {
         if s.minLength != nil || s.maxLength != nil {
             let length = string.unicodeScalars.count
-            if let min = s.minLength, length < min { fail(path, s, "minLength", "expected at least \(min) characters, got \(length)") }
-            if let max = s.maxLength, length > max { fail(path, s, "maxLength", "expected at most \(max) characters, got \(length)") }
+            if let min = s.minLength, length < min { fail(path, s, "minLength", "expected at least \(min) characters, got \(length)", .count(min)) }
+            if let max = s.maxLength, length > max { fail(path, s, "maxLength", "expected at most \(max) characters, got \(length)", .count(max)) }
         }
         if let pattern = s.pattern, !pattern.matches(string) {
             fail(path, s, "pattern", "\(FieldText.show(.string(string))) does not match /\(pattern.source)/")
@@ -140,13 +142,16 @@ private struct Run {
 
     mutating func checkNumber(_ value: JSONValue, _ s: Schema, _ path: String) {
         guard let d = value.doubleValue else { return }
+        let integral = s.types.map { $0.contains(.integer) && !$0.contains(.number) } ?? false
         if let min = s.minimum, min.exclusive ? !(d > min.value) : d < min.value {
             fail(path, s, min.exclusive ? "exclusiveMinimum" : "minimum",
-                 "expected a value \(min.exclusive ? ">" : ">=") \(Self.number(min.value)), got \(FieldText.show(value))")
+                 "expected a value \(min.exclusive ? ">" : ">=") \(Self.number(min.value)), got \(FieldText.show(value))",
+                 .bound(min.value, integer: integral))
         }
         if let max = s.maximum, max.exclusive ? !(d < max.value) : d > max.value {
             fail(path, s, max.exclusive ? "exclusiveMaximum" : "maximum",
-                 "expected a value \(max.exclusive ? "<" : "<=") \(Self.number(max.value)), got \(FieldText.show(value))")
+                 "expected a value \(max.exclusive ? "<" : "<=") \(Self.number(max.value)), got \(FieldText.show(value))",
+                 .bound(max.value, integer: integral))
         }
         if let m = s.multipleOf, m > 0 {
             let q = d / m
@@ -163,9 +168,40 @@ private struct Run {
     }
 
     mutating func checkAlternatives(_ value: JSONValue, _ s: Schema, _ branches: [Schema], _ keyword: String, _ path: String) {
-        // The branch the instance meant, when branches are told apart by a pinned property.
+        // 1. A JSON type no branch accepts: say which types would do.
+        let declared = branches.map(Self.declaredTypes)
+        if !declared.contains(where: { $0 == nil }) {
+            let union = declared.reduce(into: Schema.TypeSet()) { $0.formUnion($1!) }
+            if !Self.matches(value, union) {
+                fail(path, s, "type", "expected \(union.description), got \(Self.typeName(value))", .types(union))
+                return
+            }
+        }
+        // 2. The branch the instance meant, told apart by a discriminator or a pinned property.
+        if case .object(let object) = value, let tag = Self.commonPinnedProperty(s, branches) {
+            guard let given = object[tag] else {
+                fail(path, s, "required", "missing required property '\(tag)'", .property(tag))
+                return
+            }
+            if let chosen = Self.intendedBranch(value, s, branches) {
+                check(value, chosen, path)
+                return
+            }
+            let allowed = branches.compactMap { $0.property(tag)?.pinnedValue }
+            if !allowed.contains(where: { Self.equal($0, given) }) {
+                fail(path + "/" + JSONPointer.escape(tag), s, "enum",
+                     "\(FieldText.show(given)) is not one of \(allowed.map { FieldText.show($0) }.joined(separator: ", "))", .values(allowed))
+                return
+            }
+        }
         if let chosen = Self.intendedBranch(value, s, branches) {
             check(value, chosen, path)
+            return
+        }
+        // 3. Only one branch takes this JSON type: its findings are the useful ones.
+        let accepting = branches.indices.filter { declared[$0].map { Self.matches(value, $0) } ?? true }
+        if accepting.count == 1 {
+            check(value, branches[accepting[0]], path)
             return
         }
         var valid = 0
@@ -210,6 +246,30 @@ private struct Run {
             if pinnedHere > 0 && matchesAll { candidates.append(branch) }
         }
         return sawPinned && candidates.count == 1 ? candidates[0] : nil
+    }
+
+    /// The JSON types a schema admits at its top level, if it says (through `$ref`s and `allOf`).
+    static func declaredTypes(_ s: Schema) -> Schema.TypeSet? {
+        if let types = s.types { return types }
+        if let reference = s.reference, let types = declaredTypes(reference) { return types }
+        for part in s.allOf { if let types = declaredTypes(part) { return types } }
+        if !s.anyOf.isEmpty || !s.oneOf.isEmpty {
+            var union = Schema.TypeSet()
+            for branch in s.anyOf + s.oneOf {
+                guard let types = declaredTypes(branch) else { return nil }
+                union.formUnion(types)
+            }
+            return union
+        }
+        return nil
+    }
+
+    /// A property every branch pins to one value (the discriminator's, or e.g. `type`, `role`).
+    static func commonPinnedProperty(_ s: Schema, _ branches: [Schema]) -> String? {
+        if let d = s.discriminator { return d.propertyName }
+        guard let first = branches.first else { return nil }
+        let candidates = first.properties.map(\.name) + (first.reference?.properties.map(\.name) ?? [])
+        return candidates.first { name in branches.allSatisfy { $0.property(name)?.pinnedValue != nil } }
     }
 
     static func matches(_ value: JSONValue, _ types: Schema.TypeSet) -> Bool {
