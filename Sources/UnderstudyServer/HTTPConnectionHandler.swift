@@ -102,6 +102,9 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
             return
         }
         let response = engine.respond(to: request)
+        for violation in response.violations {
+            logger.warning("contract violation", metadata: ["request": "\(request.method) \(request.path)", "finding": "\(violation)"])
+        }
         let http10 = head.version.major == 1 && head.version.minor == 0
         switch response.body {
         case .bytes(let bytes):

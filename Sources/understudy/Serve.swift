@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Logging
+import UnderstudyContract
 import UnderstudyMock
 import UnderstudyServer
 #if canImport(Glibc)
@@ -24,6 +25,15 @@ extension Understudy {
 
         @Option(help: "A fixtures directory with models.yaml and replies.yaml (default: the embedded fixtures).")
         var fixtures: String?
+
+        @Option(help: "An OpenAPI document to use instead of the embedded specs/openai.yaml.")
+        var spec: String?
+
+        @Option(name: .customLong("validate-requests"), help: "strict (400 on a contract violation), warn (serve and log) or off.")
+        var validateRequests: RequestValidation = .strict
+
+        @Flag(name: .customLong("self-check"), help: "Validate every response and stream chunk against the contract and log violations.")
+        var selfCheck = false
 
         @Option(help: "Seed mixed into every id and generated text.")
         var seed: UInt64 = 0
@@ -71,8 +81,16 @@ extension Understudy {
                 printError("understudy: \(error)")
                 throw ExitCode(2)
             }
+            let contract: OpenAIContract
+            do {
+                contract = try spec.map { try OpenAIContract.load(path: $0) } ?? OpenAIContract.embedded()
+            } catch {
+                printError("understudy: \(error)")
+                throw ExitCode(2)
+            }
             let engine = MockEngine(configuration: MockConfiguration(
-                fixtures: loaded, seed: seed, clock: ServerClock(argument: clock)!,
+                fixtures: loaded, contract: contract, requestValidation: validateRequests, selfCheck: selfCheck,
+                seed: seed, clock: ServerClock(argument: clock)!,
                 streamIntervalNanoseconds: Int64(streamIntervalMilliseconds) * 1_000_000))
             var server = ServerConfiguration()
             server.host = host
@@ -141,3 +159,5 @@ func writeLine(_ line: String, to fd: Int32) {
 func printError(_ message: String) {
     writeLine(message, to: 2)
 }
+
+extension RequestValidation: ExpressibleByArgument {}

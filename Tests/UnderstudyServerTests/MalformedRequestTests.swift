@@ -2,6 +2,7 @@ import NIOHTTP1
 import Testing
 import UnderstudyContract
 import UnderstudyServer
+import UnderstudyMock
 
 /// Bad input gets a clear error in the envelope, never a crash, and the server keeps serving.
 @Suite("Malformed requests")
@@ -152,6 +153,41 @@ struct MalformedRequestTests {
             #expect(headers.hasPrefix("HTTP/1.1 431 "))
             let after = try await TestHTTPClient.send(port: server.port, .POST, "/v1/chat/completions", json: Self.good)
             #expect(after.status == 200)
+        }
+    }
+}
+
+@Suite("Request validation modes")
+struct RequestValidationModeTests {
+    static let nestedUnknown = #"{"model":"gpt-4o","messages":[{"role":"user","content":"hi","mood":"happy"}]}"#
+
+    @Test("strict: a nested unknown member is named as the API names it")
+    func strict() async throws {
+        try await withServer { server in
+            let r = try await TestHTTPClient.send(port: server.port, .POST, "/v1/chat/completions", json: Self.nestedUnknown)
+            #expect(r.status == 400)
+            let error = try #require(try JSONParser.parse(r.body)["error"])
+            #expect(error["message"] == .string("Unknown parameter: 'messages[0].mood'."))
+            #expect(error["param"] == .string("messages[0].mood"))
+            #expect(error["code"] == .string("unknown_parameter"))
+        }
+    }
+
+    @Test("warn and off: the request is served; /openapi.yaml serves the contract")
+    func lenient() async throws {
+        for mode in [RequestValidation.warn, .off] {
+            let engine = MockEngine(configuration: MockConfiguration(
+                fixtures: try Fixtures.embedded(), contract: testContract, requestValidation: mode, clock: .fixed(0)))
+            let response = engine.respond(to: MockRequest(method: "POST", path: "/v1/chat/completions", body: Array(Self.nestedUnknown.utf8)))
+            #expect(response.status == 200)
+            #expect(response.violations.count == (mode == .warn ? 1 : 0))
+            #expect(response.violations.first?.contains("/messages/0/mood") ?? (mode == .off))
+        }
+        try await withServer { server in
+            let spec = try await TestHTTPClient.send(port: server.port, .GET, "/openapi.yaml")
+            #expect(spec.status == 200)
+            #expect(spec.headers.first(name: "content-type") == "application/yaml")
+            #expect(spec.text.contains("CreateChatCompletionRequest:"))
         }
     }
 }

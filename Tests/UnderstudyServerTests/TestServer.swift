@@ -1,7 +1,16 @@
+import Testing
+import UnderstudyContract
 import UnderstudyMock
 import UnderstudyServer
 
-/// Starts a real server on 127.0.0.1, port 0, with the embedded fixtures, runs `body`, shuts down.
+/// The compiled contract, shared by every test server.
+let testContract: OpenAIContract = {
+    do { return try OpenAIContract.embedded() } catch { fatalError("specs/openai.yaml: \(error)") }
+}()
+
+/// Starts a real server on 127.0.0.1, port 0, with the embedded fixtures and contract, runs `body`,
+/// shuts down. Self-check is on: every response and stream chunk the server produced must
+/// validate against specs/, and the test fails on any that does not.
 func withServer<T: Sendable>(
     seed: UInt64 = 0,
     clock: ServerClock = .fixed(1_751_328_000),
@@ -10,7 +19,8 @@ func withServer<T: Sendable>(
     _ body: (UnderstudyServer) async throws -> T
 ) async throws -> T {
     let engine = MockEngine(configuration: MockConfiguration(
-        fixtures: try Fixtures.embedded(), seed: seed, clock: clock, streamIntervalNanoseconds: streamIntervalNanoseconds))
+        fixtures: try Fixtures.embedded(), contract: testContract, selfCheck: true,
+        seed: seed, clock: clock, streamIntervalNanoseconds: streamIntervalNanoseconds))
     var configuration = ServerConfiguration()
     configuration.port = 0
     configuration.threads = 2
@@ -19,6 +29,7 @@ func withServer<T: Sendable>(
     do {
         let result = try await body(server)
         await server.shutdown()
+        #expect(engine.selfCheckViolations.isEmpty, "responses that break specs/: \(engine.selfCheckViolations.prefix(5))")
         return result
     } catch {
         await server.shutdown()

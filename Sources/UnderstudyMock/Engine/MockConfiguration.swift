@@ -1,6 +1,14 @@
-/// How the engine behaves: the fixtures, the seed and clock that fix its output, and pacing.
+import UnderstudyContract
+
+/// How the engine behaves: the fixtures and contract, the seed and clock that fix its output,
+/// pacing, and how strictly it checks traffic against the contract.
 public struct MockConfiguration: Sendable {
     public var fixtures: Fixtures
+    /// The compiled specs/ (requests are validated against it; with `selfCheck`, responses too).
+    public var contract: OpenAIContract?
+    public var requestValidation: RequestValidation
+    /// Validate every response body and stream chunk the engine produces against the contract.
+    public var selfCheck: Bool
     /// Mixed into every id and every generated text: another seed, another (still reproducible) run.
     public var seed: UInt64
     public var clock: ServerClock
@@ -9,9 +17,13 @@ public struct MockConfiguration: Sendable {
     /// Serve repeats of repeatable completions from a template (same bytes, less work).
     public var cacheRepeatableResponses: Bool
 
-    public init(fixtures: Fixtures, seed: UInt64 = 0, clock: ServerClock = .system, streamIntervalNanoseconds: Int64 = 0,
+    public init(fixtures: Fixtures, contract: OpenAIContract? = nil, requestValidation: RequestValidation = .strict,
+                selfCheck: Bool = false, seed: UInt64 = 0, clock: ServerClock = .system, streamIntervalNanoseconds: Int64 = 0,
                 cacheRepeatableResponses: Bool = true) {
         self.fixtures = fixtures
+        self.contract = contract
+        self.requestValidation = requestValidation
+        self.selfCheck = selfCheck
         self.seed = seed
         self.clock = clock
         self.streamIntervalNanoseconds = streamIntervalNanoseconds

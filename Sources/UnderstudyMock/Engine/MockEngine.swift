@@ -1,3 +1,4 @@
+import Synchronization
 import UnderstudyContract
 
 /// The fake provider: one request in, one response out. Pure apart from the occurrence counter,
@@ -9,6 +10,8 @@ public final class MockEngine: Sendable {
     private let occurrences = OccurrenceCounter()
     private let synthesizer: ChatSynthesizer
     private let templates: ResponseTemplateCache?
+    private let validator = SchemaValidator()
+    private let selfCheckLog = Mutex<[String]>([])
 
     public init(configuration: MockConfiguration) {
         self.configuration = configuration
@@ -18,6 +21,17 @@ public final class MockEngine: Sendable {
 
     public func respond(to request: MockRequest) -> MockResponse {
         let route = Route(method: request.method, path: request.path)
+        var response = dispatch(request, route)
+        if configuration.selfCheck, let contract = configuration.contract {
+            selfCheck(&response, route: route, contract: contract)
+        }
+        return response
+    }
+
+    /// Self-check findings so far (with `selfCheck`): every response that broke the contract.
+    public var selfCheckViolations: [String] { selfCheckLog.withLock { $0 } }
+
+    private func dispatch(_ request: MockRequest, _ route: Route) -> MockResponse {
         do throws(APIError) {
             switch route {
             case .chatCompletions(let flavor):
@@ -29,6 +43,9 @@ public final class MockEngine: Sendable {
                 return json(200, ModelListEncoder.single(model, flavor: flavor))
             case .health:
                 return json(200, Array(#"{"status":"ok"}"#.utf8))
+            case .openAPISpec:
+                guard let contract = configuration.contract else { throw .notFound(method: request.method, path: request.path) }
+                return MockResponse(status: 200, headers: [("content-type", "application/yaml")], body: .bytes(Array(contract.yaml.utf8)))
             case .methodNotAllowed(let allowed):
                 throw .methodNotAllowed(method: request.method, path: request.path, allowed: allowed)
             case .notFound:
@@ -69,6 +86,15 @@ public final class MockEngine: Sendable {
         } catch {
             throw .invalidJSON(error.description)
         }
+        // The contract in specs/ (OpenAI's; OpenRouter's request shape is checked by the decoder).
+        var warnings: [String] = []
+        if flavor == .openai, configuration.requestValidation != .off, let contract = configuration.contract {
+            let findings = validator.validate(body, against: contract.chatRequest)
+            if let first = findings.first {
+                if configuration.requestValidation == .strict { throw APIError.from(first, in: body) }
+                warnings = findings.map { "request: \($0)" }
+            }
+        }
         let chat = try ChatRequest.decode(body, allowOpenRouterMembers: flavor == .openrouter)
         guard let model = configuration.fixtures.catalog.model(named: chat.model) else { throw .modelNotFound(chat.model) }
 
@@ -88,15 +114,19 @@ public final class MockEngine: Sendable {
                                   processingMilliseconds: processing, id: plan.id, flavor: flavor)
         if chat.stream {
             let frames = ChatCompletionEncoder.streamFrames(plan, includeUsage: chat.includeUsage, includeObfuscation: chat.includeObfuscation)
-            return MockResponse(status: 200, headers: headers,
-                                body: .stream(StreamPlan(frames: frames, intervalNanoseconds: configuration.streamIntervalNanoseconds)))
+            var response = MockResponse(status: 200, headers: headers,
+                                        body: .stream(StreamPlan(frames: frames, intervalNanoseconds: configuration.streamIntervalNanoseconds)))
+            response.violations = warnings
+            return response
         }
         let json = ChatCompletionEncoder.json(plan)
-        if plan.repeatable {
+        if plan.repeatable && warnings.isEmpty {
             templates?.store(key: templateKey, body: json, id: plan.id, requestHash: requestHash, created: now,
                              flavor: flavor, processingMilliseconds: processing)
         }
-        return MockResponse(status: 200, headers: headers, body: .bytes(json))
+        var response = MockResponse(status: 200, headers: headers, body: .bytes(json))
+        response.violations = warnings
+        return response
     }
 
     /// A repeat of a repeatable request: the template with this occurrence's id spliced in.
@@ -126,6 +156,47 @@ public final class MockEngine: Sendable {
         headers.append(("openai-version", "2020-10-01"))
         if flavor == .openrouter { headers.append(("x-generation-id", id)) }
         return headers
+    }
+
+    /// Validates what the engine is about to send against the contract (OpenAI's shape only, for
+    /// now: OpenRouter's spec is not written yet) and records any finding.
+    private func selfCheck(_ response: inout MockResponse, route: Route, contract: OpenAIContract) {
+        guard route.flavor == .openai else { return }
+        let schema: Schema?
+        switch route {
+        case _ where response.status != 200: schema = contract.error
+        case .chatCompletions: schema = nil
+        case .listModels: schema = contract.modelList
+        case .model: schema = contract.model
+        default: return
+        }
+        var findings: [String] = []
+        func check(_ bytes: some Collection<UInt8>, _ schema: Schema, _ what: String) {
+            do {
+                let value = try JSONParser.parse(bytes)
+                findings += validator.validate(value, against: schema).map { "self-check: \(what): \($0)" }
+            } catch {
+                findings.append("self-check: \(what) is not JSON: \(error)")
+            }
+        }
+        switch response.body {
+        case .bytes(let bytes):
+            check(bytes, schema ?? contract.chatResponse, "response body")
+        case .stream(let plan):
+            for (i, frame) in plan.frames.enumerated() where frame != Array("data: [DONE]\n\n".utf8) {
+                guard frame.starts(with: Array("data: ".utf8)), frame.suffix(2) == [0x0A, 0x0A] else {
+                    findings.append("self-check: stream frame \(i) is not a `data:` line")
+                    continue
+                }
+                check(frame.dropFirst(6).dropLast(2), contract.chatChunk, "stream chunk \(i)")
+            }
+            if plan.frames.last != Array("data: [DONE]\n\n".utf8) { findings.append("self-check: the stream does not end with [DONE]") }
+        }
+        guard !findings.isEmpty else { return }
+        response.violations += findings
+        selfCheckLog.withLock { log in
+            if log.count < 1000 { log += findings }
+        }
     }
 
     /// Members that change how a reply is delivered, not which reply it is.

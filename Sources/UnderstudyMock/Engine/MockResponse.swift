@@ -4,6 +4,9 @@ public struct MockResponse: Sendable {
     /// Headers besides the ones the server adds itself (content-length, date, connection).
     public var headers: [(name: String, value: String)]
     public var body: Body
+    /// Contract findings about this exchange (a request served in `warn` mode, or a self-check
+    /// failure), for the server to log.
+    public var violations: [String] = []
 
     public enum Body: Sendable {
         case bytes([UInt8])

@@ -4,12 +4,18 @@ public enum Route: Sendable, Equatable {
     case listModels(Flavor)
     case model(id: String, Flavor)
     case health
+    /// The contract itself, specs/openai.yaml.
+    case openAPISpec
     /// A known path with the wrong method.
     case methodNotAllowed(allowed: [String])
     case notFound
 
     /// `/v1/...` is OpenAI's base path; `/api/v1/...` is OpenRouter's.
     public init(method: String, path: String) {
+        if path == "/openapi.yaml" || path == "/v1/openapi.yaml" {
+            self = method == "GET" ? .openAPISpec : .methodNotAllowed(allowed: ["GET"])
+            return
+        }
         if path == "/health" || path == "/healthz" {
             self = method == "GET" || method == "HEAD" ? .health : .methodNotAllowed(allowed: ["GET"])
             return
