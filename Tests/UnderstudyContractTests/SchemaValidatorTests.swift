@@ -47,6 +47,7 @@ struct SchemaValidatorTests {
         ("s: {oneOf: [{type: integer}, {type: number}]}", "1", [" oneOf: matches more than one of the 2 alternatives; exactly one is allowed"]),
         ("s: {not: {type: string}}", #""x""#, [#" not: must not match the schema at /tmp/inline.yaml#/s/not"#]),
         ("s: false", "1", [" false: no value is allowed here"]),
+        ("s: {propertyNames: {pattern: '^[a-z]+$'}}", #"{"ok":1,"Bad":2}"#, [#"/Bad pattern: "Bad" does not match /^[a-z]+$/"#]),
     ])
     func keyword(yaml: String, json: String, expected: [String]) throws {
         #expect(try Self.findings(yaml, json) == expected)

@@ -16,6 +16,7 @@ public final class Schema: @unchecked Sendable {
     public internal(set) var required: [String] = []
     public internal(set) var additionalProperties: Additional = .allowed
     public internal(set) var patternProperties: [(pattern: Pattern, schema: Schema)] = []
+    public internal(set) var propertyNames: Schema?
     public internal(set) var minProperties: Int?
     public internal(set) var maxProperties: Int?
 

@@ -11,6 +11,9 @@ public final class SchemaCompiler {
     public private(set) var problems: [SpecProblem] = []
     private var compiled: [String: Schema] = [:]
     private var anchorStack: [Schema] = []
+    /// Large objects (like `components/schemas`) indexed by key, so resolving a `$ref` into them
+    /// is not a linear scan: `file#pointer` → member → value.
+    private var largeObjects: [String: [String: JSONValue]] = [:]
 
     public init(documents: [SpecDocument] = []) {
         for document in documents { self.documents[document.file] = document }
@@ -22,7 +25,7 @@ public final class SchemaCompiler {
     public func schema(file: String, pointer: String) -> Schema {
         let key = "\(file)#\(pointer)"
         if let done = compiled[key] { return done }
-        guard let document = document(file, usedAt: nil), let value = JSONPointer.resolve(pointer, in: document.root) else {
+        guard let value = value(at: pointer, in: file, usedAt: nil) else {
             problem(.error, "no schema at \(key)", at: SourceLocation(file: file, line: 1, column: 1))
             return Schema(location: key)
         }
@@ -34,7 +37,7 @@ public final class SchemaCompiler {
     public func compileComponents(of file: String) -> Int {
         guard let schemas = documents[file]?.root["components"]?["schemas"]?.objectValue else { return 0 }
         for member in schemas.members {
-            _ = schema(file: file, pointer: "/components/schemas/" + JSONPointer.escape(member.key))
+            _ = compile(member.value, file: file, pointer: "/components/schemas/" + JSONPointer.escape(member.key))
         }
         return schemas.count
     }
@@ -119,6 +122,7 @@ public final class SchemaCompiler {
                     guard let pattern = compilePattern(member.key, at: location(file, sub(key))) else { continue }
                     s.patternProperties.append((pattern, child(member.value, sub(key) + "/" + JSONPointer.escape(member.key))))
                 }
+            case "propertyNames": s.propertyNames = child(value, sub(key))
             case "minProperties": s.minProperties = count(key, value)
             case "maxProperties": s.maxProperties = count(key, value)
             case "items":
@@ -167,7 +171,7 @@ public final class SchemaCompiler {
             case _ where Self.annotations.contains(key) || key.hasPrefix("x-"):
                 break
             case "if", "then", "else", "contains", "minContains", "maxContains", "dependentRequired",
-                 "dependentSchemas", "propertyNames", "unevaluatedProperties", "unevaluatedItems":
+                 "dependentSchemas", "unevaluatedProperties", "unevaluatedItems":
                 problem(.warning, "keyword '\(key)' is not checked by this validator", at: location(file, sub(key)))
             default:
                 problem(.warning, "unknown keyword '\(key)' (ignored)", at: location(file, sub(key)))
@@ -195,12 +199,41 @@ public final class SchemaCompiler {
         let path = String(hash.map { ref[..<$0] } ?? Substring(ref))
         let pointer = hash.map { JSONPointer.percentDecoded(String(ref[ref.index(after: $0)...])) } ?? ""
         let target = path.isEmpty ? file : Self.join(directoryOf: file, path)
-        guard let document = document(target, usedAt: location(file, usedAt)) else { return nil }
-        guard let value = JSONPointer.resolve(pointer, in: document.root) else {
+        if let done = compiled["\(target)#\(pointer)"] { return done }
+        guard document(target, usedAt: location(file, usedAt)) != nil else { return nil }
+        guard let value = value(at: pointer, in: target, usedAt: location(file, usedAt)) else {
             problem(.error, "unresolved $ref '\(ref)': no \(pointer.isEmpty ? "document" : pointer) in \(target)", at: location(file, usedAt))
             return nil
         }
         return compile(value, file: target, pointer: pointer)
+    }
+
+    /// Follows a pointer into a document, through the index for large objects.
+    private func value(at pointer: String, in file: String, usedAt: SourceLocation?) -> JSONValue? {
+        guard let document = document(file, usedAt: usedAt), let tokens = JSONPointer.tokens(pointer) else { return nil }
+        var current = document.root
+        var path = ""
+        for token in tokens {
+            switch current {
+            case .object(let o) where o.count > 32:
+                let key = "\(file)#\(path)"
+                if largeObjects[key] == nil {
+                    largeObjects[key] = Dictionary(o.members.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last })
+                }
+                guard let next = largeObjects[key]?[token] else { return nil }
+                current = next
+            case .object(let o):
+                guard let next = o[token] else { return nil }
+                current = next
+            case .array(let a):
+                guard let i = Int(token), a.indices.contains(i) else { return nil }
+                current = a[i]
+            default:
+                return nil
+            }
+            path += "/" + JSONPointer.escape(token)
+        }
+        return current
     }
 
     private func document(_ file: String, usedAt: SourceLocation?) -> SpecDocument? {

@@ -5,6 +5,10 @@ public struct SourceMap: Sendable {
 
     public init() {}
 
+    mutating func reserve(_ count: Int) { positions.reserveCapacity(count) }
+
+    func contains(_ pointer: String) -> Bool { positions[pointer] != nil }
+
     mutating func record(_ pointer: String, _ location: SourceLocation) {
         positions[pointer] = (Int32(location.line), Int32(location.column))
     }

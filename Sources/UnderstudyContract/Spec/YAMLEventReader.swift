@@ -30,9 +30,16 @@ enum YAMLEventReader {
         }
     }
 
-    private enum Frame {
-        case mapping(members: [(key: String, value: JSONValue)], key: String?, pointer: String, anchor: String?)
-        case sequence(elements: [JSONValue], pointer: String, anchor: String?)
+    /// An open mapping or sequence. A struct mutated in place on the stack, so appending to a
+    /// large mapping never copies it.
+    private struct Frame {
+        var isMapping: Bool
+        var members: [(key: String, value: JSONValue)] = []
+        var elements: [JSONValue] = []
+        /// The key whose value comes next (mappings).
+        var key: String?
+        var pointer: String
+        var anchor: String?
     }
 
     private struct Builder {
@@ -48,6 +55,7 @@ enum YAMLEventReader {
             self.file = file
             self.text = text
             map.file = file
+            map.reserve(text.count / 16)
         }
 
         func location(_ mark: yaml_mark_t) -> SourceLocation {
@@ -56,14 +64,12 @@ enum YAMLEventReader {
 
         /// The pointer of the node about to start, or nil when it is a mapping key.
         func nextPointer() -> String? {
-            switch stack.last {
-            case nil: return ""
-            case .mapping(_, let key, let pointer, _):
-                guard let key else { return nil }
-                return pointer + "/" + JSONPointer.escape(key)
-            case .sequence(let elements, let pointer, _):
-                return pointer + "/" + String(elements.count)
+            guard let top = stack.last else { return "" }
+            if top.isMapping {
+                guard let key = top.key else { return nil }
+                return top.pointer + "/" + JSONPointer.escape(key)
             }
+            return top.pointer + "/" + String(top.elements.count)
         }
 
         mutating func handle(_ event: inout yaml_event_t) throws(SpecError) {
@@ -75,13 +81,12 @@ enum YAMLEventReader {
                 let s = event.data.scalar
                 let string = String(decoding: UnsafeBufferPointer(start: s.value, count: s.length), as: UTF8.self)
                 guard let pointer = nextPointer() else {
-                    // A mapping key.
-                    if case .mapping(let members, _, let p, let a) = stack.removeLast() {
-                        if members.contains(where: { $0.key == string }) {
-                            throw SpecError("duplicate key '\(string)'", at: location(event.start_mark))
-                        }
-                        stack.append(.mapping(members: members, key: string, pointer: p, anchor: a))
+                    // A mapping key: checked against the keys so far (recorded in the source map).
+                    let top = stack.count - 1
+                    if map.contains(stack[top].pointer + "/" + JSONPointer.escape(string)) {
+                        throw SpecError("duplicate key '\(string)'", at: location(event.start_mark))
                     }
+                    stack[top].key = string
                     return
                 }
                 map.record(pointer, location(event.start_mark))
@@ -91,23 +96,15 @@ enum YAMLEventReader {
             case YAML_SEQUENCE_START_EVENT:
                 guard let pointer = nextPointer() else { throw SpecError("a list cannot be a mapping key", at: location(event.start_mark)) }
                 map.record(pointer, location(event.start_mark))
-                stack.append(.sequence(elements: [], pointer: pointer, anchor: event.data.sequence_start.anchor.map { String(cString: $0) }))
+                stack.append(Frame(isMapping: false, pointer: pointer, anchor: event.data.sequence_start.anchor.map { String(cString: $0) }))
             case YAML_MAPPING_START_EVENT:
                 guard let pointer = nextPointer() else { throw SpecError("a mapping cannot be a mapping key", at: location(event.start_mark)) }
                 map.record(pointer, location(event.start_mark))
-                stack.append(.mapping(members: [], key: nil, pointer: pointer, anchor: event.data.mapping_start.anchor.map { String(cString: $0) }))
+                stack.append(Frame(isMapping: true, pointer: pointer, anchor: event.data.mapping_start.anchor.map { String(cString: $0) }))
             case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
-                let value: JSONValue
-                let anchor: String?
-                switch stack.removeLast() {
-                case .mapping(let members, _, _, let a):
-                    value = .object(JSONObject(members))
-                    anchor = a
-                case .sequence(let elements, _, let a):
-                    value = .array(elements)
-                    anchor = a
-                }
-                if let anchor { anchors[anchor] = value }
+                let frame = stack.removeLast()
+                let value: JSONValue = frame.isMapping ? .object(JSONObject(frame.members)) : .array(frame.elements)
+                if let anchor = frame.anchor { anchors[anchor] = value }
                 try add(value, at: event.start_mark)
             case YAML_ALIAS_EVENT:
                 let name = String(cString: event.data.alias.anchor)
@@ -120,17 +117,16 @@ enum YAMLEventReader {
         }
 
         mutating func add(_ value: JSONValue, at mark: yaml_mark_t) throws(SpecError) {
-            guard let top = stack.popLast() else {
+            guard !stack.isEmpty else {
                 root = value
                 return
             }
-            switch top {
-            case .mapping(var members, let key, let pointer, let anchor):
-                members.append((key ?? "", value))
-                stack.append(.mapping(members: members, key: nil, pointer: pointer, anchor: anchor))
-            case .sequence(var elements, let pointer, let anchor):
-                elements.append(value)
-                stack.append(.sequence(elements: elements, pointer: pointer, anchor: anchor))
+            let top = stack.count - 1
+            if stack[top].isMapping {
+                stack[top].members.append((stack[top].key ?? "", value))
+                stack[top].key = nil
+            } else {
+                stack[top].elements.append(value)
             }
         }
 

@@ -85,6 +85,7 @@ private struct Run {
         if let max = s.maxProperties, object.count > max { fail(path, s, "maxProperties", "expected at most \(max) properties, got \(object.count)", .count(max)) }
         for member in object.members {
             let childPath = path + "/" + JSONPointer.escape(member.key)
+            if let names = s.propertyNames { check(.string(member.key), names, childPath) }
             var matched = false
             if let property = s.properties.first(where: { $0.name == member.key }) {
                 matched = true
