@@ -24,6 +24,8 @@ struct SchemaValidatorTests {
         ("s: {type: integer}", "1.0", []),
         ("s: {type: integer}", "1.5", [" type: expected integer, got number"]),
         ("s: {type: string, nullable: true}", "null", []),
+        ("s: {nullable: true, anyOf: [{type: string}]}", "null", []),
+        ("s: {nullable: true, anyOf: [{type: string}]}", "1", [" type: expected string, got integer"]),
         ("s: {type: [string, 'null']}", "true", [" type: expected string or null, got boolean"]),
         ("s: {enum: [a, b]}", #""c""#, [#" enum: "c" is not one of "a", "b""#]),
         ("s: {const: 3}", "3.0", []),

@@ -9,6 +9,9 @@ public final class Schema: @unchecked Sendable {
     public internal(set) var types: TypeSet?
     public internal(set) var enumValues: [JSONValue]?
     public internal(set) var constValue: JSONValue?
+    /// OpenAPI 3.0's `nullable: true` on a schema with no `type`: null is accepted besides
+    /// whatever the other keywords allow (with a `type`, null simply joins `types`).
+    public internal(set) var acceptsNull = false
     /// `false` schema (nothing is valid); `true` and `{}` are `Schema` with no keywords.
     public internal(set) var rejectsEverything = false
 

@@ -87,6 +87,7 @@ public final class SchemaCompiler {
             }
             return Int(n)
         }
+        var nullable = false
         var exclusiveMinimumFlag = false
         var exclusiveMaximumFlag = false
         for (key, value) in object.members {
@@ -102,7 +103,7 @@ public final class SchemaCompiler {
                 }
                 s.types = (s.types ?? []).union(types)
             case "nullable":
-                if value == .bool(true) { s.types = (s.types ?? []).union(.null) }
+                nullable = value == .bool(true)
             case "enum":
                 s.enumValues = value.arrayValue
             case "const":
@@ -176,6 +177,9 @@ public final class SchemaCompiler {
             default:
                 problem(.warning, "unknown keyword '\(key)' (ignored)", at: location(file, sub(key)))
             }
+        }
+        if nullable {
+            if s.types != nil { s.types!.insert(.null) } else { s.acceptsNull = true }
         }
         // OpenAPI 3.0's boolean exclusiveMinimum/Maximum modify minimum/maximum.
         if exclusiveMinimumFlag { s.minimum?.exclusive = true }

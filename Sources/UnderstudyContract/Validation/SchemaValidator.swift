@@ -4,16 +4,23 @@
 /// one value (`type: {enum: [text]}`, `role: {const: user}`), the findings are those of the branch
 /// the instance meant, not "matched none of 12".
 public struct SchemaValidator: Sendable {
-    public init() {}
+    /// Check `format` (date-time, date, time, email, uri, uuid, int32, int64). JSON Schema makes
+    /// formats annotations by default; a contract tool wants them checked, so this is on unless
+    /// turned off (the differential test against `jsonschema` turns it off, as its default is).
+    public var checkFormats: Bool
+
+    public init(checkFormats: Bool = true) {
+        self.checkFormats = checkFormats
+    }
 
     public func validate(_ value: JSONValue, against schema: Schema, at path: String = "") -> [Diagnostic] {
-        var run = Run(collect: true)
+        var run = Run(collect: true, checkFormats: checkFormats)
         run.check(value, schema, path)
         return run.diagnostics
     }
 
     public func isValid(_ value: JSONValue, against schema: Schema) -> Bool {
-        var run = Run(collect: false)
+        var run = Run(collect: false, checkFormats: checkFormats)
         run.check(value, schema, "")
         return !run.failed
     }
@@ -21,10 +28,14 @@ public struct SchemaValidator: Sendable {
 
 private struct Run {
     let collect: Bool
+    let checkFormats: Bool
     var diagnostics: [Diagnostic] = []
     var failed = false
 
-    init(collect: Bool) { self.collect = collect }
+    init(collect: Bool, checkFormats: Bool = true) {
+        self.collect = collect
+        self.checkFormats = checkFormats
+    }
 
     mutating func fail(_ path: String, _ schema: Schema, _ keyword: String, _ message: @autoclosure () -> String,
                        _ expected: @autoclosure () -> Diagnostic.Expectation? = nil) {
@@ -39,6 +50,7 @@ private struct Run {
     var done: Bool { failed && !collect }
 
     mutating func check(_ value: JSONValue, _ s: Schema, _ path: String) {
+        if s.acceptsNull, case .null = value { return }
         if s.rejectsEverything {
             fail(path, s, "false", "no value is allowed here")
             return
@@ -70,7 +82,7 @@ private struct Run {
         if !s.anyOf.isEmpty { checkAlternatives(value, s, s.anyOf, "anyOf", path) }
         if !s.oneOf.isEmpty { checkAlternatives(value, s, s.oneOf, "oneOf", path) }
         if let not = s.not {
-            var inner = Run(collect: false)
+            var inner = Run(collect: false, checkFormats: checkFormats)
             inner.check(value, not, path)
             if !inner.failed { fail(path, s, "not", "must not match the schema at \(not.location)") }
         }
@@ -136,7 +148,7 @@ private struct Run {
         if let pattern = s.pattern, !pattern.matches(string) {
             fail(path, s, "pattern", "\(FieldText.show(.string(string))) does not match /\(pattern.source)/")
         }
-        if let format = s.format, !FormatChecks.check(string, format) {
+        if checkFormats, let format = s.format, !FormatChecks.check(string, format) {
             fail(path, s, "format", "\(FieldText.show(.string(string))) is not a valid \(format.rawValue)")
         }
     }
@@ -160,7 +172,7 @@ private struct Run {
                 fail(path, s, "multipleOf", "expected a multiple of \(Self.number(m)), got \(FieldText.show(value))")
             }
         }
-        if let format = s.format, format == .int32 || format == .int64 {
+        if checkFormats, let format = s.format, format == .int32 || format == .int64 {
             let limit = format == .int32 ? Double(Int32.max) : 9.223372036854775807e18
             if d.rounded() != d || d > limit || d < -limit - 1 {
                 fail(path, s, "format", "\(FieldText.show(value)) is not a valid \(format.rawValue)")
@@ -169,6 +181,26 @@ private struct Run {
     }
 
     mutating func checkAlternatives(_ value: JSONValue, _ s: Schema, _ branches: [Schema], _ keyword: String, _ path: String) {
+        // The verdict comes from every branch, exactly as JSON Schema defines it.
+        var valid = 0
+        for branch in branches {
+            var inner = Run(collect: false, checkFormats: checkFormats)
+            inner.check(value, branch, path)
+            if !inner.failed {
+                valid += 1
+                if keyword == "anyOf" || valid > 1 { break }
+            }
+        }
+        if valid > 1 && keyword == "oneOf" {
+            fail(path, s, keyword, "matches more than one of the \(branches.count) alternatives; exactly one is allowed")
+            return
+        }
+        guard valid == 0 else { return }
+        guard collect else {
+            failed = true
+            return
+        }
+        // Invalid: word the findings for the shape the instance meant.
         // 1. A JSON type no branch accepts: say which types would do.
         let declared = branches.map(Self.declaredTypes)
         if !declared.contains(where: { $0 == nil }) {
@@ -178,14 +210,10 @@ private struct Run {
                 return
             }
         }
-        // 2. The branch the instance meant, told apart by a discriminator or a pinned property.
+        // 2. Branches told apart by a discriminator or a pinned property (type, role, object…).
         if case .object(let object) = value, let tag = Self.commonPinnedProperty(s, branches) {
             guard let given = object[tag] else {
                 fail(path, s, "required", "missing required property '\(tag)'", .property(tag))
-                return
-            }
-            if let chosen = Self.intendedBranch(value, s, branches) {
-                check(value, chosen, path)
                 return
             }
             let allowed = branches.compactMap { $0.property(tag)?.pinnedValue }
@@ -205,25 +233,15 @@ private struct Run {
             check(value, branches[accepting[0]], path)
             return
         }
-        var valid = 0
+        // 4. Otherwise: none matched; show the closest branch's first finding.
         var closest: [Diagnostic]?
         for branch in branches {
-            var inner = Run(collect: collect)
+            var inner = Run(collect: true, checkFormats: checkFormats)
             inner.check(value, branch, path)
-            if !inner.failed {
-                valid += 1
-                if keyword == "anyOf" || valid > 1 { break }
-            } else if collect, closest == nil || inner.diagnostics.count < closest!.count {
-                closest = inner.diagnostics
-            }
+            if closest == nil || inner.diagnostics.count < closest!.count { closest = inner.diagnostics }
         }
-        if keyword == "anyOf" || valid == 0 {
-            guard valid == 0 else { return }
-            fail(path, s, keyword, "matches none of the \(branches.count) allowed shapes"
-                 + (closest?.first.map { "; closest: \($0.instancePath.isEmpty ? "" : $0.instancePath + ": ")\($0.message)" } ?? ""))
-        } else if valid > 1 {
-            fail(path, s, keyword, "matches more than one of the \(branches.count) alternatives; exactly one is allowed")
-        }
+        fail(path, s, keyword, "matches none of the \(branches.count) allowed shapes"
+             + (closest?.first.map { "; closest: \($0.instancePath.isEmpty ? "" : $0.instancePath + ": ")\($0.message)" } ?? ""))
     }
 
     /// With a discriminator, or branches each pinning a property (`type`, `role`, `object`…) to one
