@@ -1,0 +1,110 @@
+/// Validates recorded exchanges against a spec: finds the operation, validates the request body
+/// and the response (by status and media type), splits SSE bodies into events, validates each,
+/// and checks the stream's ordering.
+public struct ExchangeValidator: Sendable {
+    public struct Result: Sendable {
+        public var exchange: String
+        public var method: String
+        public var path: String
+        public var status: Int
+        public var operation: String?
+        /// `where: message`, e.g. `response event 3: /choices/0: missing required property 'index'`.
+        public var findings: [String]
+        public var passed: Bool { findings.isEmpty }
+    }
+
+    let index: OperationIndex
+    let validator: SchemaValidator
+
+    public init(index: OperationIndex, validator: SchemaValidator = SchemaValidator()) {
+        self.index = index
+        self.validator = validator
+    }
+
+    /// Builds the index for a loaded spec.
+    public init(document: SpecDocument) throws(SpecError) {
+        let compiler = SchemaCompiler(documents: [document])
+        let index = OperationIndex(document: document, compiler: compiler)
+        if let first = compiler.errors.first { throw SpecError(first.message, at: first.location) }
+        self.init(index: index)
+    }
+
+    /// Reads and validates every exchange of `files` in order, unreadable lines becoming failures.
+    public func validate(files: [String], _ each: (Result) -> Void) throws(ExchangeReader.ReadError) {
+        for path in files {
+            try ExchangeReader.read(path: path) { read in
+                switch read {
+                case .success(let exchange):
+                    each(validate(exchange))
+                case .failure(let error):
+                    each(Result(exchange: error.source, method: "-", path: "-", status: 0, operation: nil,
+                                findings: ["unreadable: \(error.message)"]))
+                }
+            }
+        }
+    }
+
+    public func validate(_ exchange: Exchange) -> Result {
+        var result = Result(exchange: exchange.source, method: exchange.method, path: exchange.path, status: exchange.status,
+                            operation: nil, findings: [])
+        guard let operation = index.find(method: exchange.method, path: exchange.path) else {
+            result.findings.append("no operation in the spec for \(exchange.method) \(exchange.path)")
+            return result
+        }
+        result.operation = operation.id
+        if let schema = operation.request, !exchange.request.body.isEmpty {
+            result.findings += check(exchange.request.body, schema, "request")
+        }
+        guard let media = operation.responseMedia(status: exchange.status) else {
+            if exchange.status < 400 { result.findings.append("the spec declares no response \(exchange.status) for \(operation.id)") }
+            return result
+        }
+        let type = exchange.response.mediaType ?? (media.first?.type ?? "application/json")
+        if type == "text/event-stream" {
+            guard let schema = media.first(where: { $0.type == "text/event-stream" })?.schema else {
+                result.findings.append("response: the spec declares no text/event-stream for status \(exchange.status)")
+                return result
+            }
+            result.findings += stream(exchange.response.body, schema)
+        } else if let schema = media.first(where: { $0.type == type })?.schema ?? media.first(where: { $0.type.contains("json") })?.schema {
+            result.findings += check(exchange.response.body, schema, "response")
+        }
+        return result
+    }
+
+    private func check(_ body: [UInt8], _ schema: Schema, _ whereText: String) -> [String] {
+        do {
+            let value = try JSONParser.parse(body)
+            return validator.validate(value, against: schema).map { "\(whereText): \($0.instancePath.isEmpty ? "" : $0.instancePath + ": ")\($0.message)" }
+        } catch {
+            return ["\(whereText): the body is not JSON (\(error))"]
+        }
+    }
+
+    private func stream(_ body: [UInt8], _ schema: Schema) -> [String] {
+        let events = SSEParser.events(body)
+        var findings: [String] = []
+        var payloads: [JSONValue?] = []
+        for (i, event) in events.enumerated() {
+            if event.data == "[DONE]" {
+                payloads.append(nil)
+                continue
+            }
+            do {
+                let value = try JSONParser.parse(event.data)
+                payloads.append(value)
+                // A mid-stream error is the API's own envelope, not an event of the schema.
+                if value["error"] != nil && value["object"] == nil && value["type"] == nil { continue }
+                findings += validator.validate(value, against: schema).map {
+                    "response event \(i + 1): \($0.instancePath.isEmpty ? "" : $0.instancePath + ": ")\($0.message)"
+                }
+            } catch {
+                payloads.append(nil)
+                findings.append("response event \(i + 1): data is not JSON (\(error.message)); the SDKs' json.loads would raise")
+            }
+        }
+        let isResponses = payloads.contains { ($0?["type"]?.stringValue ?? "").hasPrefix("response.") }
+        let ordering = isResponses ? StreamOrdering.responses(events, payloads) : StreamOrdering.chat(events, payloads)
+        return findings + ordering.map { "stream: \($0)" }
+    }
+}
