@@ -70,3 +70,69 @@ struct TrafficValidationTests {
         #expect(ValidationReport.summary(passed: 5, failed: 1) == "5 passed, 1 failed")
     }
 }
+
+@Suite("specs/openai.yaml: the Responses API")
+struct ResponsesContractTests {
+    static func event(_ type: String, _ seq: Int, _ fields: String) -> String {
+        "event: \(type)\ndata: {\"type\":\"\(type)\",\"sequence_number\":\(seq)\(fields)}\n\n"
+    }
+
+    static func response(_ status: String, _ output: String, usage: String = "") -> String {
+        #","response":{"id":"resp_1","object":"response","created_at":1751328000,"status":"\#(status)","error":null,"incomplete_details":null,"instructions":null,"model":"gpt-4o-2024-08-06","output":[\#(output)],"parallel_tool_calls":true,"metadata":{},"tool_choice":"auto","tools":[],"temperature":1,"top_p":1\#(usage)}"#
+    }
+
+    static func findings(_ body: String) -> [String] {
+        let exchange = Exchange(source: "inline", method: "POST", url: "http://127.0.0.1:8080/v1/responses",
+                                request: .init(headers: [], body: Array(#"{"model":"gpt-4o","input":"Hi","stream":true}"#.utf8)), status: 200,
+                                response: .init(headers: [("content-type", "text/event-stream")], body: Array(body.utf8)))
+        return TrafficValidationTests.ours.validate(exchange).findings
+    }
+
+    static let usage = #","usage":{"input_tokens":8,"input_tokens_details":{"cached_tokens":0,"cache_write_tokens":0},"output_tokens":2,"output_tokens_details":{"reasoning_tokens":0},"total_tokens":10}"#
+    static let message = #"{"id":"msg_1","type":"message","role":"assistant","status":"completed","content":[{"type":"output_text","text":"Hi!","annotations":[],"logprobs":[]}]}"#
+
+    @Test("a text stream in the documented order passes; so does a function call and an error in both forms")
+    func wellFormed() {
+        let text = Self.event("response.created", 0, Self.response("in_progress", ""))
+            + Self.event("response.in_progress", 1, Self.response("in_progress", ""))
+            + Self.event("response.output_item.added", 2, #","output_index":0,"item":{"id":"msg_1","type":"message","role":"assistant","status":"in_progress","content":[]}"#)
+            + Self.event("response.content_part.added", 3, #","item_id":"msg_1","output_index":0,"content_index":0,"part":{"type":"output_text","text":"","annotations":[]}"#)
+            + Self.event("response.output_text.delta", 4, #","item_id":"msg_1","output_index":0,"content_index":0,"delta":"Hi!","logprobs":[]"#)
+            + Self.event("response.output_text.done", 5, #","item_id":"msg_1","output_index":0,"content_index":0,"text":"Hi!","logprobs":[]"#)
+            + Self.event("response.content_part.done", 6, #","item_id":"msg_1","output_index":0,"content_index":0,"part":{"type":"output_text","text":"Hi!","annotations":[]}"#)
+            + Self.event("response.output_item.done", 7, #","output_index":0,"item":\#(Self.message)"#)
+            + Self.event("response.completed", 8, Self.response("completed", Self.message, usage: Self.usage))
+        #expect(Self.findings(text) == [])
+        let call = #"{"id":"fc_1","type":"function_call","call_id":"call_1","name":"get_weather","arguments":"{\"city\":\"Paris\"}","status":"completed"}"#
+        let function = Self.event("response.created", 0, Self.response("in_progress", ""))
+            + Self.event("response.output_item.added", 1, #","output_index":0,"item":{"id":"fc_1","type":"function_call","call_id":"call_1","name":"get_weather","arguments":"","status":"in_progress"}"#)
+            + Self.event("response.function_call_arguments.delta", 2, #","item_id":"fc_1","output_index":0,"delta":"{\"city\":\"Paris\"}""#)
+            + Self.event("response.function_call_arguments.done", 3, #","item_id":"fc_1","output_index":0,"name":"get_weather","arguments":"{\"city\":\"Paris\"}""#)
+            + Self.event("response.output_item.done", 4, #","output_index":0,"item":\#(call)"#)
+            + Self.event("response.completed", 5, Self.response("completed", call, usage: Self.usage))
+        #expect(Self.findings(function) == [])
+        let failed = Self.event("response.created", 0, Self.response("in_progress", ""))
+            + Self.event("error", 1, #","code":"server_error","message":"boom","param":null,"error":{"type":"server_error","code":"server_error","message":"boom","param":null}"#)
+        #expect(Self.findings(failed) == [])
+    }
+
+    @Test("what the SDK's strict parsing rejects is caught: usage without cache_write_tokens, a delta without logprobs")
+    func strictness() {
+        let noCacheWrite = Self.usage.replacingOccurrences(of: #","cache_write_tokens":0"#, with: "")
+        let body = Self.event("response.created", 0, Self.response("in_progress", ""))
+            + Self.event("response.output_item.added", 1, #","output_index":0,"item":{"id":"msg_1","type":"message","role":"assistant","status":"in_progress","content":[]}"#)
+            + Self.event("response.output_text.delta", 2, #","item_id":"msg_1","output_index":0,"content_index":0,"delta":"Hi!""#)
+            + Self.event("response.completed", 3, Self.response("completed", Self.message, usage: noCacheWrite))
+        #expect(Self.findings(body) == [
+            "response event 3: missing required property 'logprobs'",
+            "response event 4: /response/usage/input_tokens_details: missing required property 'cache_write_tokens'",
+        ])
+    }
+}
+
+extension String {
+    func replacingOccurrences(of target: String, with replacement: String) -> String {
+        guard let range = firstRange(of: target) else { return self }
+        return String(self[..<range.lowerBound]) + replacement + String(self[range.upperBound...])
+    }
+}

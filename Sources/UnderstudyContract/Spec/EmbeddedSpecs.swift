@@ -33,6 +33,78 @@ paths:
           content:
             application/json:
               schema: {$ref: '#/components/schemas/ErrorResponse'}
+  /responses:
+    post:
+      operationId: createResponse
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/CreateResponseRequest'}
+      responses:
+        '200':
+          description: A response, or with `stream` a text/event-stream of typed events.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Response'}
+            text/event-stream:
+              # Each event's `data:` payload.
+              schema: {$ref: '#/components/schemas/ResponseStreamEvent'}
+        default:
+          description: An error.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/ErrorResponse'}
+  /responses/{response_id}:
+    get:
+      operationId: getResponse
+      parameters:
+        - {name: response_id, in: path, required: true, schema: {type: string}}
+      responses:
+        '200':
+          description: A stored response.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Response'}
+        default:
+          description: An error.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/ErrorResponse'}
+    delete:
+      operationId: deleteResponse
+      parameters:
+        - {name: response_id, in: path, required: true, schema: {type: string}}
+      responses:
+        '200':
+          description: The response was deleted.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/DeletedResponse'}
+        default:
+          description: An error.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/ErrorResponse'}
+  /responses/{response_id}/input_items:
+    get:
+      operationId: listInputItems
+      parameters:
+        - {name: response_id, in: path, required: true, schema: {type: string}}
+        - {name: limit, in: query, schema: {type: integer, minimum: 1, maximum: 100, default: 20}}
+        - {name: order, in: query, schema: {type: string, enum: [asc, desc], default: desc}}
+        - {name: after, in: query, schema: {type: string}}
+      responses:
+        '200':
+          description: The input items, a page at a time.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/ResponseItemList'}
+        default:
+          description: An error.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/ErrorResponse'}
   /models:
     get:
       operationId: listModels
@@ -513,6 +585,499 @@ components:
         created: {type: integer}
         owned_by: {type: string}
         shutdown_date: {anyOf: [{type: string, format: date}, {type: 'null'}]}
+
+    # ----------------------------------------------------------- Responses API
+    CreateResponseRequest:
+      type: object
+      # The published document marks no member required and allows any; the live API refuses an
+      # unknown one ("Unknown parameter: 'x'."). We follow the live API.
+      additionalProperties: false
+      properties:
+        model: {type: string, minLength: 1}
+        input:
+          anyOf:
+            - {type: string}
+            - {type: array, items: {$ref: '#/components/schemas/InputItem'}}
+        instructions: {type: [string, 'null']}
+        previous_response_id: {type: [string, 'null']}
+        conversation: {anyOf: [{type: string}, {type: object}, {type: 'null'}]}
+        store: {type: [boolean, 'null']}
+        background: {type: [boolean, 'null']}
+        stream: {type: [boolean, 'null']}
+        stream_options: {type: [object, 'null']}
+        max_output_tokens: {type: [integer, 'null'], minimum: 16}
+        max_tool_calls: {type: [integer, 'null'], minimum: 1}
+        temperature: {type: [number, 'null'], minimum: 0, maximum: 2}
+        top_p: {type: [number, 'null'], minimum: 0, maximum: 1}
+        top_logprobs: {type: [integer, 'null'], minimum: 0, maximum: 20}
+        reasoning:
+          type: [object, 'null']
+          properties:
+            effort: {anyOf: [{type: string, enum: [none, minimal, low, medium, high, xhigh, max]}, {type: 'null'}]}
+            summary: {anyOf: [{type: string, enum: [auto, concise, detailed]}, {type: 'null'}]}
+        text:
+          type: object
+          properties:
+            format: {$ref: '#/components/schemas/TextFormat'}
+            verbosity: {anyOf: [{type: string, enum: [low, medium, high]}, {type: 'null'}]}
+        tools:
+          type: array
+          items: {$ref: '#/components/schemas/ResponseTool'}
+        tool_choice:
+          anyOf:
+            - {type: string, enum: [none, auto, required]}
+            - {type: object, required: [type]}
+        parallel_tool_calls: {type: [boolean, 'null']}
+        truncation: {anyOf: [{type: string, enum: [auto, disabled]}, {type: 'null'}]}
+        metadata:
+          type: [object, 'null']
+          maxProperties: 16
+          additionalProperties: {type: string, maxLength: 512}
+        include: {type: [array, 'null'], items: {type: string}}
+        service_tier: {anyOf: [{type: string, enum: [auto, default, flex, scale, priority, fast, ultrafast]}, {type: 'null'}]}
+        prompt: {type: [object, 'null']}
+        prompt_cache_key: {type: string}
+        prompt_cache_retention: {anyOf: [{type: string}, {type: 'null'}]}
+        prompt_cache_options: {type: [object, 'null']}
+        safety_identifier: {type: string}
+        user: {type: string}
+        moderation: {type: [object, 'null']}
+        context_management: {type: [array, 'null']}
+
+    InputItem:
+      anyOf:
+        - {$ref: '#/components/schemas/InputMessage'}
+        - {$ref: '#/components/schemas/FunctionCallOutputItem'}
+        - {$ref: '#/components/schemas/ItemReference'}
+        # Output items fed back as input (a previous turn's message, function call, reasoning).
+        - {$ref: '#/components/schemas/OutputItem'}
+    InputMessage:
+      type: object
+      required: [role, content]
+      properties:
+        type: {type: string, enum: [message]}
+        role: {type: string, enum: [user, assistant, system, developer]}
+        content:
+          anyOf:
+            - {type: string}
+            - type: array
+              items:
+                anyOf:
+                  - type: object
+                    required: [type, text]
+                    properties: {type: {type: string, enum: [input_text]}, text: {type: string}}
+                  - type: object
+                    required: [type]
+                    properties:
+                      type: {type: string, enum: [input_image]}
+                      image_url: {type: [string, 'null']}
+                      file_id: {type: [string, 'null']}
+                      detail: {type: string, enum: [low, high, auto, original]}
+                  - type: object
+                    required: [type]
+                    properties:
+                      type: {type: string, enum: [input_file]}
+                      file_id: {type: [string, 'null']}
+                      file_data: {type: string}
+                      file_url: {type: string}
+                      filename: {type: string}
+                  # Assistant turns replayed as input carry their output parts.
+                  - {$ref: '#/components/schemas/OutputTextPart'}
+                  - {$ref: '#/components/schemas/OutputRefusalPart'}
+    FunctionCallOutputItem:
+      type: object
+      required: [type, call_id, output]
+      properties:
+        type: {type: string, enum: [function_call_output]}
+        id: {type: [string, 'null']}
+        call_id: {type: string}
+        output: {anyOf: [{type: string}, {type: array}]}
+        status: {anyOf: [{type: string, enum: [in_progress, completed, incomplete]}, {type: 'null'}]}
+    ItemReference:
+      type: object
+      required: [id]
+      properties:
+        type: {anyOf: [{type: string, enum: [item_reference]}, {type: 'null'}]}
+        id: {type: string}
+
+    TextFormat:
+      anyOf:
+        - type: object
+          required: [type]
+          properties: {type: {type: string, enum: [text]}}
+        - type: object
+          required: [type]
+          properties: {type: {type: string, enum: [json_object]}}
+        # Flat in the Responses API (nested under json_schema in Chat Completions).
+        - type: object
+          required: [type, name, schema]
+          properties:
+            type: {type: string, enum: [json_schema]}
+            name: {type: string, maxLength: 64, pattern: '^[a-zA-Z0-9_-]+$'}
+            schema: {type: object}
+            description: {type: string}
+            strict: {type: [boolean, 'null']}
+
+    ResponseTool:
+      anyOf:
+        # A function tool is flat in the Responses API.
+        - type: object
+          required: [type, name]
+          properties:
+            type: {type: string, enum: [function]}
+            name: {type: string, maxLength: 64, pattern: '^[a-zA-Z0-9_-]+$'}
+            description: {type: [string, 'null']}
+            parameters: {type: [object, 'null']}
+            strict: {type: [boolean, 'null']}
+        # Built-in tools (file_search, web_search, mcp, code_interpreter, …): their own shapes.
+        - type: object
+          required: [type]
+          properties:
+            type: {type: string, not: {enum: [function]}}
+
+    Response:
+      type: object
+      required: [id, object, created_at, error, incomplete_details, instructions, model, tools, output,
+                 parallel_tool_calls, metadata, tool_choice, temperature, top_p]
+      properties:
+        id: {type: string}
+        object: {type: string, enum: [response]}
+        # A number in the published document (Chat's `created` is an integer).
+        created_at: {type: number}
+        completed_at: {type: [number, 'null']}
+        status: {type: string, enum: [completed, failed, in_progress, cancelled, queued, incomplete]}
+        error:
+          anyOf:
+            - type: object
+              required: [code, message]
+              properties: {code: {type: string}, message: {type: string}}
+            - {type: 'null'}
+        incomplete_details:
+          anyOf:
+            - type: object
+              properties: {reason: {type: string, enum: [max_output_tokens, content_filter]}}
+            - {type: 'null'}
+        instructions: {anyOf: [{type: string}, {type: array}, {type: 'null'}]}
+        model: {type: string}
+        output: {type: array, items: {$ref: '#/components/schemas/OutputItem'}}
+        output_text: {type: [string, 'null']}
+        parallel_tool_calls: {type: boolean}
+        metadata: {type: [object, 'null'], additionalProperties: {type: string}}
+        tool_choice: {anyOf: [{type: string, enum: [none, auto, required]}, {type: object}]}
+        tools: {type: array, items: {type: object, required: [type]}}
+        temperature: {type: [number, 'null']}
+        top_p: {type: [number, 'null']}
+        max_output_tokens: {type: [integer, 'null']}
+        previous_response_id: {type: [string, 'null']}
+        reasoning: {type: [object, 'null']}
+        text: {type: object}
+        truncation: {anyOf: [{type: string, enum: [auto, disabled]}, {type: 'null'}]}
+        store: {type: boolean}
+        background: {type: [boolean, 'null']}
+        service_tier: {anyOf: [{type: string}, {type: 'null'}]}
+        user: {type: string}
+        usage: {$ref: '#/components/schemas/ResponseUsage'}
+
+    ResponseUsage:
+      type: object
+      required: [input_tokens, input_tokens_details, output_tokens, output_tokens_details, total_tokens]
+      properties:
+        input_tokens: {type: integer, minimum: 0}
+        input_tokens_details:
+          type: object
+          # The published document requires only cached_tokens; the official SDK's strict parsing
+          # also requires cache_write_tokens once usage is present (contract digest §7).
+          required: [cached_tokens, cache_write_tokens]
+          properties:
+            cached_tokens: {type: integer, minimum: 0}
+            cache_write_tokens: {type: integer, minimum: 0}
+        output_tokens: {type: integer, minimum: 0}
+        output_tokens_details:
+          type: object
+          required: [reasoning_tokens]
+          properties:
+            reasoning_tokens: {type: integer, minimum: 0}
+        total_tokens: {type: integer, minimum: 0}
+
+    OutputItem:
+      anyOf:
+        - {$ref: '#/components/schemas/OutputMessage'}
+        - {$ref: '#/components/schemas/FunctionCallItem'}
+        - {$ref: '#/components/schemas/ReasoningItem'}
+        # Hosted-tool calls (web_search_call, file_search_call, …) have shapes of their own.
+        - type: object
+          required: [type]
+          properties:
+            type: {type: string, not: {enum: [message, function_call, reasoning]}}
+    OutputMessage:
+      type: object
+      required: [id, type, role, content, status]
+      properties:
+        id: {type: string}
+        type: {type: string, enum: [message]}
+        role: {type: string, enum: [assistant]}
+        status: {type: string, enum: [in_progress, completed, incomplete]}
+        content:
+          type: array
+          items:
+            anyOf:
+              - {$ref: '#/components/schemas/OutputTextPart'}
+              - {$ref: '#/components/schemas/OutputRefusalPart'}
+        phase: {type: [string, 'null']}
+    OutputTextPart:
+      type: object
+      required: [type, text, annotations]
+      properties:
+        type: {type: string, enum: [output_text]}
+        text: {type: string}
+        annotations: {type: array, items: {type: object, required: [type]}}
+        logprobs: {type: array, items: {type: object}}
+    OutputRefusalPart:
+      type: object
+      required: [type, refusal]
+      properties:
+        type: {type: string, enum: [refusal]}
+        refusal: {type: string}
+    FunctionCallItem:
+      type: object
+      required: [type, call_id, name, arguments]
+      properties:
+        type: {type: string, enum: [function_call]}
+        id: {type: string}
+        call_id: {type: string}
+        name: {type: string}
+        arguments: {type: string}
+        status: {type: string, enum: [in_progress, completed, incomplete]}
+    ReasoningItem:
+      type: object
+      required: [id, type, summary]
+      properties:
+        type: {type: string, enum: [reasoning]}
+        id: {type: string}
+        summary:
+          type: array
+          items:
+            type: object
+            required: [type, text]
+            properties: {type: {type: string, enum: [summary_text]}, text: {type: string}}
+        content: {type: array, items: {type: object}}
+        encrypted_content: {type: [string, 'null']}
+        status: {type: string, enum: [in_progress, completed, incomplete]}
+
+    DeletedResponse:
+      type: object
+      required: [id, object, deleted]
+      properties:
+        id: {type: string}
+        object: {type: string, enum: [response]}
+        deleted: {type: boolean, enum: [true]}
+
+    ResponseItemList:
+      type: object
+      required: [object, data, first_id, last_id, has_more]
+      properties:
+        object: {type: string, enum: [list]}
+        data: {type: array, items: {type: object, required: [type]}}
+        first_id: {type: [string, 'null']}
+        last_id: {type: [string, 'null']}
+        has_more: {type: boolean}
+
+    # Every event has `type` and an increasing `sequence_number`.
+    ResponseStreamEvent:
+      anyOf:
+        - {$ref: '#/components/schemas/ResponseLifecycleEvent'}
+        - {$ref: '#/components/schemas/ResponseOutputItemEvent'}
+        - {$ref: '#/components/schemas/ResponseContentPartEvent'}
+        - {$ref: '#/components/schemas/ResponseTextDeltaEvent'}
+        - {$ref: '#/components/schemas/ResponseTextDoneEvent'}
+        - {$ref: '#/components/schemas/ResponseAnnotationAddedEvent'}
+        - {$ref: '#/components/schemas/ResponseRefusalDeltaEvent'}
+        - {$ref: '#/components/schemas/ResponseRefusalDoneEvent'}
+        - {$ref: '#/components/schemas/ResponseFunctionCallArgumentsDeltaEvent'}
+        - {$ref: '#/components/schemas/ResponseFunctionCallArgumentsDoneEvent'}
+        - {$ref: '#/components/schemas/ResponseReasoningSummaryPartEvent'}
+        - {$ref: '#/components/schemas/ResponseReasoningSummaryTextEvent'}
+        - {$ref: '#/components/schemas/ResponseReasoningTextEvent'}
+        - {$ref: '#/components/schemas/ResponseErrorEvent'}
+        - {$ref: '#/components/schemas/ResponseToolProgressEvent'}
+    ResponseLifecycleEvent:
+      type: object
+      required: [type, response, sequence_number]
+      properties:
+        type: {type: string, enum: [response.created, response.queued, response.in_progress, response.completed, response.failed, response.incomplete]}
+        response: {$ref: '#/components/schemas/Response'}
+        sequence_number: {type: integer, minimum: 0}
+    ResponseOutputItemEvent:
+      type: object
+      required: [type, output_index, item, sequence_number]
+      properties:
+        type: {type: string, enum: [response.output_item.added, response.output_item.done]}
+        output_index: {type: integer, minimum: 0}
+        item: {$ref: '#/components/schemas/OutputItem'}
+        sequence_number: {type: integer, minimum: 0}
+    ResponseContentPartEvent:
+      type: object
+      required: [type, item_id, output_index, content_index, part, sequence_number]
+      properties:
+        type: {type: string, enum: [response.content_part.added, response.content_part.done]}
+        item_id: {type: string}
+        output_index: {type: integer, minimum: 0}
+        content_index: {type: integer, minimum: 0}
+        part: {anyOf: [{$ref: '#/components/schemas/OutputTextPart'}, {$ref: '#/components/schemas/OutputRefusalPart'}]}
+        sequence_number: {type: integer, minimum: 0}
+    ResponseTextDeltaEvent:
+      type: object
+      required: [type, item_id, output_index, content_index, delta, logprobs, sequence_number]
+      properties:
+        type: {type: string, enum: [response.output_text.delta]}
+        item_id: {type: string}
+        output_index: {type: integer, minimum: 0}
+        content_index: {type: integer, minimum: 0}
+        delta: {type: string}
+        logprobs: {type: array}
+        sequence_number: {type: integer, minimum: 0}
+    ResponseTextDoneEvent:
+      type: object
+      required: [type, item_id, output_index, content_index, text, logprobs, sequence_number]
+      properties:
+        type: {type: string, enum: [response.output_text.done]}
+        item_id: {type: string}
+        output_index: {type: integer, minimum: 0}
+        content_index: {type: integer, minimum: 0}
+        text: {type: string}
+        logprobs: {type: array}
+        sequence_number: {type: integer, minimum: 0}
+    ResponseAnnotationAddedEvent:
+      type: object
+      required: [type, item_id, output_index, content_index, annotation_index, annotation, sequence_number]
+      properties:
+        type: {type: string, enum: [response.output_text.annotation.added]}
+        item_id: {type: string}
+        output_index: {type: integer, minimum: 0}
+        content_index: {type: integer, minimum: 0}
+        annotation_index: {type: integer, minimum: 0}
+        annotation: {type: object}
+        sequence_number: {type: integer, minimum: 0}
+    ResponseRefusalDeltaEvent:
+      type: object
+      required: [type, item_id, output_index, content_index, delta, sequence_number]
+      properties:
+        type: {type: string, enum: [response.refusal.delta]}
+        item_id: {type: string}
+        output_index: {type: integer, minimum: 0}
+        content_index: {type: integer, minimum: 0}
+        delta: {type: string}
+        sequence_number: {type: integer, minimum: 0}
+    ResponseRefusalDoneEvent:
+      type: object
+      required: [type, item_id, output_index, content_index, refusal, sequence_number]
+      properties:
+        type: {type: string, enum: [response.refusal.done]}
+        item_id: {type: string}
+        output_index: {type: integer, minimum: 0}
+        content_index: {type: integer, minimum: 0}
+        refusal: {type: string}
+        sequence_number: {type: integer, minimum: 0}
+    ResponseFunctionCallArgumentsDeltaEvent:
+      type: object
+      required: [type, item_id, output_index, delta, sequence_number]
+      properties:
+        type: {type: string, enum: [response.function_call_arguments.delta]}
+        item_id: {type: string}
+        output_index: {type: integer, minimum: 0}
+        delta: {type: string}
+        sequence_number: {type: integer, minimum: 0}
+    ResponseFunctionCallArgumentsDoneEvent:
+      type: object
+      required: [type, item_id, output_index, name, arguments, sequence_number]
+      properties:
+        type: {type: string, enum: [response.function_call_arguments.done]}
+        item_id: {type: string}
+        output_index: {type: integer, minimum: 0}
+        name: {type: string}
+        arguments: {type: string}
+        sequence_number: {type: integer, minimum: 0}
+    ResponseReasoningSummaryPartEvent:
+      type: object
+      required: [type, item_id, output_index, summary_index, part, sequence_number]
+      properties:
+        type: {type: string, enum: [response.reasoning_summary_part.added, response.reasoning_summary_part.done]}
+        item_id: {type: string}
+        output_index: {type: integer, minimum: 0}
+        summary_index: {type: integer, minimum: 0}
+        part:
+          type: object
+          required: [type, text]
+          properties: {type: {type: string, enum: [summary_text]}, text: {type: string}}
+        sequence_number: {type: integer, minimum: 0}
+    ResponseReasoningSummaryTextEvent:
+      type: object
+      required: [type, item_id, output_index, summary_index, sequence_number]
+      properties:
+        type: {type: string, enum: [response.reasoning_summary_text.delta, response.reasoning_summary_text.done]}
+        item_id: {type: string}
+        output_index: {type: integer, minimum: 0}
+        summary_index: {type: integer, minimum: 0}
+        delta: {type: string}
+        text: {type: string}
+        sequence_number: {type: integer, minimum: 0}
+    ResponseReasoningTextEvent:
+      type: object
+      required: [type, item_id, output_index, content_index, sequence_number]
+      properties:
+        type: {type: string, enum: [response.reasoning_text.delta, response.reasoning_text.done]}
+        item_id: {type: string}
+        output_index: {type: integer, minimum: 0}
+        content_index: {type: integer, minimum: 0}
+        delta: {type: string}
+        text: {type: string}
+        sequence_number: {type: integer, minimum: 0}
+    # Documented flat ({type, code, message, param}); the live API nests the fields under `error`
+    # (openai-dotnet#881). Either form is accepted; a mock sends both at once.
+    ResponseErrorEvent:
+      type: object
+      required: [type, sequence_number]
+      anyOf:
+        - {required: [message]}
+        - {required: [error]}
+      properties:
+        type: {type: string, enum: [error]}
+        code: {type: [string, 'null']}
+        message: {type: string}
+        param: {type: [string, 'null']}
+        error:
+          type: object
+          required: [message]
+          properties:
+            type: {type: string}
+            code: {type: [string, 'null']}
+            message: {type: string}
+            param: {type: [string, 'null']}
+        sequence_number: {type: integer, minimum: 0}
+    # Progress of hosted tools and audio: shapes of their own, checked for the common fields.
+    ResponseToolProgressEvent:
+      type: object
+      required: [type, sequence_number]
+      properties:
+        type:
+          type: string
+          enum: [response.audio.delta, response.audio.done, response.audio.transcript.delta, response.audio.transcript.done,
+                 response.code_interpreter_call_code.delta, response.code_interpreter_call_code.done,
+                 response.code_interpreter_call.completed, response.code_interpreter_call.in_progress,
+                 response.code_interpreter_call.interpreting, response.file_search_call.completed,
+                 response.file_search_call.in_progress, response.file_search_call.searching,
+                 response.shell_call_command.added, response.shell_call_command.delta, response.shell_call_command.done,
+                 response.shell_call_output_content.delta, response.shell_call_output_content.done,
+                 response.web_search_call.completed, response.web_search_call.in_progress, response.web_search_call.searching,
+                 response.image_generation_call.completed, response.image_generation_call.generating,
+                 response.image_generation_call.in_progress, response.image_generation_call.partial_image,
+                 response.mcp_call_arguments.delta, response.mcp_call_arguments.done, response.mcp_call.completed,
+                 response.mcp_call.failed, response.mcp_call.in_progress, response.mcp_list_tools.completed,
+                 response.mcp_list_tools.failed, response.mcp_list_tools.in_progress,
+                 response.custom_tool_call_input.delta, response.custom_tool_call_input.done]
+        item_id: {type: string}
+        output_index: {type: integer, minimum: 0}
+        sequence_number: {type: integer, minimum: 0}
 
     # The published document's 404s reference a bare Error; the live API always wraps it.
     ErrorResponse:

@@ -120,6 +120,13 @@ public final class Schema: @unchecked Sendable {
         return reference?.pinnedValue
     }
 
+    /// The values this schema allows for a property, if it lists them (`const` or `enum`).
+    var listedValues: [JSONValue]? {
+        if let constValue { return [constValue] }
+        if let enumValues { return enumValues }
+        return reference?.listedValues
+    }
+
     func property(_ name: String) -> Schema? {
         if let found = properties.first(where: { $0.name == name })?.schema { return found }
         if let found = reference?.property(name) { return found }

@@ -210,16 +210,23 @@ private struct Run {
                 return
             }
         }
-        // 2. Branches told apart by a discriminator or a pinned property (type, role, object…).
-        if case .object(let object) = value, let tag = Self.commonPinnedProperty(s, branches) {
+        // 2. Branches told apart by a discriminator or a tag property every branch lists values
+        //    for (type, role, object…): a missing tag, an unknown one, or the branch it names.
+        if case .object(let object) = value, let tag = Self.commonTagProperty(s, branches) {
             guard let given = object[tag] else {
                 fail(path, s, "required", "missing required property '\(tag)'", .property(tag))
                 return
             }
-            let allowed = branches.compactMap { $0.property(tag)?.pinnedValue }
+            let lists = branches.map { $0.property(tag)?.listedValues ?? [] }
+            let allowed = lists.flatMap { $0 }
             if !allowed.contains(where: { Self.equal($0, given) }) {
                 fail(path + "/" + JSONPointer.escape(tag), s, "enum",
                      "\(FieldText.show(given)) is not one of \(allowed.map { FieldText.show($0) }.joined(separator: ", "))", .values(allowed))
+                return
+            }
+            let named = branches.indices.filter { lists[$0].contains { Self.equal($0, given) } }
+            if named.count == 1 {
+                check(value, branches[named[0]], path)
                 return
             }
         }
@@ -283,12 +290,12 @@ private struct Run {
         return nil
     }
 
-    /// A property every branch pins to one value (the discriminator's, or e.g. `type`, `role`).
-    static func commonPinnedProperty(_ s: Schema, _ branches: [Schema]) -> String? {
-        if let d = s.discriminator { return d.propertyName }
+    /// A property every branch lists allowed values for (the discriminator's, or e.g. `type`, `role`).
+    static func commonTagProperty(_ s: Schema, _ branches: [Schema]) -> String? {
+        if let d = s.discriminator, branches.allSatisfy({ $0.property(d.propertyName)?.listedValues != nil }) { return d.propertyName }
         guard let first = branches.first else { return nil }
         let candidates = first.properties.map(\.name) + (first.reference?.properties.map(\.name) ?? [])
-        return candidates.first { name in branches.allSatisfy { $0.property(name)?.pinnedValue != nil } }
+        return candidates.first { name in branches.allSatisfy { $0.property(name)?.listedValues != nil } }
     }
 
     static func matches(_ value: JSONValue, _ types: Schema.TypeSet) -> Bool {
