@@ -136,3 +136,28 @@ extension String {
         return String(self[..<range.lowerBound]) + replacement + String(self[range.upperBound...])
     }
 }
+
+@Suite("HAR entries, streamed")
+struct HAREntryScannerTests {
+    @Test("entries are found whatever their bodies contain, across any chunk boundary")
+    func hostileBodies() throws {
+        let tricky = #"{\"log\":{\"entries\":[{\"x\":\"]}\\\"\"}]}} ] } \" {"#
+        let har = #"{"log":{"version":"1.2","creator":{"name":"t","entries":[]},"entries":[{"n":1,"text":"\#(tricky)"},{"n":2,"nested":{"a":[{"b":"}"}]}}]},"tail":{"entries":[{"n":99}]}}"#
+        let bytes = Array(har.utf8)
+        for chunkSize in [1, 2, 7, 64, bytes.count] {
+            var scanner = HAREntryScanner()
+            var found: [JSONValue] = []
+            var offset = 0
+            while offset < bytes.count {
+                let end = min(bytes.count, offset + chunkSize)
+                bytes[offset..<end].withUnsafeBufferPointer { chunk in
+                    scanner.feed(chunk) { found.append(try! JSONParser.parse($0)) }
+                }
+                offset = end
+            }
+            #expect(found.map { $0["n"] } == [.int(1), .int(2)], "chunk size \(chunkSize)")
+            #expect(found.first?["text"]?.stringValue == #"{"log":{"entries":[{"x":"]}\""}]}} ] } " {"#)
+            #expect(scanner.sawEntries)
+        }
+    }
+}

@@ -24,14 +24,21 @@ public enum ExchangeReader {
         }
         defer { fclose(file) }
         if path.hasSuffix(".har") {
-            var bytes: [UInt8] = []
+            // Entry by entry: memory holds one entry, not the file.
+            var scanner = HAREntryScanner()
             var chunk = [UInt8](repeating: 0, count: 1 << 16)
+            var index = 0
             while true {
                 let n = fread(&chunk, 1, chunk.count, file)
                 if n <= 0 { break }
-                bytes.append(contentsOf: chunk[0..<n])
+                chunk.withUnsafeBufferPointer { buffer in
+                    scanner.feed(UnsafeBufferPointer(rebasing: buffer[0..<n])) { entryBytes in
+                        body(harEntry(entryBytes, source: "\(path)#entry\(index)"))
+                        index += 1
+                    }
+                }
             }
-            try readHAR(bytes, file: path, body)
+            if !scanner.sawEntries { throw ReadError(source: path, message: "not a HAR file: no log.entries") }
             return
         }
         var line: UnsafeMutablePointer<CChar>?
@@ -87,36 +94,29 @@ public enum ExchangeReader {
         return Exchange.Message(headers: headers, body: body)
     }
 
-    static func readHAR(_ bytes: [UInt8], file: String, _ body: (Result<Exchange, ReadError>) -> Void) throws(ReadError) {
-        let value: JSONValue
+    static func harEntry(_ bytes: [UInt8], source: String) -> Result<Exchange, ReadError> {
+        let entry: JSONValue
         do {
-            value = try JSONParser.parse(bytes)
+            entry = try JSONParser.parse(bytes)
         } catch {
-            throw ReadError(source: file, message: "not a HAR file: \(error)")
+            return .failure(ReadError(source: source, message: "not JSON: \(error)"))
         }
-        guard let entries = value["log"]?["entries"]?.arrayValue else {
-            throw ReadError(source: file, message: "not a HAR file: no log.entries")
+        guard let request = entry["request"]?.objectValue, let response = entry["response"]?.objectValue,
+              let method = request["method"]?.stringValue, let url = request["url"]?.stringValue,
+              let status = response["status"]?.integerValue else {
+            return .failure(ReadError(source: source, message: "entry without request.method/url or response.status"))
         }
-        for (i, entry) in entries.enumerated() {
-            let source = "\(file)#entry\(i)"
-            guard let request = entry["request"]?.objectValue, let response = entry["response"]?.objectValue,
-                  let method = request["method"]?.stringValue, let url = request["url"]?.stringValue,
-                  let status = response["status"]?.integerValue else {
-                body(.failure(ReadError(source: source, message: "entry without request.method/url or response.status")))
-                continue
-            }
-            var requestMessage = message(request)
-            requestMessage.body = Array((request["postData"]?["text"]?.stringValue ?? "").utf8)
-            var responseMessage = message(response)
-            let content = response["content"]
-            let text = content?["text"]?.stringValue ?? ""
-            responseMessage.body = content?["encoding"]?.stringValue == "base64" ? Base64Decoder.decode(text) : Array(text.utf8)
-            if responseMessage.header("content-type") == nil, let mime = content?["mimeType"]?.stringValue {
-                responseMessage.headers.append(("content-type", mime))
-            }
-            body(.success(Exchange(source: source, method: method.uppercased(), url: url, request: requestMessage,
-                                   status: Int(status), response: responseMessage)))
+        var requestMessage = message(request)
+        requestMessage.body = Array((request["postData"]?["text"]?.stringValue ?? "").utf8)
+        var responseMessage = message(response)
+        let content = response["content"]
+        let text = content?["text"]?.stringValue ?? ""
+        responseMessage.body = content?["encoding"]?.stringValue == "base64" ? Base64Decoder.decode(text) : Array(text.utf8)
+        if responseMessage.header("content-type") == nil, let mime = content?["mimeType"]?.stringValue {
+            responseMessage.headers.append(("content-type", mime))
         }
+        return .success(Exchange(source: source, method: method.uppercased(), url: url, request: requestMessage,
+                                 status: Int(status), response: responseMessage))
     }
 }
 
