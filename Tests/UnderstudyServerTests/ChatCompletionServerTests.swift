@@ -150,6 +150,12 @@ struct ChatCompletionServerTests {
             #expect(body["id"]?.stringValue?.hasPrefix("gen-") == true)
             #expect(body["provider"] == .string("OpenAI"))
             #expect(body["model"] == .string("openai/gpt-4o"))
+            // OpenRouter streams always end with a usage chunk (its include_usage is a no-op).
+            let stream = try await TestHTTPClient.send(port: server.port, .POST, "/api/v1/chat/completions", json:
+                #"{"model":"openai/gpt-4o","stream":true,"messages":[{"role":"user","content":"Name three rivers"}]}"#)
+            let chunks = try ssePayloads(stream.text).dropLast().map { try JSONParser.parse($0) }
+            #expect(chunks.last?["usage"]?["total_tokens"]?.integerValue != nil)
+            #expect(chunks.allSatisfy { $0["provider"] == .string("OpenAI") && $0["obfuscation"] == nil })
             let missing = try await TestHTTPClient.send(port: server.port, .POST, "/api/v1/chat/completions", json:
                 #"{"model":"nope/nothing","messages":[{"role":"user","content":"x"}]}"#)
             #expect(missing.status == 404)

@@ -158,10 +158,14 @@ public final class MockEngine: Sendable {
         return headers
     }
 
-    /// Validates what the engine is about to send against the contract (OpenAI's shape only, for
-    /// now: OpenRouter's spec is not written yet) and records any finding.
+    /// Validates what the engine is about to send against the contract and records any finding.
+    /// OpenRouter's completions and chunks are checked against OpenAI's schemas (they are meant to
+    /// parse as OpenAI's); its error envelope and model list have shapes of their own, for which
+    /// there is no spec yet.
     private func selfCheck(_ response: inout MockResponse, route: Route, contract: OpenAIContract) {
-        guard route.flavor == .openai else { return }
+        if route.flavor != .openai {
+            guard case .chatCompletions = route, response.status == 200 else { return }
+        }
         let schema: Schema?
         switch route {
         case _ where response.status != 200: schema = contract.error
