@@ -19,7 +19,7 @@ public final class OpenAIContract: Sendable {
 
     public static func load(path: String) throws(SpecError) -> OpenAIContract {
         let document = try SpecDocument.load(path: path)
-        return try OpenAIContract(document: document, yaml: String(decoding: SpecDocument.readFile(path) ?? [], as: UTF8.self))
+        return try OpenAIContract(document: document, yaml: String(decoding: FileBytes.read(path) ?? [], as: UTF8.self))
     }
 
     convenience init(yaml: String, file: String) throws(SpecError) {

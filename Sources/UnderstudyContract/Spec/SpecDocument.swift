@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// One loaded spec file: its value and where each node came from.
 public struct SpecDocument: Sendable {
     public var file: String
@@ -28,26 +22,13 @@ public struct SpecDocument: Sendable {
     }
 
     public static func load(path: String) throws(SpecError) -> SpecDocument {
-        guard let bytes = readFile(path) else {
-            throw SpecError("cannot read the file (\(String(cString: strerror(errno))))", at: SourceLocation(file: path, line: 1, column: 1))
+        guard let bytes = FileBytes.read(path) else {
+            throw SpecError("cannot read the file (\(FileBytes.lastError))", at: SourceLocation(file: path, line: 1, column: 1))
         }
         return try parse(bytes, file: path)
     }
 
     public func location(of pointer: String) -> SourceLocation {
         sourceMap.location(of: pointer)
-    }
-
-    static func readFile(_ path: String) -> [UInt8]? {
-        guard let file = fopen(path, "rb") else { return nil }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = fread(&chunk, 1, chunk.count, file)
-            if n <= 0 { break }
-            bytes.append(contentsOf: chunk[0..<n])
-        }
-        return bytes
     }
 }

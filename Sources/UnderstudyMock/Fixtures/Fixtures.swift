@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import UnderstudyContract
 
 /// Everything the mock reads from fixtures/: the model catalog and the canned replies.
 public struct Fixtures: Sendable {
@@ -25,7 +21,7 @@ public struct Fixtures: Sendable {
         let modelsFile = directory + "/models.yaml"
         let repliesFile = directory + "/replies.yaml"
         guard let models = readFile(modelsFile) else {
-            throw FixtureError(file: modelsFile, line: 1, column: 1, message: "cannot read the file (\(String(cString: strerror(errno))))")
+            throw FixtureError(file: modelsFile, line: 1, column: 1, message: "cannot read the file (\(FileBytes.lastError))")
         }
         return try parse(models: models, modelsFile: modelsFile, replies: readFile(repliesFile) ?? "replies: []\n", repliesFile: repliesFile)
     }
@@ -37,15 +33,6 @@ public struct Fixtures: Sendable {
 
     /// The whole file as UTF-8 text, or nil if it cannot be opened.
     static func readFile(_ path: String) -> String? {
-        guard let file = fopen(path, "rb") else { return nil }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let n = fread(&chunk, 1, chunk.count, file)
-            if n <= 0 { break }
-            bytes.append(contentsOf: chunk[0..<n])
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        FileBytes.read(path).map { String(decoding: $0, as: UTF8.self) }
     }
 }
