@@ -71,6 +71,11 @@ public enum JSONPointer {
 }
 
 extension JSONPointer {
+    /// A query component decoded: `+` is a space, then percent-escapes.
+    public static func percentDecodedQuery(_ text: String) -> String {
+        percentDecoded(String(text.map { $0 == "+" ? " " : $0 }))
+    }
+
     /// A URI fragment's percent-escapes decoded (`%7B` → `{`), as `$ref` fragments may carry them.
     static func percentDecoded(_ text: String) -> String {
         guard text.contains("%") else { return text }

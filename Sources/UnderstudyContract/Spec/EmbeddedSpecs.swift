@@ -775,8 +775,9 @@ components:
         store: {type: boolean}
         background: {type: [boolean, 'null']}
         service_tier: {anyOf: [{type: string}, {type: 'null'}]}
-        user: {type: string}
-        usage: {$ref: '#/components/schemas/ResponseUsage'}
+        user: {type: [string, 'null']}
+        # Null while the response is in progress (the created and in_progress events).
+        usage: {anyOf: [{$ref: '#/components/schemas/ResponseUsage'}, {type: 'null'}]}
 
     ResponseUsage:
       type: object

@@ -9,6 +9,11 @@ public final class OpenAIContract: Sendable {
     public let error: Schema
     public let modelList: Schema
     public let model: Schema
+    public let responseRequest: Schema
+    public let response: Schema
+    public let responseEvent: Schema
+    public let deletedResponse: Schema
+    public let responseItemList: Schema
     /// Warnings found while compiling (unknown keywords and the like).
     public let warnings: [SpecProblem]
 
@@ -38,6 +43,11 @@ public final class OpenAIContract: Sendable {
         error = schema("ErrorResponse")
         modelList = schema("ListModelsResponse")
         model = schema("Model")
+        responseRequest = schema("CreateResponseRequest")
+        response = schema("Response")
+        responseEvent = schema("ResponseStreamEvent")
+        deletedResponse = schema("DeletedResponse")
+        responseItemList = schema("ResponseItemList")
         compiler.compileComponents(of: document.file)
         if let first = compiler.errors.first {
             let more = compiler.errors.count > 1 ? " (and \(compiler.errors.count - 1) more)" : ""

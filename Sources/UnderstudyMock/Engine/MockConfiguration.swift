@@ -16,6 +16,8 @@ public struct MockConfiguration: Sendable {
     public var streamIntervalNanoseconds: Int64
     /// Serve repeats of repeatable completions from a template (same bytes, less work).
     public var cacheRepeatableResponses: Bool
+    /// How many stored responses (Responses API, `store: true`) are kept; least recently used go.
+    public var responseStoreLimit: Int = 1000
 
     public init(fixtures: Fixtures, contract: OpenAIContract? = nil, requestValidation: RequestValidation = .strict,
                 selfCheck: Bool = false, seed: UInt64 = 0, clock: ServerClock = .system, streamIntervalNanoseconds: Int64 = 0,

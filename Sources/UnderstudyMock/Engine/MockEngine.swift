@@ -12,12 +12,19 @@ public final class MockEngine: Sendable {
     private let templates: ResponseTemplateCache?
     private let validator = SchemaValidator()
     private let selfCheckLog = Mutex<[String]>([])
+    let responseStore: ResponseStore
 
     public init(configuration: MockConfiguration) {
         self.configuration = configuration
         self.synthesizer = ChatSynthesizer(replies: configuration.fixtures.replies)
         self.templates = configuration.cacheRepeatableResponses ? ResponseTemplateCache() : nil
+        self.responseStore = ResponseStore(limit: configuration.responseStoreLimit)
     }
+
+    var synthesizerForResponses: ChatSynthesizer { synthesizer }
+    var bodyValidator: SchemaValidator { validator }
+
+    func nextOccurrence(_ hash: UInt64) -> Int { occurrences.next(hash) }
 
     public func respond(to request: MockRequest) -> MockResponse {
         let route = Route(method: request.method, path: request.path)
@@ -36,6 +43,16 @@ public final class MockEngine: Sendable {
             switch route {
             case .chatCompletions(let flavor):
                 return try chatCompletion(request, flavor: flavor)
+            case .createResponse(let flavor):
+                return try createResponse(request, flavor: flavor)
+            case .response(let id, _):
+                return try retrieveResponse(id)
+            case .deleteResponse(let id, _):
+                return try deleteResponse(id)
+            case .inputItems(let id, _):
+                return try listInputItems(id, query: request.query)
+            case .cancelResponse(let id, _):
+                return try cancelResponse(id)
             case .listModels(let flavor):
                 return json(200, ModelListEncoder.list(configuration.fixtures.catalog.models, flavor: flavor))
             case .model(let id, let flavor):
@@ -71,21 +88,29 @@ public final class MockEngine: Sendable {
         path.hasPrefix("/api/") ? .openrouter : .openai
     }
 
-    private func chatCompletion(_ request: MockRequest, flavor: Flavor) throws(APIError) -> MockResponse {
+    /// The request body as JSON, after the content-type check.
+    func jsonBody(_ request: MockRequest) throws(APIError) -> JSONValue {
+        do {
+            return try JSONParser.parse(request.body)
+        } catch {
+            throw .invalidJSON(error.description)
+        }
+    }
+
+    func checkContentType(_ request: MockRequest) throws(APIError) {
         if let contentType = request.header("content-type"), !Self.isJSON(contentType) {
             throw .unsupportedMediaType(contentType)
         }
+    }
+
+    private func chatCompletion(_ request: MockRequest, flavor: Flavor) throws(APIError) -> MockResponse {
+        try checkContentType(request)
         let now = configuration.clock.now()
         let templateKey = ResponseTemplateCache.key(body: request.body, flavor: flavor)
         if let template = templates?.template(for: templateKey, now: now) {
             return repeatResponse(template)
         }
-        let body: JSONValue
-        do {
-            body = try JSONParser.parse(request.body)
-        } catch {
-            throw .invalidJSON(error.description)
-        }
+        let body = try jsonBody(request)
         // The contract in specs/ (OpenAI's; OpenRouter's request shape is checked by the decoder).
         var warnings: [String] = []
         if flavor == .openai, configuration.requestValidation != .off, let contract = configuration.contract {
@@ -167,9 +192,15 @@ public final class MockEngine: Sendable {
             guard case .chatCompletions = route, response.status == 200 else { return }
         }
         let schema: Schema?
+        var eventSchema = contract.chatChunk
         switch route {
         case _ where response.status != 200: schema = contract.error
         case .chatCompletions: schema = nil
+        case .createResponse, .response, .cancelResponse:
+            schema = contract.response
+            eventSchema = contract.responseEvent
+        case .deleteResponse: schema = contract.deletedResponse
+        case .inputItems: schema = contract.responseItemList
         case .listModels: schema = contract.modelList
         case .model: schema = contract.model
         default: return
@@ -187,14 +218,14 @@ public final class MockEngine: Sendable {
         case .bytes(let bytes):
             check(bytes, schema ?? contract.chatResponse, "response body")
         case .stream(let plan):
-            for (i, frame) in plan.frames.enumerated() where frame != Array("data: [DONE]\n\n".utf8) {
-                guard frame.starts(with: Array("data: ".utf8)), frame.suffix(2) == [0x0A, 0x0A] else {
-                    findings.append("self-check: stream frame \(i) is not a `data:` line")
-                    continue
-                }
-                check(frame.dropFirst(6).dropLast(2), contract.chatChunk, "stream chunk \(i)")
+            let events = SSEParser.events(plan.frames.flatMap { $0 })
+            if events.count != plan.frames.count { findings.append("self-check: \(plan.frames.count) frames parse as \(events.count) events") }
+            for (i, event) in events.enumerated() where event.data != "[DONE]" {
+                check(Array(event.data.utf8), eventSchema, "stream event \(i)")
             }
-            if plan.frames.last != Array("data: [DONE]\n\n".utf8) { findings.append("self-check: the stream does not end with [DONE]") }
+            if case .chatCompletions = route, events.last?.data != "[DONE]" {
+                findings.append("self-check: the stream does not end with [DONE]")
+            }
         }
         guard !findings.isEmpty else { return }
         response.violations += findings
@@ -215,15 +246,19 @@ public final class MockEngine: Sendable {
 
     /// A plausible, deterministic server time: a base cost plus a little per token.
     static func processingMilliseconds(_ plan: ChatPlan) -> Int {
-        120 + plan.usage.promptTokens / 40 + plan.usage.completionTokens * 6
+        processingMilliseconds(usage: plan.usage)
     }
 
-    private func requestID(_ hash: UInt64) -> String {
+    static func processingMilliseconds(usage: Usage) -> Int {
+        120 + usage.promptTokens / 40 + usage.completionTokens * 6
+    }
+
+    func requestID(_ hash: UInt64) -> String {
         var rng = SplitMix64(seed: hash)
         return "req_" + rng.hex(32)
     }
 
-    private func json(_ status: Int, _ body: [UInt8]) -> MockResponse {
+    func json(_ status: Int, _ body: [UInt8]) -> MockResponse {
         MockResponse(status: status, headers: [("content-type", "application/json")], body: .bytes(body))
     }
 

@@ -1,6 +1,11 @@
 /// Where a request goes, decided from its method and path alone.
 public enum Route: Sendable, Equatable {
     case chatCompletions(Flavor)
+    case createResponse(Flavor)
+    case response(id: String, Flavor)
+    case deleteResponse(id: String, Flavor)
+    case inputItems(id: String, Flavor)
+    case cancelResponse(id: String, Flavor)
     case listModels(Flavor)
     case model(id: String, Flavor)
     case health
@@ -38,6 +43,22 @@ public enum Route: Sendable, Equatable {
             self = method == "POST" ? .chatCompletions(flavor) : .methodNotAllowed(allowed: ["POST"])
         case "models":
             self = method == "GET" ? .listModels(flavor) : .methodNotAllowed(allowed: ["GET"])
+        case "responses":
+            self = method == "POST" ? .createResponse(flavor) : .methodNotAllowed(allowed: ["POST"])
+        case _ where rest.hasPrefix("responses/"):
+            let parts = rest.dropFirst(10).split(separator: "/", omittingEmptySubsequences: false)
+            let id = String(parts[0])
+            switch (parts.count, parts.count > 1 ? parts[1] : "") {
+            case (1, _) where !id.isEmpty:
+                self = method == "GET" ? .response(id: id, flavor) : method == "DELETE" ? .deleteResponse(id: id, flavor)
+                    : .methodNotAllowed(allowed: ["GET", "DELETE"])
+            case (2, "input_items"):
+                self = method == "GET" ? .inputItems(id: id, flavor) : .methodNotAllowed(allowed: ["GET"])
+            case (2, "cancel"):
+                self = method == "POST" ? .cancelResponse(id: id, flavor) : .methodNotAllowed(allowed: ["POST"])
+            default:
+                self = .notFound
+            }
         case _ where rest.hasPrefix("models/") && rest.count > 7:
             self = method == "GET" ? .model(id: String(rest.dropFirst(7)), flavor) : .methodNotAllowed(allowed: ["GET"])
         default:
@@ -47,7 +68,8 @@ public enum Route: Sendable, Equatable {
 
     var flavor: Flavor {
         switch self {
-        case .chatCompletions(let f), .listModels(let f), .model(_, let f): f
+        case .chatCompletions(let f), .listModels(let f), .model(_, let f), .createResponse(let f), .response(_, let f),
+             .deleteResponse(_, let f), .inputItems(_, let f), .cancelResponse(_, let f): f
         default: .openai
         }
     }

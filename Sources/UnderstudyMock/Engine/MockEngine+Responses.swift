@@ -1,0 +1,184 @@
+import UnderstudyContract
+
+/// The Responses API: create (JSON, stream or background), retrieve, delete, list input items,
+/// cancel; stored responses chain through `previous_response_id`.
+extension MockEngine {
+    /// Members that change how an answer is delivered or kept, not what it says.
+    static let responseDeliveryMembers: Set<String> = ["stream", "stream_options", "store", "background", "metadata", "user", "include"]
+
+    func createResponse(_ request: MockRequest, flavor: Flavor) throws(APIError) -> MockResponse {
+        try checkContentType(request)
+        let body = try jsonBody(request)
+        var warnings: [String] = []
+        if flavor == .openai, configuration.requestValidation != .off, let contract = configuration.contract {
+            let findings = bodyValidator.validate(body, against: contract.responseRequest)
+            if let first = findings.first {
+                if configuration.requestValidation == .strict { throw APIError.from(first, in: body) }
+                warnings = findings.map { "request: \($0)" }
+            }
+        }
+        let input = try ResponsesRequest.decode(body)
+        guard let model = configuration.fixtures.catalog.model(named: input.model) else { throw .modelNotFound(input.model) }
+        var history: [ChatMessage] = []
+        if let previousID = input.previousResponseID {
+            guard let previous = responseStore.use(previousID) else {
+                throw .invalidRequest("Previous response with id '\(previousID)' not found.", param: "previous_response_id",
+                                      code: "previous_response_not_found")
+            }
+            history = previous.conversation
+        }
+        let plan = try responsePlan(input, body: body, model: model, history: history, flavor: flavor)
+        if input.store {
+            let ids = inputItemIDs(plan.id, count: input.inputItems.count)
+            let items = zip(input.inputItems, ids).map { item, id -> JSONValue in
+                guard var object = item.objectValue else { return item }
+                if object["id"] == nil { object = JSONObject([("id", .string(id))] + object.members) }
+                if object["type"]?.stringValue == "message", object["status"] == nil { object["status"] = .string("completed") }
+                return .object(object)
+            }
+            let replyParts: [ContentPart] = plan.message.map { [.text($0.text)] } ?? []
+            let reply = ChatMessage(role: "assistant", name: nil, parts: replyParts, toolCallText: "", toolCallID: nil)
+            responseStore.put(ResponseStore.Entry(plan: plan, inputItems: items, conversation: history + input.messages + [reply]))
+        }
+        var headers: [(name: String, value: String)] = [
+            ("content-type", input.stream ? "text/event-stream; charset=utf-8" : "application/json"),
+            ("x-request-id", requestID(StableHash.hash(plan.id))),
+            ("openai-processing-ms", String(Self.processingMilliseconds(usage: plan.usage))),
+            ("openai-version", "2020-10-01"),
+        ]
+        if flavor == .openrouter { headers.append(("x-generation-id", plan.id)) }
+        var response: MockResponse
+        if input.stream && !input.background {
+            response = MockResponse(status: 200, headers: headers, body: .stream(StreamPlan(
+                frames: ResponsesEncoder.streamFrames(plan), intervalNanoseconds: configuration.streamIntervalNanoseconds)))
+        } else {
+            var shown = plan
+            if input.background { shown.status = "queued" }
+            response = MockResponse(status: 200, headers: headers, body: .bytes(ResponsesEncoder.json(shown)))
+        }
+        response.violations = warnings
+        return response
+    }
+
+    /// Decides the answer with the chat synthesizer: the same text, budgets and usage rules.
+    private func responsePlan(_ input: ResponsesRequest, body: JSONValue, model: ModelInfo, history: [ChatMessage],
+                              flavor: Flavor) throws(APIError) -> ResponsePlan {
+        let chat = ChatRequest(
+            model: input.model, messages: history + input.promptMessages, n: 1,
+            maxTokens: input.maxOutputTokens.map { ("max_output_tokens", $0) }, stop: [], seed: nil,
+            temperature: input.temperature, topP: input.topP, stream: false, includeUsage: false, includeObfuscation: false,
+            reasoningEffort: input.reasoningEffort, serviceTier: input.serviceTier)
+        let requestHash = body.canonicalHash
+        let occurrence = nextOccurrence(requestHash)
+        let now = configuration.clock.now()
+        let context = ChatSynthesizer.Context(
+            requestHash: requestHash, conversationHash: body.canonicalHash(excludingTopLevelKeys: Self.responseDeliveryMembers),
+            occurrence: occurrence, seed: configuration.seed, now: now, flavor: flavor)
+        let chatPlan = try synthesizerForResponses.plan(chat, model: model, context: context)
+        let choice = chatPlan.choices[0]
+        var ids = SplitMix64(seed: StableHash.combine(requestHash, configuration.seed, UInt64(occurrence), 0x2E))
+        let responseID = "resp_" + ids.hex(48)
+        let messageID = "msg_" + ids.hex(48)
+        var reasoning: ResponsePlan.Reasoning?
+        if model.reasoning && input.reasoningEffort != "none" {
+            let topic = Topic.phrase(from: input.messages.last(where: { $0.role == "user" })?.text ?? "")
+            let summary = input.reasoningSummary.map { _ in
+                "**Working through the request**\n\nI'm considering what matters most about \(topic) and how to explain it clearly."
+            }
+            reasoning = ResponsePlan.Reasoning(id: "rs_" + ids.hex(48), summary: summary)
+        }
+        var usage = chatPlan.usage
+        usage.cachedTokens = history.isEmpty ? 0 : min(usage.promptTokens, PromptTokenEstimator.count(history).total)
+        return ResponsePlan(
+            id: responseID, createdAt: now, status: choice.finishReason == "length" ? "incomplete" : "completed",
+            model: chatPlan.model, request: input, reasoning: reasoning,
+            message: ResponsePlan.Message(id: messageID, text: choice.content, pieces: choice.pieces),
+            usage: usage, incompleteReason: choice.finishReason == "length" ? "max_output_tokens" : nil)
+    }
+
+    private func inputItemIDs(_ responseID: String, count: Int) -> [String] {
+        var rng = SplitMix64(seed: StableHash.hash(responseID, seed: 0x17))
+        return (0..<count).map { _ in "msg_" + rng.hex(48) }
+    }
+
+    static func notFound(_ id: String) -> APIError {
+        APIError(status: 404, type: "invalid_request_error", code: nil, param: nil, message: "Response with id '\(id)' not found.")
+    }
+
+    func retrieveResponse(_ id: String) throws(APIError) -> MockResponse {
+        // A background response moves on each time it is looked at: in_progress, then done.
+        guard let entry = responseStore.use(id, change: { $0.polls += 1 }) else { throw Self.notFound(id) }
+        var plan = entry.plan
+        if plan.request.background && plan.status != "cancelled" && entry.polls < 2 { plan.status = "in_progress" }
+        return json(200, ResponsesEncoder.json(plan))
+    }
+
+    func deleteResponse(_ id: String) throws(APIError) -> MockResponse {
+        guard responseStore.delete(id) else { throw Self.notFound(id) }
+        var w = JSONWriter(capacity: 96)
+        w.beginObject()
+        w.key("id"); w.string(id)
+        w.key("object"); w.string("response")
+        w.key("deleted"); w.bool(true)
+        w.endObject()
+        return json(200, w.bytes)
+    }
+
+    func cancelResponse(_ id: String) throws(APIError) -> MockResponse {
+        guard let before = responseStore.use(id) else { throw Self.notFound(id) }
+        guard before.plan.request.background else {
+            throw .invalidRequest("Only responses created with background=true can be cancelled.", param: nil, code: nil)
+        }
+        let entry = responseStore.use(id) { entry in
+            if entry.polls < 2 { entry.plan.status = "cancelled" }
+        }
+        return json(200, ResponsesEncoder.json(entry?.plan ?? before.plan))
+    }
+
+    func listInputItems(_ id: String, query: String?) throws(APIError) -> MockResponse {
+        guard let entry = responseStore.use(id) else { throw Self.notFound(id) }
+        let q = QueryParameters(query)
+        let limit = try q.integer("limit", in: 1...100) ?? 20
+        let order = q["order"] ?? "desc"
+        guard order == "asc" || order == "desc" else { throw .invalidValue("order", order, supported: ["asc", "desc"]) }
+        var items = order == "desc" ? Array(entry.inputItems.reversed()) : entry.inputItems
+        if let after = q["after"], let index = items.firstIndex(where: { $0["id"]?.stringValue == after }) {
+            items = Array(items[(index + 1)...])
+        }
+        let page = Array(items.prefix(limit))
+        var w = JSONWriter(capacity: 512)
+        w.beginObject()
+        w.key("object"); w.string("list")
+        w.key("data"); w.value(.array(page))
+        w.key("first_id"); w.string(page.first?["id"]?.stringValue)
+        w.key("last_id"); w.string(page.last?["id"]?.stringValue)
+        w.key("has_more"); w.bool(items.count > page.count)
+        w.endObject()
+        return json(200, w.bytes)
+    }
+}
+
+/// A URL query string's parameters (first value wins; `+` and %-escapes decoded).
+struct QueryParameters {
+    private var values: [(String, String)] = []
+
+    init(_ query: String?) {
+        for pair in (query ?? "").split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let decode = { (s: Substring) in JSONPointer.percentDecodedQuery(String(s)) }
+            values.append((decode(parts[0]), parts.count > 1 ? decode(parts[1]) : ""))
+        }
+    }
+
+    subscript(name: String) -> String? { values.first { $0.0 == name }?.1 }
+
+    func integer(_ name: String, in range: ClosedRange<Int>) throws(APIError) -> Int? {
+        guard let text = self[name] else { return nil }
+        guard let value = Int(text) else { throw .invalidType(name, expected: "an integer", got: .string(text)) }
+        guard range.contains(value) else {
+            throw .outOfRange(name, isInteger: true, above: value > range.upperBound,
+                              limit: String(value > range.upperBound ? range.upperBound : range.lowerBound), got: text)
+        }
+        return value
+    }
+}

@@ -1,0 +1,31 @@
+/// Everything a Responses API answer will say; the JSON object and the event stream are two
+/// encodings of one plan.
+public struct ResponsePlan: Sendable {
+    public var id: String
+    public var createdAt: Int64
+    /// `completed`, `incomplete`, or for background work `queued`/`in_progress`/`cancelled`.
+    public var status: String
+    public var model: String
+    public var request: ResponsesRequest
+    public var reasoning: Reasoning?
+    public var message: Message?
+    public var usage: Usage
+    /// Why it stopped early (`max_output_tokens`), if it did.
+    public var incompleteReason: String?
+
+    public struct Reasoning: Sendable {
+        public var id: String
+        /// A summary, when the request asked for one.
+        public var summary: String?
+    }
+
+    public struct Message: Sendable {
+        public var id: String
+        public var text: String
+        /// The text as stream deltas, one per token.
+        public var pieces: [Substring]
+    }
+
+    /// The output items' count (reasoning first, then the message).
+    var outputCount: Int { (reasoning == nil ? 0 : 1) + (message == nil ? 0 : 1) }
+}

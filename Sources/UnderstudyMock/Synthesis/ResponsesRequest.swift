@@ -1,0 +1,141 @@
+import UnderstudyContract
+
+/// A Responses API request, read and checked. Its input becomes chat messages, so text, usage and
+/// budgets are decided exactly as for Chat Completions; `inputItems` keeps the items as the API
+/// lists them back (GET /responses/{id}/input_items).
+public struct ResponsesRequest: Sendable {
+    public var model: String
+    /// The input as conversation messages (without the instructions: see `promptMessages`).
+    public var messages: [ChatMessage]
+    /// The input normalised to items (a string becomes a user message), without ids yet.
+    public var inputItems: [JSONValue]
+    public var instructions: String?
+    public var maxOutputTokens: Int?
+    public var temperature: Double?
+    public var topP: Double?
+    public var metadata: JSONObject
+    public var parallelToolCalls: Bool
+    public var truncation: String
+    public var reasoningEffort: String?
+    public var reasoningSummary: String?
+    public var store: Bool
+    public var background: Bool
+    public var stream: Bool
+    public var previousResponseID: String?
+    public var textFormat: JSONValue
+    public var tools: [JSONValue]
+    public var toolChoice: JSONValue
+    public var serviceTier: String?
+    public var user: String?
+
+    /// What the model reads for this turn: the instructions (as a developer message), then the input.
+    /// Instructions are not carried into later turns, as the API documents.
+    public var promptMessages: [ChatMessage] {
+        guard let instructions else { return messages }
+        return [ChatMessage(role: "developer", name: nil, parts: [.text(instructions)], toolCallText: "", toolCallID: nil)] + messages
+    }
+
+    public static func decode(_ body: JSONValue) throws(APIError) -> ResponsesRequest {
+        guard let object = body.objectValue else {
+            throw .invalidRequest("The request body must be a JSON object, but got \(body.typeDescription).", code: "invalid_type")
+        }
+        let r = FieldReader(object)
+        guard let model = try r.string("model"), !model.isEmpty else { throw .missingParameter("model") }
+        var items: [JSONValue] = []
+        var messages: [ChatMessage] = []
+        let instructions = try r.string("instructions")
+        switch r.value("input") {
+        case .string(let text)?:
+            items.append(.object(["type": .string("message"), "role": .string("user"),
+                                  "content": .array([.object(["type": .string("input_text"), "text": .string(text)])])]))
+            messages.append(ChatMessage(role: "user", name: nil, parts: [.text(text)], toolCallText: "", toolCallID: nil))
+        case .array(let list)?:
+            for (i, item) in list.enumerated() {
+                let (normalised, message) = try Self.item(item, path: "input[\(i)]")
+                items.append(normalised)
+                if let message { messages.append(message) }
+            }
+        case nil:
+            break
+        case let other?:
+            throw .invalidType("input", expected: "one of a string or an array", got: other)
+        }
+        let reasoning = try r.object("reasoning")
+        let maxOutput = try r.integer("max_output_tokens", min: 16, max: Int64(Int32.max))
+        return ResponsesRequest(
+            model: model, messages: messages, inputItems: items, instructions: instructions,
+            maxOutputTokens: maxOutput.map(Int.init),
+            temperature: try r.number("temperature", min: 0, max: 2),
+            topP: try r.number("top_p", min: 0, max: 1),
+            metadata: try r.object("metadata")?.object ?? JSONObject(),
+            parallelToolCalls: try r.bool("parallel_tool_calls") ?? true,
+            truncation: try r.oneOf("truncation", ["auto", "disabled"]) ?? "disabled",
+            reasoningEffort: try reasoning?.oneOf("effort", ["none", "minimal", "low", "medium", "high", "xhigh", "max"]),
+            reasoningSummary: try reasoning?.oneOf("summary", ["auto", "concise", "detailed"]),
+            store: try r.bool("store") ?? true,
+            background: try r.bool("background") ?? false,
+            stream: try r.bool("stream") ?? false,
+            previousResponseID: try r.string("previous_response_id"),
+            textFormat: (try r.object("text")?.value("format")) ?? .object(["type": .string("text")]),
+            tools: try r.array("tools") ?? [],
+            toolChoice: r.value("tool_choice") ?? .string("auto"),
+            serviceTier: try r.string("service_tier"),
+            user: try r.string("user")
+        )
+    }
+
+    /// One input item: its listed form and the conversation message it stands for.
+    static func item(_ item: JSONValue, path: String) throws(APIError) -> (JSONValue, ChatMessage?) {
+        guard let object = item.objectValue else { throw .invalidType(path, expected: "an object", got: item) }
+        let r = FieldReader(object, path: path)
+        let type = try r.string("type") ?? (object["role"] != nil ? "message" : "item_reference")
+        switch type {
+        case "message":
+            let role = try r.oneOf("role", ["user", "assistant", "system", "developer"]) ?? "user"
+            var parts: [ContentPart] = []
+            var listed: [JSONValue] = []
+            // Listed back as the API lists them: an assistant turn as an output message, whose
+            // output_text parts carry annotations and logprobs.
+            func outputText(_ text: JSONValue) -> JSONValue {
+                .object(["type": .string("output_text"), "annotations": .array([]), "logprobs": .array([]), "text": text])
+            }
+            switch r.value("content") {
+            case .string(let text)?:
+                parts = [.text(text)]
+                listed = [role == "assistant" ? outputText(.string(text)) : .object(["type": .string("input_text"), "text": .string(text)])]
+            case .array(let list)?:
+                for part in list {
+                    if part["type"]?.stringValue == "output_text" && part["annotations"] == nil {
+                        listed.append(outputText(part["text"] ?? .string("")))
+                    } else {
+                        listed.append(part)
+                    }
+                    switch part["type"]?.stringValue {
+                    case "input_text", "output_text": parts.append(.text(part["text"]?.stringValue ?? ""))
+                    case "refusal": parts.append(.text(part["refusal"]?.stringValue ?? ""))
+                    case "input_image":
+                        parts.append(.image(url: part["image_url"]?.stringValue ?? "file", detail: part["detail"]?.stringValue ?? "auto"))
+                    case "input_file":
+                        parts.append(.file(data: part["file_data"]?.stringValue, id: part["file_id"]?.stringValue,
+                                           name: part["filename"]?.stringValue))
+                    default: break
+                    }
+                }
+            default:
+                throw .missingParameter(r.param("content"))
+            }
+            let listedItem: JSONValue = .object(["type": .string("message"), "role": .string(role), "content": .array(listed)])
+            return (listedItem, ChatMessage(role: role, name: nil, parts: parts, toolCallText: "", toolCallID: nil))
+        case "function_call_output":
+            let callID = try r.requiredString("call_id")
+            let output = r.value("output").map { $0.stringValue ?? FieldReader.show($0) } ?? ""
+            return (item, ChatMessage(role: "tool", name: nil, parts: [.text(output)], toolCallText: "", toolCallID: callID))
+        case "function_call":
+            let text = (try r.string("name") ?? "") + " " + (try r.string("arguments") ?? "")
+            return (item, ChatMessage(role: "assistant", name: nil, parts: [], toolCallText: text, toolCallID: nil))
+        default:
+            // Item references and other items are listed as given; they add nothing to the prompt here.
+            return (item, nil)
+        }
+    }
+}
