@@ -282,6 +282,9 @@ components:
             - {type: 'null'}
         refusal: {type: [string, 'null']}
         name: {type: string}
+        # Not in the published request schema, but clients send a response message back as is
+        # (the SDK's model_dump), and the live API accepts it.
+        annotations: {type: array, items: {type: object}}
         audio:
           type: [object, 'null']
           required: [id]

@@ -17,7 +17,8 @@ extension MockEngine {
                 warnings = findings.map { "request: \($0)" }
             }
         }
-        let input = try ResponsesRequest.decode(body)
+        var input = try ResponsesRequest.decode(body)
+        input.output = try OutputSpec.responses(body.objectValue ?? JSONObject(), messages: input.messages, schemas: inlineSchemas)
         guard let model = configuration.fixtures.catalog.model(named: input.model) else { throw .modelNotFound(input.model) }
         var history: [ChatMessage] = []
         if let previousID = input.previousResponseID {
@@ -37,7 +38,8 @@ extension MockEngine {
                 return .object(object)
             }
             let replyParts: [ContentPart] = plan.message.map { [.text($0.text)] } ?? []
-            let reply = ChatMessage(role: "assistant", name: nil, parts: replyParts, toolCallText: "", toolCallID: nil)
+            let calls = plan.functionCalls.map { "\($0.name) \($0.arguments)\n" }.joined()
+            let reply = ChatMessage(role: "assistant", name: nil, parts: replyParts, toolCallText: calls, toolCallID: nil)
             responseStore.put(ResponseStore.Entry(plan: plan, inputItems: items, conversation: history + input.messages + [reply]))
         }
         var headers: [(name: String, value: String)] = [
@@ -67,7 +69,7 @@ extension MockEngine {
             model: input.model, messages: history + input.promptMessages, n: 1,
             maxTokens: input.maxOutputTokens.map { ("max_output_tokens", $0) }, stop: [], seed: nil,
             temperature: input.temperature, topP: input.topP, stream: false, includeUsage: false, includeObfuscation: false,
-            reasoningEffort: input.reasoningEffort, serviceTier: input.serviceTier)
+            reasoningEffort: input.reasoningEffort, serviceTier: input.serviceTier, output: input.output)
         let requestHash = body.canonicalHash
         let occurrence = nextOccurrence(requestHash)
         let now = configuration.clock.now()
@@ -89,10 +91,14 @@ extension MockEngine {
         }
         var usage = chatPlan.usage
         usage.cachedTokens = history.isEmpty ? 0 : min(usage.promptTokens, PromptTokenEstimator.count(history).total)
+        let calls = choice.toolCalls.map { call in
+            ResponsePlan.FunctionCall(id: "fc_" + ids.hex(48), callID: call.id, name: call.name, arguments: call.arguments, pieces: call.pieces)
+        }
         return ResponsePlan(
             id: responseID, createdAt: now, status: choice.finishReason == "length" ? "incomplete" : "completed",
             model: chatPlan.model, request: input, reasoning: reasoning,
-            message: ResponsePlan.Message(id: messageID, text: choice.content, pieces: choice.pieces),
+            message: choice.content.map { ResponsePlan.Message(id: messageID, text: $0, pieces: choice.pieces) },
+            functionCalls: calls,
             usage: usage, incompleteReason: choice.finishReason == "length" ? "max_output_tokens" : nil)
     }
 

@@ -13,6 +13,8 @@ public final class MockEngine: Sendable {
     private let validator = SchemaValidator()
     private let selfCheckLog = Mutex<[String]>([])
     let responseStore: ResponseStore
+    /// Request-borne schemas (structured outputs, function parameters), compiled once each.
+    let inlineSchemas = InlineSchemas()
 
     public init(configuration: MockConfiguration) {
         self.configuration = configuration
@@ -120,7 +122,7 @@ public final class MockEngine: Sendable {
                 warnings = findings.map { "request: \($0)" }
             }
         }
-        let chat = try ChatRequest.decode(body, allowOpenRouterMembers: flavor == .openrouter)
+        let chat = try ChatRequest.decode(body, allowOpenRouterMembers: flavor == .openrouter, schemas: inlineSchemas)
         guard let model = configuration.fixtures.catalog.model(named: chat.model) else { throw .modelNotFound(chat.model) }
 
         let requestHash = body.canonicalHash

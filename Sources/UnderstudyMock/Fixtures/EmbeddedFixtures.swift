@@ -98,6 +98,9 @@ models:
 #     model: gpt-4o            # optional: any id or alias of one catalog model
 #     last_user: "regex"       # optional: searched in the text of the last user message
 #   reply: "text"              # the assistant's answer, verbatim
+#   tool_call:                 # or: a call to make when the client offers this function
+#     name: get_weather
+#     arguments: {location: Paris}
 #   usage:                     # optional: fixed counts instead of the estimator's
 #     prompt_tokens: 9
 #     completion_tokens: 9
@@ -112,6 +115,16 @@ replies:
       last_user: "^\\s*ping\\s*$"
     reply: "pong"
     usage: {prompt_tokens: 8, completion_tokens: 1}
+
+  # A fixed tool call: when the client offers get_weather, call it with these arguments;
+  # without tools, answer with the reply.
+  - name: weather-demo
+    match:
+      last_user: "(?i)weather in understudyville"
+    tool_call:
+      name: get_weather
+      arguments: {location: Understudyville, unit: celsius}
+    reply: "It is always sunny in Understudyville."
 
 """#
 }

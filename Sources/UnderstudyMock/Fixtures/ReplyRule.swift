@@ -1,12 +1,23 @@
+import UnderstudyContract
+
 /// A canned answer from fixtures/replies.yaml: when the request fits `match`, the assistant says
-/// `reply`, optionally with fixed usage numbers.
+/// `reply` (or makes `tool_call`, when the client offers that tool), optionally with fixed usage.
 public struct ReplyRule: Sendable {
     public var name: String
     /// A catalog model id; the rule applies to requests naming this model by any alias.
     public var modelID: String?
     public var lastUser: Pattern?
-    public var reply: String
+    /// The assistant's text (when the client's tools are not called).
+    public var reply: String?
+    /// A function call to make instead, when the client offers a tool of this name.
+    public var toolCall: FixedCall?
     public var usage: FixedUsage?
+
+    public struct FixedCall: Sendable, Equatable {
+        public var name: String
+        /// The arguments as JSON text.
+        public var arguments: String
+    }
 
     public struct FixedUsage: Sendable, Equatable {
         public var promptTokens: Int?
@@ -68,7 +79,16 @@ extension ReplyRule {
                 }
                 try m.rejectUnknown()
             }
-            let reply = try f.required("reply").string("reply")
+            let reply = try f.optional("reply")?.string("reply")
+            var toolCall: FixedCall?
+            if let callNode = f.optional("tool_call") {
+                var c = try YAMLFields(callNode, what: "tool_call")
+                let name = try c.required("name").string("tool_call.name")
+                let arguments = c.optional("arguments").map { $0.json() } ?? .object([:])
+                try c.rejectUnknown()
+                toolCall = FixedCall(name: name, arguments: arguments.jsonString)
+            }
+            guard reply != nil || toolCall != nil else { throw entry.error("a reply rule needs 'reply' or 'tool_call'") }
             var usage: FixedUsage?
             if let usageNode = f.optional("usage") {
                 var u = try YAMLFields(usageNode, what: "usage")
@@ -79,7 +99,7 @@ extension ReplyRule {
                 try u.rejectUnknown()
             }
             try f.rejectUnknown()
-            rules.append(ReplyRule(name: name, modelID: modelID, lastUser: pattern, reply: reply, usage: usage))
+            rules.append(ReplyRule(name: name, modelID: modelID, lastUser: pattern, reply: reply, toolCall: toolCall, usage: usage))
         }
         return rules
     }

@@ -1,3 +1,4 @@
+import UnderstudyContract
 import Yams
 
 /// A YAML node with the file it came from, so every typed read can fail with file:line:column.
@@ -90,6 +91,24 @@ struct YAMLDocument {
     func bool(_ what: String) throws(FixtureError) -> Bool {
         guard node.scalar != nil, let value = node.bool else { throw error("\(what) must be true or false") }
         return value
+    }
+
+    /// The node as JSON (scalars typed as YAML resolves them).
+    func json() -> JSONValue {
+        switch node {
+        case .mapping(let mapping):
+            return .object(JSONObject(mapping.map { (key: $0.key.string ?? "", value: child($0.value).json()) }))
+        case .sequence(let sequence):
+            return .array(sequence.map { child($0).json() })
+        default:
+            if isNull { return .null }
+            if let scalar = node.scalar, scalar.style == .plain {
+                if let b = node.bool { return .bool(b) }
+                if let i = node.int { return .int(Int64(i)) }
+                if let d = node.float { return .double(d) }
+            }
+            return .string(node.string ?? "")
+        }
     }
 
     func strings(_ what: String) throws(FixtureError) -> [String] {

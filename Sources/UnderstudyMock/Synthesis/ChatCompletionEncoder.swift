@@ -16,6 +16,19 @@ public enum ChatCompletionEncoder {
             w.beginObject()
             w.key("role"); w.string("assistant")
             w.key("content"); w.string(choice.content)
+            if !choice.toolCalls.isEmpty {
+                w.key("tool_calls")
+                w.beginArray()
+                for call in choice.toolCalls {
+                    w.beginObject()
+                    w.key("id"); w.string(call.id)
+                    w.key("type"); w.string("function")
+                    w.key("function")
+                    w.beginObject(); w.key("name"); w.string(call.name); w.key("arguments"); w.string(call.arguments); w.endObject()
+                    w.endObject()
+                }
+                w.endArray()
+            }
             w.key("refusal"); w.null()
             w.key("annotations"); w.beginArray(); w.endArray()
             w.endObject()
@@ -64,23 +77,49 @@ public enum ChatCompletionEncoder {
             w.endArray()
         }
 
-        for index in plan.choices.indices {
-            frame { w in
-                choice(&w, index, finish: nil) { w in
-                    w.key("role"); w.string("assistant")
-                    w.key("content"); w.string("")
-                    w.key("refusal"); w.null()
+        // Each choice's deltas in order (role first, then content pieces or tool-call parts);
+        // choices are interleaved step by step.
+        var steps: [[(inout JSONWriter) -> Void]] = []
+        for c in plan.choices {
+            var deltas: [(inout JSONWriter) -> Void] = []
+            func toolCallDelta(_ w: inout JSONWriter, _ index: Int, _ call: ChatPlan.ToolCall, opening: Bool, piece: Substring?) {
+                w.key("tool_calls")
+                w.beginArray()
+                w.beginObject()
+                w.key("index"); w.int(index)
+                if opening {
+                    w.key("id"); w.string(call.id)
+                    w.key("type"); w.string("function")
+                }
+                w.key("function")
+                w.beginObject()
+                if opening { w.key("name"); w.string(call.name) }
+                w.key("arguments"); w.string(piece.map(String.init) ?? "")
+                w.endObject()
+                w.endObject()
+                w.endArray()
+            }
+            deltas.append { w in
+                w.key("role"); w.string("assistant")
+                w.key("content"); if c.toolCalls.isEmpty { w.string("") } else { w.null() }
+                if let first = c.toolCalls.first { toolCallDelta(&w, 0, first, opening: true, piece: nil) }
+                w.key("refusal"); w.null()
+            }
+            for piece in c.pieces {
+                deltas.append { w in w.key("content"); w.string(String(piece)) }
+            }
+            for (i, call) in c.toolCalls.enumerated() {
+                if i > 0 { deltas.append { w in toolCallDelta(&w, i, call, opening: true, piece: nil) } }
+                for piece in call.pieces {
+                    deltas.append { w in toolCallDelta(&w, i, call, opening: false, piece: piece) }
                 }
             }
+            steps.append(deltas)
         }
-        let longest = plan.choices.map(\.pieces.count).max() ?? 0
+        let longest = steps.map(\.count).max() ?? 0
         for step in 0..<longest {
-            for (index, c) in plan.choices.enumerated() where step < c.pieces.count {
-                frame { w in
-                    choice(&w, index, finish: nil) { w in
-                        w.key("content"); w.string(String(c.pieces[step]))
-                    }
-                }
+            for (index, deltas) in steps.enumerated() where step < deltas.count {
+                frame { w in choice(&w, index, finish: nil, delta: deltas[step]) }
             }
         }
         for (index, c) in plan.choices.enumerated() {

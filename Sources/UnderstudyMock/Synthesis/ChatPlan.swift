@@ -17,10 +17,20 @@ public struct ChatPlan: Sendable {
     public var repeatable: Bool
 
     public struct Choice: Sendable {
-        /// The message content.
-        public var content: String
+        /// The message content (nil when the answer is tool calls).
+        public var content: String?
         /// The content as stream deltas, one per token; joined, they are `content`.
         public var pieces: [Substring]
+        public var toolCalls: [ToolCall] = []
         public var finishReason: String
+    }
+
+    public struct ToolCall: Sendable {
+        public var id: String
+        public var name: String
+        /// The arguments as JSON text.
+        public var arguments: String
+        /// The arguments as stream deltas, one per token.
+        public var pieces: [Substring]
     }
 }

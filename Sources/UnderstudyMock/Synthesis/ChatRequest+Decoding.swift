@@ -21,7 +21,8 @@ extension ChatRequest {
     static let roles = ["system", "assistant", "user", "function", "tool", "developer"]
 
     /// Reads a request body, answering the first problem found as the real API would.
-    public static func decode(_ body: JSONValue, allowOpenRouterMembers: Bool = false) throws(APIError) -> ChatRequest {
+    public static func decode(_ body: JSONValue, allowOpenRouterMembers: Bool = false,
+                              schemas: InlineSchemas = InlineSchemas()) throws(APIError) -> ChatRequest {
         guard let object = body.objectValue else {
             throw .invalidRequest("The request body must be a JSON object, but got \(body.typeDescription).", code: "invalid_type")
         }
@@ -78,7 +79,7 @@ extension ChatRequest {
         _ = try r.object("logit_bias")
         _ = try r.array("tools")
         _ = try r.object("response_format")
-        return ChatRequest(
+        var request = ChatRequest(
             model: model,
             messages: messages,
             n: Int(n),
@@ -93,6 +94,8 @@ extension ChatRequest {
             reasoningEffort: try r.oneOf("reasoning_effort", ["none", "minimal", "low", "medium", "high", "xhigh", "max"]),
             serviceTier: try r.oneOf("service_tier", ["auto", "default", "flex", "scale", "priority", "fast"])
         )
+        request.output = try OutputSpec.chat(object, messages: messages, schemas: schemas)
+        return request
     }
 }
 

@@ -17,6 +17,8 @@ public struct ChatRequest: Sendable {
     public var includeObfuscation: Bool
     public var reasoningEffort: String?
     public var serviceTier: String?
+    /// Structured output, tools and tool choice.
+    public var output = OutputSpec()
 }
 
 public struct ChatMessage: Sendable {

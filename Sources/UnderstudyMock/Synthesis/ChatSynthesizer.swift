@@ -44,16 +44,29 @@ public struct ChatSynthesizer: Sendable {
         var choices: [ChatPlan.Choice] = []
         var completionTokens = 0
         var reasoningTokens = 0
+        var callIDs = SplitMix64(seed: StableHash.combine(context.requestHash, context.seed, UInt64(context.occurrence), 0xCA11))
+        var madeCalls = false
         for index in 0..<request.n {
             var rng = SplitMix64(seed: StableHash.combine(textSeed, UInt64(index)))
-            let text = rule?.reply ?? ProseGenerator.reply(to: lastUser, targetTokens: rng.int(in: 24...110), using: &rng)
+            let content = request.output.isPlainText && rule?.toolCall == nil
+                ? .text(rule?.reply ?? ProseGenerator.reply(to: lastUser, targetTokens: rng.int(in: 24...110), using: &rng))
+                : ReplyDecider.decide(request.output, messages: request.messages, rule: rule, rng: &rng)
             var reasoning = model.reasoning ? Self.reasoningTokens(effort: request.reasoningEffort, rng: &rng) : 0
             var budget = request.maxTokens?.value ?? Int.max
             if reasoning > budget { reasoning = budget }
             budget -= reasoning
-            let choice = Self.deliver(text, stop: request.stop, budget: budget)
+            let choice: ChatPlan.Choice
+            switch content {
+            case .text(let text):
+                choice = Self.deliver(text, stop: request.stop, budget: budget)
+                completionTokens += choice.pieces.count
+            case .toolCalls(let calls):
+                madeCalls = true
+                (choice, budget) = Self.deliver(calls, ids: &callIDs, budget: budget)
+                completionTokens += choice.toolCalls.reduce(0) { $0 + $1.pieces.count + TokenPieces.count($1.name) + 4 }
+            }
             choices.append(choice)
-            completionTokens += choice.pieces.count + reasoning
+            completionTokens += reasoning
             reasoningTokens += reasoning
         }
 
@@ -75,8 +88,25 @@ public struct ChatSynthesizer: Sendable {
             usage: usage,
             flavor: context.flavor,
             paddingSeed: paddingSeed,
-            repeatable: repeatable
+            repeatable: repeatable && !madeCalls
         )
+    }
+
+    /// Tool calls as a choice: ids, arguments split into deltas, cut to the budget (→ `length`).
+    static func deliver(_ calls: [ReplyDecider.Call], ids: inout SplitMix64, budget: Int) -> (ChatPlan.Choice, Int) {
+        var remaining = budget
+        var planned: [ChatPlan.ToolCall] = []
+        var cut = false
+        for call in calls where !cut {
+            var pieces = TokenPieces.split(call.arguments)
+            if pieces.count > remaining {
+                pieces.removeLast(pieces.count - remaining)
+                cut = true
+            }
+            remaining -= pieces.count
+            planned.append(ChatPlan.ToolCall(id: "call_" + ids.base62(24), name: call.name, arguments: pieces.joined(), pieces: pieces))
+        }
+        return (ChatPlan.Choice(content: nil, pieces: [], toolCalls: planned, finishReason: cut ? "length" : "tool_calls"), remaining)
     }
 
     /// The completion id (`chatcmpl-…`, or OpenRouter's `gen-<time>-…`) for this occurrence of the

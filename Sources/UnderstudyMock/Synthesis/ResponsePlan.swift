@@ -9,6 +9,7 @@ public struct ResponsePlan: Sendable {
     public var request: ResponsesRequest
     public var reasoning: Reasoning?
     public var message: Message?
+    public var functionCalls: [FunctionCall] = []
     public var usage: Usage
     /// Why it stopped early (`max_output_tokens`), if it did.
     public var incompleteReason: String?
@@ -26,6 +27,11 @@ public struct ResponsePlan: Sendable {
         public var pieces: [Substring]
     }
 
-    /// The output items' count (reasoning first, then the message).
-    var outputCount: Int { (reasoning == nil ? 0 : 1) + (message == nil ? 0 : 1) }
+    public struct FunctionCall: Sendable {
+        public var id: String
+        public var callID: String
+        public var name: String
+        public var arguments: String
+        public var pieces: [Substring]
+    }
 }

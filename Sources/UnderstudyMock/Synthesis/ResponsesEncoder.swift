@@ -40,6 +40,7 @@ public enum ResponsesEncoder {
         if finished && (status == "completed" || status == "incomplete") {
             if let reasoning = plan.reasoning { reasoningItem(&w, reasoning) }
             if let message = plan.message { messageItem(&w, message, status: plan.status == "incomplete" ? "incomplete" : "completed", text: message.text) }
+            for call in plan.functionCalls { functionCallItem(&w, call, status: plan.status == "incomplete" ? "incomplete" : "completed", arguments: call.arguments) }
         }
         w.endArray()
         w.key("parallel_tool_calls"); w.bool(request.parallelToolCalls)
@@ -94,6 +95,17 @@ public enum ResponsesEncoder {
         if let text { outputText(&w, text) }
         w.endArray()
         w.key("role"); w.string("assistant")
+        w.endObject()
+    }
+
+    static func functionCallItem(_ w: inout JSONWriter, _ call: ResponsePlan.FunctionCall, status: String, arguments: String) {
+        w.beginObject()
+        w.key("id"); w.string(call.id)
+        w.key("type"); w.string("function_call")
+        w.key("status"); w.string(status)
+        w.key("arguments"); w.string(arguments)
+        w.key("call_id"); w.string(call.callID)
+        w.key("name"); w.string(call.name)
         w.endObject()
     }
 
@@ -172,6 +184,7 @@ public enum ResponsesEncoder {
         }
         if let message = plan.message {
             let index = outputIndex
+            outputIndex += 1
             let itemStatus = plan.status == "incomplete" ? "incomplete" : "completed"
             func location(_ w: inout JSONWriter) {
                 w.key("item_id"); w.string(message.id); w.key("output_index"); w.int(index); w.key("content_index"); w.int(0)
@@ -191,6 +204,26 @@ public enum ResponsesEncoder {
             event("response.content_part.done") { w in location(&w); w.key("part"); outputText(&w, message.text) }
             event("response.output_item.done") { w in
                 w.key("output_index"); w.int(index); w.key("item"); messageItem(&w, message, status: itemStatus, text: message.text)
+            }
+        }
+        for call in plan.functionCalls {
+            let index = outputIndex
+            outputIndex += 1
+            event("response.output_item.added") { w in
+                w.key("output_index"); w.int(index); w.key("item"); functionCallItem(&w, call, status: "in_progress", arguments: "")
+            }
+            for piece in call.pieces {
+                event("response.function_call_arguments.delta") { w in
+                    w.key("item_id"); w.string(call.id); w.key("output_index"); w.int(index); w.key("delta"); w.string(String(piece))
+                }
+            }
+            event("response.function_call_arguments.done") { w in
+                w.key("item_id"); w.string(call.id); w.key("output_index"); w.int(index)
+                w.key("name"); w.string(call.name); w.key("arguments"); w.string(call.arguments)
+            }
+            event("response.output_item.done") { w in
+                w.key("output_index"); w.int(index)
+                w.key("item"); functionCallItem(&w, call, status: plan.status == "incomplete" ? "incomplete" : "completed", arguments: call.arguments)
             }
         }
         if plan.status == "incomplete" {

@@ -27,6 +27,9 @@ public struct ResponsesRequest: Sendable {
     public var toolChoice: JSONValue
     public var serviceTier: String?
     public var user: String?
+    /// Structured output, function tools and tool choice (read by the engine, which holds the
+    /// schema cache).
+    public var output = OutputSpec()
 
     /// What the model reads for this turn: the instructions (as a developer message), then the input.
     /// Instructions are not carried into later turns, as the API documents.

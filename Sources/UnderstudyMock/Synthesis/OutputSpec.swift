@@ -1,0 +1,178 @@
+import UnderstudyContract
+
+/// What shape the answer must take: free text, a JSON object, JSON valid against a schema, or a
+/// call to one of the client's functions.
+public struct OutputSpec: Sendable {
+    public enum Format: Sendable {
+        case text
+        case jsonObject
+        case jsonSchema(name: String, schema: Schema)
+    }
+
+    public struct FunctionTool: Sendable {
+        public var name: String
+        public var parameters: Schema?
+        public var description: String?
+    }
+
+    public enum ToolChoice: Sendable, Equatable {
+        case none, auto, required
+        case named(String)
+    }
+
+    public var format: Format = .text
+    public var tools: [FunctionTool] = []
+    public var toolChoice: ToolChoice = .auto
+    public var parallelToolCalls = true
+
+    public init() {}
+
+    /// Whether this spec asks for anything but free text.
+    var isPlainText: Bool {
+        if case .text = format, tools.isEmpty { return true }
+        return false
+    }
+}
+
+extension OutputSpec {
+    /// Reads Chat Completions' `response_format`, `tools`, `tool_choice`, `parallel_tool_calls`.
+    static func chat(_ object: JSONObject, messages: [ChatMessage], schemas: InlineSchemas) throws(APIError) -> OutputSpec {
+        var spec = OutputSpec()
+        if let format = object["response_format"], let type = format["type"]?.stringValue {
+            switch type {
+            case "json_object":
+                try requireJSONWord(messages, param: "messages", wording: "'messages' must contain the word 'json' in some form, to use 'response_format' of type 'json_object'.")
+                spec.format = .jsonObject
+            case "json_schema":
+                let definition = format["json_schema"]
+                let name = definition?["name"]?.stringValue ?? "response"
+                let schema = definition?["schema"] ?? .object([:])
+                if definition?["strict"] == .bool(true) {
+                    try StrictSchemaRules.check(schema, what: "response_format '\(name)'", param: "response_format")
+                }
+                spec.format = .jsonSchema(name: name, schema: try compile(schema, schemas, param: "response_format"))
+            default:
+                break
+            }
+        }
+        for (i, tool) in (object["tools"]?.arrayValue ?? []).enumerated() {
+            guard tool["type"]?.stringValue == "function", let function = tool["function"], let name = function["name"]?.stringValue else { continue }
+            let parameters = function["parameters"]
+            if function["strict"] == .bool(true), let parameters {
+                try StrictSchemaRules.check(parameters, what: "function '\(name)'", param: "tools[\(i)].function.parameters")
+            }
+            spec.tools.append(FunctionTool(name: name, parameters: try parameters.map { (p) throws(APIError) in
+                try compile(p, schemas, param: "tools[\(i)].function.parameters")
+            }, description: function["description"]?.stringValue))
+        }
+        spec.toolChoice = try toolChoice(object["tool_choice"], named: { $0["function"]?["name"]?.stringValue }, tools: spec.tools)
+        spec.parallelToolCalls = object["parallel_tool_calls"]?.boolValue ?? true
+        return spec
+    }
+
+    /// Reads the Responses API's `text.format` and flat function `tools` (strict unless they say
+    /// `strict: false`, as the API defaults them).
+    static func responses(_ object: JSONObject, messages: [ChatMessage], schemas: InlineSchemas) throws(APIError) -> OutputSpec {
+        var spec = OutputSpec()
+        if let format = object["text"]?["format"], let type = format["type"]?.stringValue {
+            switch type {
+            case "json_object":
+                try requireJSONWord(messages, param: "input", wording: "Response input messages must contain the word 'json' in some form to use 'text.format' of type 'json_object'.")
+                spec.format = .jsonObject
+            case "json_schema":
+                let name = format["name"]?.stringValue ?? "response"
+                let schema = format["schema"] ?? .object([:])
+                if format["strict"] == .bool(true) {
+                    try StrictSchemaRules.check(schema, what: "response_format '\(name)'", param: "text.format.schema")
+                }
+                spec.format = .jsonSchema(name: name, schema: try compile(schema, schemas, param: "text.format.schema"))
+            default:
+                break
+            }
+        }
+        for (i, tool) in (object["tools"]?.arrayValue ?? []).enumerated() {
+            guard tool["type"]?.stringValue == "function", let name = tool["name"]?.stringValue else { continue }
+            let parameters = tool["parameters"]
+            if tool["strict"] != .bool(false), let parameters, !parameters.isNull {
+                try StrictSchemaRules.check(parameters, what: "function '\(name)'", param: "tools[\(i)].parameters")
+            }
+            spec.tools.append(FunctionTool(name: name, parameters: try parameters.flatMap { (p) throws(APIError) in
+                p.isNull ? nil : try compile(p, schemas, param: "tools[\(i)].parameters")
+            }, description: tool["description"]?.stringValue))
+        }
+        spec.toolChoice = try toolChoice(object["tool_choice"], named: { $0["name"]?.stringValue }, tools: spec.tools)
+        spec.parallelToolCalls = object["parallel_tool_calls"]?.boolValue ?? true
+        return spec
+    }
+
+    private static func compile(_ schema: JSONValue, _ schemas: InlineSchemas, param: String) throws(APIError) -> Schema {
+        let compiled = schemas.compile(schema)
+        if let problem = compiled.problems.first {
+            throw .invalidRequest("Invalid schema for \(param): \(problem)", param: param, code: "invalid_json_schema")
+        }
+        return compiled.schema
+    }
+
+    private static func toolChoice(_ value: JSONValue?, named: (JSONValue) -> String?, tools: [FunctionTool]) throws(APIError) -> ToolChoice {
+        guard let value, !value.isNull else { return .auto }
+        switch value.stringValue {
+        case "none": return .none
+        case "required": return .required
+        case "auto": return .auto
+        default: break
+        }
+        guard let name = named(value) else { return .auto }
+        guard tools.contains(where: { $0.name == name }) else {
+            throw .invalidRequest("Invalid value for 'tool_choice': tool '\(name)' is not one of the tools provided.",
+                                  param: "tool_choice", code: "invalid_value")
+        }
+        return .named(name)
+    }
+
+    private static func requireJSONWord(_ messages: [ChatMessage], param: String, wording: String) throws(APIError) {
+        let mentions = messages.contains { $0.text.lowercased().contains("json") }
+        if !mentions { throw .invalidRequest(wording, param: param, code: nil) }
+    }
+}
+
+/// The live API's strict-mode rules for schemas (structured outputs and strict functions): every
+/// object closes its properties (`additionalProperties: false`) and requires all of them.
+enum StrictSchemaRules {
+    static func check(_ schema: JSONValue, what: String, param: String) throws(APIError) {
+        if let problem = problem(in: schema, context: []) {
+            throw .invalidRequest("Invalid schema for \(what): \(problem)", param: param, code: "invalid_json_schema")
+        }
+    }
+
+    static func problem(in schema: JSONValue, context: [String]) -> String? {
+        guard let object = schema.objectValue else { return nil }
+        let where_ = "In context=(\(context.map { "'\($0)'" }.joined(separator: ", "))\(context.count == 1 ? "," : ""))"
+        let isObject = object["type"] == .string("object") || object["type"]?.arrayValue?.contains(.string("object")) == true
+            || object["properties"] != nil
+        if isObject {
+            if object["additionalProperties"] != .bool(false) {
+                return "\(where_), 'additionalProperties' is required to be supplied and to be false."
+            }
+            let keys = object["properties"]?.objectValue?.keys ?? []
+            let required = Set(object["required"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+            if let missing = keys.first(where: { !required.contains($0) }) {
+                return "\(where_), 'required' is required to be supplied and to be an array including every key in properties. Missing '\(missing)'."
+            }
+        }
+        for member in object["properties"]?.objectValue?.members ?? [] {
+            if let found = problem(in: member.value, context: context + ["properties", member.key]) { return found }
+        }
+        if let items = object["items"], let found = problem(in: items, context: context + ["items"]) { return found }
+        for key in ["anyOf", "oneOf", "allOf"] {
+            for (i, branch) in (object[key]?.arrayValue ?? []).enumerated() {
+                if let found = problem(in: branch, context: context + [key, String(i)]) { return found }
+            }
+        }
+        for key in ["$defs", "definitions"] {
+            for member in object[key]?.objectValue?.members ?? [] {
+                if let found = problem(in: member.value, context: context + [key, member.key]) { return found }
+            }
+        }
+        return nil
+    }
+}

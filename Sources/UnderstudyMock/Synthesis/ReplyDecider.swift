@@ -1,0 +1,104 @@
+import UnderstudyContract
+
+/// What one answer says: text (a canned reply, prose, a JSON object, JSON from a schema) or calls
+/// to the client's functions. Deterministic in the conversation and the generator state.
+enum ReplyDecider {
+    enum Content {
+        case text(String)
+        case toolCalls([Call])
+    }
+
+    struct Call {
+        var name: String
+        /// The arguments as a JSON text.
+        var arguments: String
+    }
+
+    static func decide(_ output: OutputSpec, messages: [ChatMessage], rule: ReplyRule?, rng: inout SplitMix64) -> Content {
+        let lastUser = messages.last(where: { $0.role == "user" })?.text ?? ""
+        let hints = Hints(prompt: lastUser)
+        let afterToolResult = messages.last?.role == "tool"
+        if !output.tools.isEmpty && output.toolChoice != .none && !(output.toolChoice == .auto && afterToolResult) {
+            if let fixed = rule?.toolCall, output.tools.contains(where: { $0.name == fixed.name }) {
+                return .toolCalls([Call(name: fixed.name, arguments: fixed.arguments)])
+            }
+            return .toolCalls(chooseTools(output, prompt: lastUser).map { tool in
+                var generator = SchemaInstanceGenerator(seed: rng.next(), text: hints.text)
+                let arguments = tool.parameters.map { generator.generate($0) } ?? .object([:])
+                return Call(name: tool.name, arguments: arguments.jsonString)
+            })
+        }
+        if let reply = rule?.reply { return .text(reply) }
+        switch output.format {
+        case .jsonSchema(_, let schema):
+            var generator = SchemaInstanceGenerator(seed: rng.next(), text: hints.text)
+            return .text(generator.generate(schema).jsonString)
+        case .jsonObject:
+            let answer = ProseGenerator.reply(to: lastUser, targetTokens: 20, using: &rng)
+            return .text(JSONValue.object(["topic": .string(Topic.phrase(from: lastUser)), "answer": .string(answer)]).jsonString)
+        case .text:
+            if afterToolResult, let result = messages.last?.text {
+                let shown = result.count > 240 ? String(result.prefix(240)) + "…" : result
+                return .text("Here is what I found: \(shown)\n\n" + ProseGenerator.reply(to: lastUser, targetTokens: 24, using: &rng))
+            }
+            return .text(ProseGenerator.reply(to: lastUser, targetTokens: rng.int(in: 24...110), using: &rng))
+        }
+    }
+
+    /// Named → that tool. Otherwise tools ranked by how many words of their name and description
+    /// the prompt shares; with parallel calls, every tool the prompt mentions (at least the best).
+    static func chooseTools(_ output: OutputSpec, prompt: String) -> [OutputSpec.FunctionTool] {
+        if case .named(let name) = output.toolChoice { return output.tools.filter { $0.name == name } }
+        let words = Set(Hints.words(prompt))
+        let scored = output.tools.enumerated().map { i, tool -> (Int, Int) in
+            let toolWords = Hints.words(tool.name.replacing("_", with: " ") + " " + (tool.description ?? ""))
+            return (toolWords.filter(words.contains).count, i)
+        }
+        let best = scored.max { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 > $1.1) }!.1
+        guard output.parallelToolCalls else { return [output.tools[best]] }
+        let mentioned = scored.filter { $0.0 > 0 }.map(\.1)
+        return (mentioned.isEmpty ? [best] : mentioned).map { output.tools[$0] }
+    }
+
+    /// Text for argument and field values, drawn from the prompt.
+    struct Hints {
+        let properNoun: String?
+        let topic: String
+        let prompt: String
+
+        init(prompt: String) {
+            self.prompt = prompt
+            topic = Topic.phrase(from: prompt)
+            // A capitalised word that does not start a sentence: a place or a name.
+            var found: String?
+            var previous: Character = "."
+            for word in prompt.split(separator: " ") {
+                let clean = word.filter { $0.isLetter || $0 == "-" }
+                if let first = clean.first, first.isUppercase, !".!?".contains(previous), clean.count > 1 {
+                    found = String(clean)
+                    break
+                }
+                previous = word.last ?? " "
+            }
+            properNoun = found
+        }
+
+        static func words(_ text: String) -> [String] {
+            text.lowercased().split { !$0.isLetter }.map(String.init).filter { $0.count >= 4 && !Topic.stopwords.contains($0) }
+        }
+
+        func text(_ property: String?) -> String? {
+            let name = (property ?? "").lowercased()
+            if ["location", "city", "place", "country", "destination", "name", "person", "region"].contains(where: name.contains) {
+                return properNoun ?? topic
+            }
+            if ["query", "search", "topic", "subject", "keyword", "question", "prompt"].contains(where: name.contains) {
+                return String(prompt.prefix(120))
+            }
+            if ["answer", "summary", "description", "explanation", "reason", "text", "content", "title"].contains(where: name.contains) {
+                return "A short answer about \(topic)."
+            }
+            return nil
+        }
+    }
+}
