@@ -44,6 +44,9 @@ extension Understudy {
         @Option(name: .customLong("stream-interval-ms"), help: "Milliseconds between streamed frames.")
         var streamIntervalMilliseconds = 0
 
+        @Option(name: .customLong("response-store-limit"), help: "Stored responses kept (Responses API); the least recently used go.")
+        var responseStoreLimit = 1000
+
         @Option(name: .customLong("max-body-bytes"), help: "Largest request body accepted; larger gets 413.")
         var maxBodyBytes = 8 * 1024 * 1024
 
@@ -61,7 +64,7 @@ extension Understudy {
                 throw ValidationError("--clock must be 'system' or an ISO-8601 instant such as 2025-07-01T00:00:00Z, not '\(clock)'.")
             }
             guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
-            guard maxBodyBytes > 0, idleTimeoutSeconds > 0, streamIntervalMilliseconds >= 0 else {
+            guard maxBodyBytes > 0, idleTimeoutSeconds > 0, streamIntervalMilliseconds >= 0, responseStoreLimit > 0 else {
                 throw ValidationError("--max-body-bytes and --idle-timeout must be positive, --stream-interval-ms not negative.")
             }
             guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("Unknown --log-level '\(logLevel)'.") }
@@ -88,10 +91,12 @@ extension Understudy {
                 printError("understudy: \(error)")
                 throw ExitCode(2)
             }
-            let engine = MockEngine(configuration: MockConfiguration(
+            var configuration = MockConfiguration(
                 fixtures: loaded, contract: contract, requestValidation: validateRequests, selfCheck: selfCheck,
                 seed: seed, clock: ServerClock(argument: clock)!,
-                streamIntervalNanoseconds: Int64(streamIntervalMilliseconds) * 1_000_000))
+                streamIntervalNanoseconds: Int64(streamIntervalMilliseconds) * 1_000_000)
+            configuration.responseStoreLimit = responseStoreLimit
+            let engine = MockEngine(configuration: configuration)
             var server = ServerConfiguration()
             server.host = host
             server.port = port
