@@ -20,6 +20,8 @@ extension MockEngine {
         var input = try ResponsesRequest.decode(body)
         input.output = try OutputSpec.responses(body.objectValue ?? JSONObject(), messages: input.messages, schemas: inlineSchemas)
         guard let model = configuration.fixtures.catalog.model(named: input.model) else { throw .modelNotFound(input.model) }
+        let now = configuration.clock.now()
+        try ModelAvailability.check(model, requested: input.model, now: now, flavor: flavor, catalog: configuration.fixtures.catalog)
         var history: [ChatMessage] = []
         if let previousID = input.previousResponseID {
             guard let previous = responseStore.use(previousID) else {
@@ -49,6 +51,7 @@ extension MockEngine {
             ("openai-version", "2020-10-01"),
         ]
         if flavor == .openrouter { headers.append(("x-generation-id", plan.id)) }
+        headers += ModelAvailability.headers(model, now: now, catalog: configuration.fixtures.catalog)
         var response: MockResponse
         if input.stream && !input.background {
             response = MockResponse(status: 200, headers: headers, body: .stream(StreamPlan(

@@ -124,6 +124,7 @@ public final class MockEngine: Sendable {
         }
         let chat = try ChatRequest.decode(body, allowOpenRouterMembers: flavor == .openrouter, schemas: inlineSchemas)
         guard let model = configuration.fixtures.catalog.model(named: chat.model) else { throw .modelNotFound(chat.model) }
+        try ModelAvailability.check(model, requested: chat.model, now: now, flavor: flavor, catalog: configuration.fixtures.catalog)
 
         let requestHash = body.canonicalHash
         let occurrence = occurrences.next(requestHash)
@@ -137,8 +138,9 @@ public final class MockEngine: Sendable {
         )
         let plan = try synthesizer.plan(chat, model: model, context: context)
         let processing = String(Self.processingMilliseconds(plan))
+        let notices = ModelAvailability.headers(model, now: now, catalog: configuration.fixtures.catalog)
         let headers = chatHeaders(stream: chat.stream, requestHash: requestHash, occurrence: occurrence,
-                                  processingMilliseconds: processing, id: plan.id, flavor: flavor)
+                                  processingMilliseconds: processing, id: plan.id, flavor: flavor) + notices
         if chat.stream {
             let frames = ChatCompletionEncoder.streamFrames(plan, includeUsage: chat.includeUsage, includeObfuscation: chat.includeObfuscation)
             var response = MockResponse(status: 200, headers: headers,
@@ -149,7 +151,7 @@ public final class MockEngine: Sendable {
         let json = ChatCompletionEncoder.json(plan)
         if plan.repeatable && warnings.isEmpty {
             templates?.store(key: templateKey, body: json, id: plan.id, requestHash: requestHash, created: now,
-                             flavor: flavor, processingMilliseconds: processing)
+                             flavor: flavor, processingMilliseconds: processing, notices: notices)
         }
         var response = MockResponse(status: 200, headers: headers, body: .bytes(json))
         response.violations = warnings
@@ -170,6 +172,7 @@ public final class MockEngine: Sendable {
         body.append(contentsOf: template.suffix)
         let headers = chatHeaders(stream: false, requestHash: template.requestHash, occurrence: occurrence,
                                   processingMilliseconds: template.processingMilliseconds, id: id, flavor: template.flavor)
+            + template.notices
         return MockResponse(status: 200, headers: headers, body: .bytes(body))
     }
 

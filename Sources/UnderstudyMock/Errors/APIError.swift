@@ -8,8 +8,12 @@ public struct APIError: Error, Sendable, Equatable {
     public var code: String?
     public var param: String?
     public var message: String
-    /// Extra response headers (e.g. `allow` on a 405).
+    /// Extra response headers (e.g. `allow` on a 405, `retry-after` on a 429).
     public var headers: [(String, String)] = []
+    /// Extra members of the error object in flavours that have them (OpenRouter's `availability`).
+    public var extra: JSONObject?
+    /// OpenRouter's `metadata` (moderation reasons, provider error type…).
+    public var metadata: JSONObject?
 
     public init(status: Int, type: String, code: String?, param: String?, message: String, headers: [(String, String)] = []) {
         self.status = status

@@ -13,10 +13,18 @@ extension Flavor {
             w.key("code"); w.int(error.status)
             w.key("message"); w.string(error.message)
             w.key("metadata")
-            w.beginObject()
-            w.key("error_type"); w.string(error.code ?? error.type)
-            if let param = error.param { w.key("param"); w.string(param) }
-            w.endObject()
+            if let metadata = error.metadata {
+                w.value(.object(metadata))
+            } else {
+                w.beginObject()
+                w.key("error_type"); w.string(error.code ?? error.type)
+                if let param = error.param { w.key("param"); w.string(param) }
+                w.endObject()
+            }
+            for member in error.extra?.members ?? [] {
+                w.key(escaping: member.key)
+                w.value(member.value)
+            }
         case .openai, .aimlapi:
             w.key("message"); w.string(error.message)
             w.key("type"); w.string(error.type)

@@ -16,6 +16,8 @@ final class ResponseTemplateCache: Sendable {
         var prefix: [UInt8]
         var suffix: [UInt8]
         var processingMilliseconds: String
+        /// Deprecation headers of the model, as of `created`.
+        var notices: [(name: String, value: String)]
     }
 
     private let entries = Mutex<[UInt64: Template]>([:])
@@ -35,13 +37,14 @@ final class ResponseTemplateCache: Sendable {
     }
 
     /// Stores `body`, whose id is `id`, as a template.
-    func store(key: UInt64, body: [UInt8], id: String, requestHash: UInt64, created: Int64, flavor: Flavor, processingMilliseconds: String) {
+    func store(key: UInt64, body: [UInt8], id: String, requestHash: UInt64, created: Int64, flavor: Flavor, processingMilliseconds: String,
+               notices: [(name: String, value: String)]) {
         let idBytes = Array(id.utf8)
         guard let start = Self.firstIndex(of: idBytes, in: body) else { return }
         let template = Template(
             requestHash: requestHash, created: created, flavor: flavor,
             prefix: Array(body[..<start]), suffix: Array(body[(start + idBytes.count)...]),
-            processingMilliseconds: processingMilliseconds)
+            processingMilliseconds: processingMilliseconds, notices: notices)
         entries.withLock { entries in
             if entries.count >= limit { entries.removeAll(keepingCapacity: true) }
             entries[key] = template
