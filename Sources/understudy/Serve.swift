@@ -26,6 +26,9 @@ extension Understudy {
         @Option(help: "A fixtures directory with models.yaml and replies.yaml (default: the embedded fixtures).")
         var fixtures: String?
 
+        @Option(help: "The provider to speak as: openai, openrouter or aimlapi (per request: X-Understudy-Flavor).")
+        var flavor: Flavor = .openai
+
         @Option(help: "An OpenAPI document to use instead of the embedded specs/openai.yaml.")
         var spec: String?
 
@@ -96,6 +99,7 @@ extension Understudy {
                 seed: seed, clock: ServerClock(argument: clock)!,
                 streamIntervalNanoseconds: Int64(streamIntervalMilliseconds) * 1_000_000)
             configuration.responseStoreLimit = responseStoreLimit
+            configuration.flavor = flavor
             let engine = MockEngine(configuration: configuration)
             var server = ServerConfiguration()
             server.host = host
@@ -166,3 +170,5 @@ func printError(_ message: String) {
 }
 
 extension RequestValidation: ExpressibleByArgument {}
+
+extension Flavor: ExpressibleByArgument {}

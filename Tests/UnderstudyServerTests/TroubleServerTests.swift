@@ -44,3 +44,51 @@ struct DeprecationTests {
         }
     }
 }
+
+@Suite("Error catalog and per-request triggers")
+struct TriggerTests {
+    static let chat = #"{"model":"gpt-4o","messages":[{"role":"user","content":"hello there friend"}]}"#
+
+    @Test("every scenario, in every flavour: its status, its provider's envelope, retry headers where due")
+    func everyScenario() async throws {
+        try await withServer { server in
+            for (name, status) in ErrorCatalog.names {
+                for flavor in Flavor.allCases {
+                    let r = try await TestHTTPClient.send(port: server.port, .POST, "/v1/chat/completions", json: Self.chat,
+                        headers: [("content-type", "application/json"), ("x-understudy-scenario", name), ("x-understudy-flavor", flavor.rawValue)])
+                    let expected = status == 402 && flavor == .aimlapi ? 403 : status
+                    #expect(r.status == expected, "\(name) as \(flavor)")
+                    let error = try #require(try JSONParser.parse(r.body)["error"])
+                    if flavor == .openrouter {
+                        #expect(error["code"] == .int(Int64(expected)), "\(name)")
+                    } else {
+                        #expect(error.objectValue?.keys == ["message", "type", "param", "code"], "\(name)")
+                    }
+                    if status == 429 && name != "insufficient-quota" || status == 503 {
+                        #expect(r.headers.first(name: "retry-after") == "1", "\(name) as \(flavor)")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test("Prefer: code=429 carries OpenAI's rate-limit headers; a bad name or code is a 400 that lists the good ones")
+    func preferHeader() async throws {
+        try await withServer { server in
+            let limited = try await TestHTTPClient.send(port: server.port, .POST, "/v1/chat/completions", json: Self.chat,
+                headers: [("content-type", "application/json"), ("prefer", "code=429")])
+            #expect(limited.status == 429)
+            #expect(limited.headers.first(name: "x-ratelimit-remaining-requests") == "0")
+            #expect(limited.headers.first(name: "x-ratelimit-reset-requests") == "1s")
+            #expect(try JSONParser.parse(limited.body)["error"]?["message"]?.stringValue?.hasPrefix("Rate limit reached for gpt-4o") == true)
+            let unknown = try await TestHTTPClient.send(port: server.port, .POST, "/v1/chat/completions", json: Self.chat,
+                headers: [("content-type", "application/json"), ("prefer", "scenario=meteor-strike")])
+            #expect(unknown.status == 400)
+            #expect(try JSONParser.parse(unknown.body)["error"]?["message"]?.stringValue?.contains("rate-limit") == true)
+            let models = try await TestHTTPClient.send(port: server.port, .GET, "/v1/models", headers: [("prefer", "code=503")])
+            #expect(models.status == 503)
+            let health = try await TestHTTPClient.send(port: server.port, .GET, "/health", headers: [("prefer", "code=503")])
+            #expect(health.status == 200)
+        }
+    }
+}

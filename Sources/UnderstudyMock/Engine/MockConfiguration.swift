@@ -4,6 +4,9 @@ import UnderstudyContract
 /// pacing, and how strictly it checks traffic against the contract.
 public struct MockConfiguration: Sendable {
     public var fixtures: Fixtures
+    /// The provider to speak as by default (`--flavor`); the X-Understudy-Flavor header and the
+    /// /api/v1 base path override it per request.
+    public var flavor: Flavor = .openai
     /// The compiled specs/ (requests are validated against it; with `selfCheck`, responses too).
     public var contract: OpenAIContract?
     public var requestValidation: RequestValidation

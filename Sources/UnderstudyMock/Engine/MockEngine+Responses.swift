@@ -10,7 +10,7 @@ extension MockEngine {
         try checkContentType(request)
         let body = try jsonBody(request)
         var warnings: [String] = []
-        if flavor == .openai, configuration.requestValidation != .off, let contract = configuration.contract {
+        if flavor != .openrouter, configuration.requestValidation != .off, let contract = configuration.contract {
             let findings = bodyValidator.validate(body, against: contract.responseRequest)
             if let first = findings.first {
                 if configuration.requestValidation == .strict { throw APIError.from(first, in: body) }

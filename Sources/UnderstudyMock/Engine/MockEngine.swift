@@ -30,22 +30,34 @@ public final class MockEngine: Sendable {
 
     public func respond(to request: MockRequest) -> MockResponse {
         let route = Route(method: request.method, path: request.path)
-        var response = dispatch(request, route)
+        let flavor = flavor(of: request, route: route)
+        var response = dispatch(request, route, flavor: flavor)
         if configuration.selfCheck, let contract = configuration.contract {
-            selfCheck(&response, route: route, contract: contract)
+            selfCheck(&response, route: route, flavor: flavor, contract: contract)
         }
         return response
+    }
+
+    /// The provider to speak as: the X-Understudy-Flavor header, else OpenRouter for its base path
+    /// (/api/v1), else the configured flavour.
+    func flavor(of request: MockRequest, route: Route) -> Flavor {
+        if let named = request.header("x-understudy-flavor").flatMap(Flavor.init(rawValue:)) { return named }
+        return route.flavor == .openrouter ? .openrouter : configuration.flavor
     }
 
     /// Self-check findings so far (with `selfCheck`): every response that broke the contract.
     public var selfCheckViolations: [String] { selfCheckLog.withLock { $0 } }
 
-    private func dispatch(_ request: MockRequest, _ route: Route) -> MockResponse {
+    private func dispatch(_ request: MockRequest, _ route: Route, flavor: Flavor) -> MockResponse {
         do throws(APIError) {
+            if route.isAPI, request.header("prefer") != nil || request.header("x-understudy-scenario") != nil {
+                let model = (try? JSONParser.parse(request.body))?["model"]?.stringValue ?? "gpt-4o"
+                if let error = Trigger.error(for: request, flavor: flavor, model: model) { throw error }
+            }
             switch route {
-            case .chatCompletions(let flavor):
+            case .chatCompletions:
                 return try chatCompletion(request, flavor: flavor)
-            case .createResponse(let flavor):
+            case .createResponse:
                 return try createResponse(request, flavor: flavor)
             case .response(let id, _):
                 return try retrieveResponse(id)
@@ -55,9 +67,9 @@ public final class MockEngine: Sendable {
                 return try listInputItems(id, query: request.query)
             case .cancelResponse(let id, _):
                 return try cancelResponse(id)
-            case .listModels(let flavor):
+            case .listModels:
                 return json(200, ModelListEncoder.list(configuration.fixtures.catalog.models, flavor: flavor))
-            case .model(let id, let flavor):
+            case .model(let id, _):
                 guard let model = configuration.fixtures.catalog.model(named: id) else { throw .modelNotFound(id) }
                 return json(200, ModelListEncoder.single(model, flavor: flavor))
             case .health:
@@ -71,7 +83,7 @@ public final class MockEngine: Sendable {
                 throw .notFound(method: request.method, path: request.path)
             }
         } catch {
-            return errorResponse(error, flavor: route.flavor, requestID: requestID(StableHash.hash(request.body, seed: StableHash.hash(request.path))))
+            return errorResponse(error, flavor: flavor, requestID: requestID(StableHash.hash(request.body, seed: StableHash.hash(request.path))))
         }
     }
 
@@ -115,7 +127,7 @@ public final class MockEngine: Sendable {
         let body = try jsonBody(request)
         // The contract in specs/ (OpenAI's; OpenRouter's request shape is checked by the decoder).
         var warnings: [String] = []
-        if flavor == .openai, configuration.requestValidation != .off, let contract = configuration.contract {
+        if flavor != .openrouter, configuration.requestValidation != .off, let contract = configuration.contract {
             let findings = validator.validate(body, against: contract.chatRequest)
             if let first = findings.first {
                 if configuration.requestValidation == .strict { throw APIError.from(first, in: body) }
@@ -192,8 +204,8 @@ public final class MockEngine: Sendable {
     /// OpenRouter's completions and chunks are checked against OpenAI's schemas (they are meant to
     /// parse as OpenAI's); its error envelope and model list have shapes of their own, for which
     /// there is no spec yet.
-    private func selfCheck(_ response: inout MockResponse, route: Route, contract: OpenAIContract) {
-        if route.flavor != .openai {
+    private func selfCheck(_ response: inout MockResponse, route: Route, flavor: Flavor, contract: OpenAIContract) {
+        if flavor == .openrouter {
             guard case .chatCompletions = route, response.status == 200 else { return }
         }
         let schema: Schema?

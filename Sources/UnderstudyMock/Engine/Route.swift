@@ -66,6 +66,15 @@ public enum Route: Sendable, Equatable {
         }
     }
 
+    /// An API operation (not health, the spec, or an unknown path): triggers apply to these.
+    var isAPI: Bool {
+        switch self {
+        case .health, .openAPISpec, .notFound, .methodNotAllowed: false
+        default: true
+        }
+    }
+
+    /// The flavour the path implies: OpenRouter for /api/v1, otherwise OpenAI's.
     var flavor: Flavor {
         switch self {
         case .chatCompletions(let f), .listModels(let f), .model(_, let f), .createResponse(let f), .response(_, let f),

@@ -1,0 +1,34 @@
+/// A request's own trouble, asked for in headers: `Prefer: code=429` (Prism's convention),
+/// `Prefer: scenario=NAME` or `X-Understudy-Scenario: NAME`.
+enum Trigger {
+    /// The scenario a request asks for by header, if any: a catalog error, or a bad name (400).
+    static func error(for request: MockRequest, flavor: Flavor, model: String) -> APIError? {
+        var code: String?
+        var scenario = request.header("x-understudy-scenario")
+        if let prefer = request.header("prefer") {
+            for part in prefer.split(whereSeparator: { $0 == "," || $0 == ";" || $0 == " " }) {
+                let pair = part.split(separator: "=", maxSplits: 1).map(String.init)
+                guard pair.count == 2 else { continue }
+                if pair[0] == "code" { code = pair[1] }
+                if pair[0] == "scenario" { scenario = pair[1] }
+            }
+        }
+        if let code {
+            guard let status = Int(code), let error = ErrorCatalog.error(status: status, flavor: flavor, model: model) else {
+                return APIError(status: 400, type: "invalid_request_error", code: "unknown_scenario", param: nil,
+                                message: "Prefer: code=\(code) is not a status the error catalog simulates. Use one of: "
+                                    + Set(ErrorCatalog.names.map(\.status)).sorted().map(String.init).joined(separator: ", ") + ".")
+            }
+            return error
+        }
+        if let scenario {
+            guard let error = ErrorCatalog.error(named: scenario, flavor: flavor, model: model) else {
+                return APIError(status: 400, type: "invalid_request_error", code: "unknown_scenario", param: nil,
+                                message: "Unknown scenario '\(scenario)'. Built-in scenarios: "
+                                    + ErrorCatalog.names.map(\.name).joined(separator: ", ") + ".")
+            }
+            return error
+        }
+        return nil
+    }
+}
