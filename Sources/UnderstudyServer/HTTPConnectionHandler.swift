@@ -1,6 +1,11 @@
 import Logging
 import NIOCore
 import NIOHTTP1
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import UnderstudyMock
 
 /// One connection's request loop: collects each request's head and body (within limits), asks the
@@ -114,6 +119,8 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
             if !isHead { buffer.writeBytes(bytes) }
             write(buffer, context: context)
             if !keepAlive { closeAfterFlush(context: context) }
+        case .fault(let fault):
+            carryOut(fault, context: context)
         case .stream(let plan):
             // HTTP/1.0 has no chunked encoding: send the stream and close to end it.
             var buffer = context.channel.allocator.buffer(capacity: 512)
@@ -121,7 +128,7 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
             write(buffer, context: context)
             flushIfPending(context: context)
             streaming = true
-            writeFrames(plan, from: 0, chunked: !http10, keepAlive: keepAlive && !http10, context: context)
+            writeFrames(plan, from: 0, chunked: !http10, keepAlive: keepAlive && !http10 && plan.ending == .complete, context: context)
         }
     }
 
@@ -147,12 +154,17 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
                 return
             }
         }
-        finishStream(chunked: chunked, keepAlive: keepAlive, context: context)
+        finishStream(chunked: chunked, keepAlive: keepAlive, ending: plan.ending, context: context)
     }
 
-    private func finishStream(chunked: Bool, keepAlive: Bool, context: ChannelHandlerContext) {
+    private func finishStream(chunked: Bool, keepAlive: Bool, ending: StreamPlan.Ending, context: ChannelHandlerContext) {
         scheduledFrame = nil
         streaming = false
+        if ending == .close {
+            // A cut stream: no terminating chunk, the connection just ends.
+            closeAfterFlush(context: context)
+            return
+        }
         if chunked {
             var last = context.channel.allocator.buffer(capacity: 5)
             last.writeStaticString(HTTPResponseWriter.lastChunk)
@@ -169,6 +181,28 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
             serve(next.head, next.request, context: context)
         }
         flushIfPending(context: context)
+    }
+
+    /// Connection-level trouble, on request: reset, close without answering, or garbage.
+    private func carryOut(_ fault: Fault, context: ChannelHandlerContext) {
+        switch fault {
+        case .connectionReset:
+            // SO_LINGER 0 turns the close into a reset (RST).
+            closing = true
+            let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+            guard let socket = context.channel as? any SocketOptionProvider else {
+                context.close(promise: nil)
+                return
+            }
+            socket.setSoLinger(linger(l_onoff: 1, l_linger: 0)).whenComplete { _ in
+                bound.value.close(promise: nil)
+            }
+        case .garbageThenClose:
+            write(context.channel.allocator.buffer(string: "\u{16}\u{03}\u{01}garbage, not HTTP\r\n\u{00}\u{ff}"), context: context)
+            closeAfterFlush(context: context)
+        default:
+            closeAfterFlush(context: context)
+        }
     }
 
     private func respondWithError(_ error: APIError, path: String, context: ChannelHandlerContext, close: Bool) {

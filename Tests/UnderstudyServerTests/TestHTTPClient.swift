@@ -44,7 +44,15 @@ final class TestConnection {
     /// Reads one whole response; `afterHead` runs once its head has arrived.
     func read(afterHead: () async -> Void = {}) async throws -> HTTPResult {
         var result = HTTPResult(status: 0, headers: [:], parts: [])
-        while let part = try await inbound.next() {
+        while true {
+            let next: HTTPClientResponsePart?
+            do {
+                next = try await inbound.next()
+            } catch {
+                // The connection ended mid-body (a cut stream): keep what arrived.
+                throw TestClientError.closedEarly(result)
+            }
+            guard let part = next else { break }
             switch part {
             case .head(let head):
                 result.status = Int(head.status.code)

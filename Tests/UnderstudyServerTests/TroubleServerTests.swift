@@ -92,3 +92,61 @@ struct TriggerTests {
         }
     }
 }
+
+@Suite("Stream and connection faults")
+struct FaultTests {
+    static let stream = #"{"model":"gpt-4o","stream":true,"messages":[{"role":"user","content":"Tell me about owls"}]}"#
+
+    /// Reads a response that may be cut: what arrived before the connection ended.
+    static func partial(port: Int, path: String = "/v1/chat/completions", json: String = stream, scenario: String,
+                        flavor: String = "openai") async throws -> String {
+        try await TestHTTPClient.withConnection(port: port) { connection in
+            do {
+                return try await connection.send(.POST, path, body: Array(json.utf8), headers: [
+                    ("content-type", "application/json"), ("x-understudy-scenario", scenario), ("x-understudy-flavor", flavor)]).text
+            } catch TestClientError.closedEarly(let partial) {
+                return partial.text
+            }
+        }
+    }
+
+    @Test("stream-error: each provider's mid-stream error after the first frames, then the end; no [DONE]")
+    func streamError() async throws {
+        try await withServer { server in
+            let openai = try await Self.partial(port: server.port, scenario: "stream-error")
+            let payloads = ssePayloads(openai)
+            #expect(payloads.count == Fault.framesBefore + 1)
+            #expect(try JSONParser.parse(payloads.last!)["error"]?["code"] == .string("server_error"))
+            #expect(!openai.contains("[DONE]"))
+            let openrouter = try await Self.partial(port: server.port, scenario: "stream-error", flavor: "openrouter")
+            let chunk = try JSONParser.parse(ssePayloads(openrouter).last!)
+            #expect(chunk["choices"]?.arrayValue?.first?["finish_reason"] == .string("error"))
+            #expect(chunk["error"]?["code"] == .int(502))
+            let responses = try await Self.partial(port: server.port, path: "/v1/responses",
+                json: #"{"model":"gpt-4o","input":"Tell me about owls","stream":true}"#, scenario: "stream-error")
+            let events = SSEParser.events(Array(responses.utf8))
+            #expect(events.suffix(2).map(\.type) == ["error", "response.failed"])
+            let error = try JSONParser.parse(events[events.count - 2].data)
+            #expect(error["message"] != nil && error["error"]?["message"] != nil)
+        }
+    }
+
+    @Test("stream-cut and malformed-frame break the stream; connection faults; the server keeps serving")
+    func cutsAndConnections() async throws {
+        try await withServer { server in
+            let cut = try await Self.partial(port: server.port, scenario: "stream-cut")
+            #expect(ssePayloads(cut).count == Fault.framesBefore && !cut.contains("[DONE]"))
+            let malformed = try await Self.partial(port: server.port, scenario: "malformed-frame")
+            #expect(malformed.contains("data: {\"choices\": [{\"delta\": \n\n") && malformed.hasSuffix("data: [DONE]\n\n"))
+            let request = "POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\nx-understudy-scenario: %@\r\ncontent-length: \(Self.stream.utf8.count)\r\n\r\n\(Self.stream)"
+            for (scenario, expected) in [("connection-reset", ""), ("close-before-answer", ""), ("garbage-then-close", "garbage")] {
+                let bytes = Array(request.replacing("%@", with: scenario).utf8)
+                let answer = try await TestHTTPClient.raw(port: server.port, bytes)
+                #expect(expected.isEmpty ? answer.isEmpty : answer.contains(expected), "\(scenario): \(answer)")
+                #expect(!answer.hasPrefix("HTTP/"), "\(scenario)")
+            }
+            let after = try await TestHTTPClient.send(port: server.port, .POST, "/v1/chat/completions", json: Self.stream)
+            #expect(after.status == 200 && after.text.hasSuffix("data: [DONE]\n\n"))
+        }
+    }
+}

@@ -53,7 +53,24 @@ public final class MockEngine: Sendable {
             if route.isAPI, request.header("prefer") != nil || request.header("x-understudy-scenario") != nil {
                 let model = (try? JSONParser.parse(request.body))?["model"]?.stringValue ?? "gpt-4o"
                 if let error = Trigger.error(for: request, flavor: flavor, model: model) { throw error }
+                if let fault = Trigger.fault(for: request) {
+                    switch fault {
+                    case .connectionReset, .closeBeforeAnswer, .garbageThenClose:
+                        return MockResponse(status: 0, headers: [], body: .fault(fault))
+                    default:
+                        var response = try dispatchRoute(request, route, flavor: flavor)
+                        applyStreamFault(fault, to: &response, route: route, flavor: flavor, model: model)
+                        return response
+                    }
+                }
             }
+            return try dispatchRoute(request, route, flavor: flavor)
+        } catch {
+            return errorResponse(error, flavor: flavor, requestID: requestID(StableHash.hash(request.body, seed: StableHash.hash(request.path))))
+        }
+    }
+
+    private func dispatchRoute(_ request: MockRequest, _ route: Route, flavor: Flavor) throws(APIError) -> MockResponse {
             switch route {
             case .chatCompletions:
                 return try chatCompletion(request, flavor: flavor)
@@ -82,9 +99,6 @@ public final class MockEngine: Sendable {
             case .notFound:
                 throw .notFound(method: request.method, path: request.path)
             }
-        } catch {
-            return errorResponse(error, flavor: flavor, requestID: requestID(StableHash.hash(request.body, seed: StableHash.hash(request.path))))
-        }
     }
 
     /// An error answer in the flavour's envelope; the server uses it for errors it finds itself
@@ -200,11 +214,35 @@ public final class MockEngine: Sendable {
         return headers
     }
 
+    /// Breaks a stream as `fault` says, with the provider's own mid-stream error where one is due;
+    /// a request that is not streamed gets the nearest equivalent (a 500, or no answer).
+    private func applyStreamFault(_ fault: Fault, to response: inout MockResponse, route: Route, flavor: Flavor, model: String) {
+        guard case .stream(var plan) = response.body else {
+            if response.status == 200 {
+                response = fault == .streamError
+                    ? errorResponse(ErrorCatalog.error(named: "server-error", flavor: flavor, model: model)!, flavor: flavor)
+                    : MockResponse(status: 0, headers: [], body: .fault(.closeBeforeAnswer))
+            }
+            return
+        }
+        var errorFrames: [[UInt8]] = []
+        if fault == .streamError {
+            let isResponses: Bool = { if case .createResponse = route { return true }; return false }()
+            errorFrames = MidStreamError.frames(flavor: flavor, responses: isResponses, model: model,
+                                                sequenceNumber: Fault.framesBefore, streamPrefix: plan.frames.first ?? [])
+        }
+        fault.apply(to: &plan, errorFrames: errorFrames)
+        response.body = .stream(plan)
+        response.injectedFault = fault
+    }
+
     /// Validates what the engine is about to send against the contract and records any finding.
     /// OpenRouter's completions and chunks are checked against OpenAI's schemas (they are meant to
     /// parse as OpenAI's); its error envelope and model list have shapes of their own, for which
     /// there is no spec yet.
     private func selfCheck(_ response: inout MockResponse, route: Route, flavor: Flavor, contract: OpenAIContract) {
+        // Breaking these on purpose was the point.
+        if response.injectedFault != nil { return }
         if flavor == .openrouter {
             guard case .chatCompletions = route, response.status == 200 else { return }
         }
@@ -234,6 +272,8 @@ public final class MockEngine: Sendable {
         switch response.body {
         case .bytes(let bytes):
             check(bytes, schema ?? contract.chatResponse, "response body")
+        case .fault:
+            return
         case .stream(let plan):
             let events = SSEParser.events(plan.frames.flatMap { $0 })
             if events.count != plan.frames.count { findings.append("self-check: \(plan.frames.count) frames parse as \(events.count) events") }

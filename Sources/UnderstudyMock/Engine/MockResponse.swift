@@ -7,10 +7,14 @@ public struct MockResponse: Sendable {
     /// Contract findings about this exchange (a request served in `warn` mode, or a self-check
     /// failure), for the server to log.
     public var violations: [String] = []
+    /// The fault deliberately injected into this response, if any (it is not self-checked).
+    public var injectedFault: Fault?
 
     public enum Body: Sendable {
         case bytes([UInt8])
         case stream(StreamPlan)
+        /// No HTTP answer at all: a connection fault for the server to carry out.
+        case fault(Fault)
     }
 
     public init(status: Int, headers: [(name: String, value: String)], body: Body) {
@@ -24,6 +28,13 @@ public struct MockResponse: Sendable {
 public struct StreamPlan: Sendable {
     public var frames: [[UInt8]]
     public var intervalNanoseconds: Int64
+    /// After the last frame: end the body properly, or close the connection mid-body.
+    public var ending: Ending = .complete
+
+    public enum Ending: Sendable {
+        case complete
+        case close
+    }
 
     public init(frames: [[UInt8]], intervalNanoseconds: Int64) {
         self.frames = frames

@@ -1,7 +1,21 @@
 /// A request's own trouble, asked for in headers: `Prefer: code=429` (Prism's convention),
 /// `Prefer: scenario=NAME` or `X-Understudy-Scenario: NAME`.
 enum Trigger {
-    /// The scenario a request asks for by header, if any: a catalog error, or a bad name (400).
+    /// A fault named by the request's headers, if any.
+    static func fault(for request: MockRequest) -> Fault? {
+        scenarioName(request).flatMap(Fault.init(rawValue:))
+    }
+
+    static func scenarioName(_ request: MockRequest) -> String? {
+        var scenario = request.header("x-understudy-scenario")
+        for part in (request.header("prefer") ?? "").split(whereSeparator: { $0 == "," || $0 == ";" || $0 == " " }) {
+            let pair = part.split(separator: "=", maxSplits: 1).map(String.init)
+            if pair.count == 2 && pair[0] == "scenario" { scenario = pair[1] }
+        }
+        return scenario
+    }
+
+    /// The error a request asks for by header, if any: a catalog error, or a bad name (400).
     static func error(for request: MockRequest, flavor: Flavor, model: String) -> APIError? {
         var code: String?
         var scenario = request.header("x-understudy-scenario")
@@ -21,11 +35,11 @@ enum Trigger {
             }
             return error
         }
-        if let scenario {
+        if let scenario, Fault(rawValue: scenario) == nil {
             guard let error = ErrorCatalog.error(named: scenario, flavor: flavor, model: model) else {
                 return APIError(status: 400, type: "invalid_request_error", code: "unknown_scenario", param: nil,
                                 message: "Unknown scenario '\(scenario)'. Built-in scenarios: "
-                                    + ErrorCatalog.names.map(\.name).joined(separator: ", ") + ".")
+                                    + (ErrorCatalog.names.map(\.name) + Fault.allCases.map(\.rawValue)).joined(separator: ", ") + ".")
             }
             return error
         }

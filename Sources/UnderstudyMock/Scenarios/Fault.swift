@@ -1,0 +1,37 @@
+/// Trouble below the level of an error answer: a stream that fails or breaks part-way, or a
+/// connection that is reset, closed or fed garbage.
+public enum Fault: String, Sendable, CaseIterable {
+    /// Part-way through a stream, the provider's mid-stream error, then the end.
+    case streamError = "stream-error"
+    /// Part-way through a stream, the connection closes: no [DONE], no final chunk.
+    case streamCut = "stream-cut"
+    /// Part-way through a stream, a frame whose data is not JSON.
+    case malformedFrame = "malformed-frame"
+    /// The connection is reset (RST) instead of answered.
+    case connectionReset = "connection-reset"
+    /// The connection closes without a byte of answer.
+    case closeBeforeAnswer = "close-before-answer"
+    /// Bytes that are not HTTP, then the connection closes.
+    case garbageThenClose = "garbage-then-close"
+
+    /// How many stream frames pass before the fault strikes.
+    public static let framesBefore = 3
+
+    /// Applies a stream fault to a stream's frames; the error frames come from the caller, who
+    /// knows the flavour and API.
+    func apply(to plan: inout StreamPlan, errorFrames: [[UInt8]]) {
+        let keep = min(Self.framesBefore, plan.frames.count)
+        switch self {
+        case .streamError:
+            plan.frames = Array(plan.frames.prefix(keep)) + errorFrames
+            plan.ending = .close
+        case .streamCut:
+            plan.frames = Array(plan.frames.prefix(keep))
+            plan.ending = .close
+        case .malformedFrame:
+            plan.frames.insert(Array("data: {\"choices\": [{\"delta\": \n\n".utf8), at: keep)
+        default:
+            break
+        }
+    }
+}
