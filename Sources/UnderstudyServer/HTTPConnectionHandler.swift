@@ -110,6 +110,22 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         for violation in response.violations {
             logger.warning("contract violation", metadata: ["request": "\(request.method) \(request.path)", "finding": "\(violation)"])
         }
+        guard response.delayNanoseconds > 0 else {
+            deliver(response, head: head, keepAlive: keepAlive, context: context)
+            return
+        }
+        // Simulated latency: answer later; requests pipelined meanwhile wait their turn.
+        streaming = true
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        scheduledFrame = context.eventLoop.scheduleTask(in: .nanoseconds(response.delayNanoseconds)) {
+            let (handler, context) = bound.value
+            handler.streaming = false
+            handler.deliver(response, head: head, keepAlive: keepAlive && !handler.quiescing, context: context)
+            if !handler.streaming && !handler.closing { handler.serveWaiting(context: context) }
+        }
+    }
+
+    private func deliver(_ response: MockResponse, head: HTTPRequestHead, keepAlive: Bool, context: ChannelHandlerContext) {
         let http10 = head.version.major == 1 && head.version.minor == 0
         switch response.body {
         case .bytes(let bytes):
@@ -128,7 +144,17 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
             write(buffer, context: context)
             flushIfPending(context: context)
             streaming = true
-            writeFrames(plan, from: 0, chunked: !http10, keepAlive: keepAlive && !http10 && plan.ending == .complete, context: context)
+            let chunked = !http10
+            let streamKeepAlive = keepAlive && !http10 && plan.ending == .complete
+            if plan.firstFrameDelayNanoseconds > 0 {
+                let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+                scheduledFrame = context.eventLoop.scheduleTask(in: .nanoseconds(plan.firstFrameDelayNanoseconds)) {
+                    let (handler, context) = bound.value
+                    handler.writeFrames(plan, from: 0, chunked: chunked, keepAlive: streamKeepAlive, context: context)
+                }
+            } else {
+                writeFrames(plan, from: 0, chunked: chunked, keepAlive: streamKeepAlive, context: context)
+            }
         }
     }
 
@@ -175,7 +201,11 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
             closeAfterFlush(context: context)
             return
         }
-        // Answer whatever was pipelined behind the stream, in order.
+        serveWaiting(context: context)
+    }
+
+    /// Answers whatever was pipelined behind a stream or a delayed answer, in order.
+    private func serveWaiting(context: ChannelHandlerContext) {
         while !streaming, !closing, !waiting.isEmpty {
             let next = waiting.removeFirst()
             serve(next.head, next.request, context: context)

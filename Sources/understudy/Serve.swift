@@ -29,6 +29,9 @@ extension Understudy {
         @Option(help: "The provider to speak as: openai, openrouter or aimlapi (per request: X-Understudy-Flavor).")
         var flavor: Flavor = .openai
 
+        @Option(help: "Scenario rules (YAML) instead of the fixtures' scenarios.yaml; see fixtures/scenarios.yaml.")
+        var scenarios: String?
+
         @Option(help: "An OpenAPI document to use instead of the embedded specs/openai.yaml.")
         var spec: String?
 
@@ -80,9 +83,10 @@ extension Understudy {
                 handler.logLevel = level
                 return handler
             }
-            let loaded: Fixtures
+            var loaded: Fixtures
             do {
                 loaded = try fixtures.map { try Fixtures.load(directory: $0) } ?? Fixtures.embedded()
+                if let scenarios { loaded.scenarios = try Fixtures.loadScenarios(path: scenarios) }
             } catch {
                 printError("understudy: \(error)")
                 throw ExitCode(2)

@@ -15,11 +15,14 @@ func withServer<T: Sendable>(
     seed: UInt64 = 0,
     clock: ServerClock = .fixed(1_751_328_000),
     streamIntervalNanoseconds: Int64 = 0,
+    scenarios: String? = nil,
     configure: (inout ServerConfiguration) -> Void = { _ in },
     _ body: (UnderstudyServer) async throws -> T
 ) async throws -> T {
+    var fixtures = try Fixtures.embedded()
+    if let scenarios { fixtures.scenarios = try ScenarioRule.parseAll(yaml: scenarios, file: "test-scenarios.yaml") }
     let engine = MockEngine(configuration: MockConfiguration(
-        fixtures: try Fixtures.embedded(), contract: testContract, selfCheck: true,
+        fixtures: fixtures, contract: testContract, selfCheck: true,
         seed: seed, clock: clock, streamIntervalNanoseconds: streamIntervalNanoseconds))
     var configuration = ServerConfiguration()
     configuration.port = 0

@@ -150,3 +150,27 @@ struct FaultTests {
         }
     }
 }
+
+@Suite("Scenario latency over a socket")
+struct LatencyTests {
+    @Test("a delayed answer and a slow stream still come whole and in order, with requests pipelined behind")
+    func delayed() async throws {
+        let rules = """
+        scenarios:
+          - name: slow
+            match: {path: /v1/chat/completions}
+            latency: {fixed_ms: 60, first_token_ms: 40, between_chunks_ms: 5}
+        """
+        try await withServer(scenarios: rules) { server in
+            try await TestHTTPClient.withConnection(port: server.port) { connection in
+                try await connection.write(.POST, "/v1/chat/completions", body: Array(
+                    #"{"model":"gpt-4o","stream":true,"max_tokens":5,"messages":[{"role":"user","content":"Tell me about owls"}]}"#.utf8))
+                try await connection.write(.GET, "/health")
+                let stream = try await connection.read()
+                #expect(stream.text.hasSuffix("data: [DONE]\n\n"))
+                #expect(stream.parts.count >= 5)
+                #expect(try await connection.read().text == #"{"status":"ok"}"#)
+            }
+        }
+    }
+}

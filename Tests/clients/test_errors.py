@@ -26,3 +26,12 @@ def test_rate_limit_is_retried_honouring_retry_after(base_url):
             model="gpt-4o", messages=[{"role": "user", "content": "hi"}], extra_headers={"X-Understudy-Scenario": "rate-limit"})
     assert info.value.response.headers["retry-after"] == "1"
     assert info.value.code == "rate_limit_exceeded"
+
+
+def test_429_twice_then_success_is_retried_to_success(base_url):
+    """Tests/clients/scenarios.yaml: 429 twice, then pass; the SDK's third attempt succeeds."""
+    client = openai.OpenAI(base_url=base_url + "/v1", api_key="sk-test", max_retries=2, _strict_response_validation=True)
+    raw = client.chat.completions.with_raw_response.create(
+        model="gpt-4o", messages=[{"role": "user", "content": "hi"}], extra_headers={"x-scenario-test": "flaky"})
+    assert raw.retries_taken == 2
+    assert raw.parse().choices[0].message.content

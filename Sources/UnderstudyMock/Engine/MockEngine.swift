@@ -13,6 +13,7 @@ public final class MockEngine: Sendable {
     private let validator = SchemaValidator()
     private let selfCheckLog = Mutex<[String]>([])
     let responseStore: ResponseStore
+    let scenarioBook: ScenarioBook
     /// Request-borne schemas (structured outputs, function parameters), compiled once each.
     let inlineSchemas = InlineSchemas()
 
@@ -21,6 +22,7 @@ public final class MockEngine: Sendable {
         self.synthesizer = ChatSynthesizer(replies: configuration.fixtures.replies)
         self.templates = configuration.cacheRepeatableResponses ? ResponseTemplateCache() : nil
         self.responseStore = ResponseStore(limit: configuration.responseStoreLimit)
+        self.scenarioBook = ScenarioBook(rules: configuration.fixtures.scenarios, seed: configuration.seed)
     }
 
     var synthesizerForResponses: ChatSynthesizer { synthesizer }
@@ -50,6 +52,21 @@ public final class MockEngine: Sendable {
 
     private func dispatch(_ request: MockRequest, _ route: Route, flavor: Flavor) -> MockResponse {
         do throws(APIError) {
+            if route.isAPI, !scenarioBook.rules.isEmpty {
+                var parsed: JSONValue??
+                let body = { () -> JSONValue? in
+                    if parsed == nil { parsed = .some(try? JSONParser.parse(request.body)) }
+                    return parsed!
+                }
+                let model = body()?["model"]?.stringValue
+                let decision = scenarioBook.decide(request, route: route, flavor: flavor, model: model, body: body,
+                                                   catalog: configuration.fixtures.catalog)
+                if !decision.actions.isEmpty {
+                    var response = try apply(decision.actions, request: request, route: route, flavor: flavor, model: model ?? "gpt-4o")
+                    response.scenario = decision.rule
+                    return response
+                }
+            }
             if route.isAPI, request.header("prefer") != nil || request.header("x-understudy-scenario") != nil {
                 let model = (try? JSONParser.parse(request.body))?["model"]?.stringValue ?? "gpt-4o"
                 if let error = Trigger.error(for: request, flavor: flavor, model: model) { throw error }
@@ -212,6 +229,42 @@ public final class MockEngine: Sendable {
         headers.append(("openai-version", "2020-10-01"))
         if flavor == .openrouter { headers.append(("x-generation-id", id)) }
         return headers
+    }
+
+    /// Carries out a scenario rule's actions: an error (worded for the flavour), a fault, latency.
+    private func apply(_ actions: [ScenarioRule.Action], request: MockRequest, route: Route, flavor: Flavor,
+                       model: String) throws(APIError) -> MockResponse {
+        var latency: ScenarioRule.Latency?
+        var fault: Fault?
+        for action in actions {
+            switch action {
+            case .error(let name, var error):
+                if let name, let worded = ErrorCatalog.error(named: name, flavor: flavor, model: model) { error = worded }
+                error.message = error.message.replacing("{model}", with: model)
+                throw error
+            case .fault(let f): fault = f
+            case .latency(let l): latency = l
+            case .pass: break
+            }
+        }
+        var response: MockResponse
+        if let fault, fault == .connectionReset || fault == .closeBeforeAnswer || fault == .garbageThenClose {
+            response = MockResponse(status: 0, headers: [], body: .fault(fault))
+        } else {
+            response = try dispatchRoute(request, route, flavor: flavor)
+            if let fault { applyStreamFault(fault, to: &response, route: route, flavor: flavor, model: model) }
+        }
+        if let latency {
+            let jitter = latency.jitterMilliseconds > 0
+                ? Int(StableHash.hash(request.body, seed: configuration.seed) % UInt64(latency.jitterMilliseconds + 1)) : 0
+            response.delayNanoseconds = Int64(latency.fixedMilliseconds + jitter) * 1_000_000
+            if case .stream(var plan) = response.body {
+                plan.firstFrameDelayNanoseconds = Int64(latency.firstTokenMilliseconds) * 1_000_000
+                if let between = latency.betweenChunksMilliseconds { plan.intervalNanoseconds = Int64(between) * 1_000_000 }
+                response.body = .stream(plan)
+            }
+        }
+        return response
     }
 
     /// Breaks a stream as `fault` says, with the provider's own mid-stream error where one is due;

@@ -9,6 +9,10 @@ public struct MockResponse: Sendable {
     public var violations: [String] = []
     /// The fault deliberately injected into this response, if any (it is not self-checked).
     public var injectedFault: Fault?
+    /// Wait this long before answering (simulated latency).
+    public var delayNanoseconds: Int64 = 0
+    /// The scenario rule that shaped this answer, if any.
+    public var scenario: String?
 
     public enum Body: Sendable {
         case bytes([UInt8])
@@ -30,6 +34,8 @@ public struct StreamPlan: Sendable {
     public var intervalNanoseconds: Int64
     /// After the last frame: end the body properly, or close the connection mid-body.
     public var ending: Ending = .complete
+    /// Extra wait before the first frame (time to first token).
+    public var firstFrameDelayNanoseconds: Int64 = 0
 
     public enum Ending: Sendable {
         case complete

@@ -127,4 +127,44 @@ replies:
     reply: "It is always sunny in Understudyville."
 
 """#
+    static let scenariosYAML = #"""
+# Scenario rules: trouble on demand, reproducibly. The first rule whose `match` fits a request
+# decides for it; with no rule (the default below) every request passes. Per-request headers
+# (Prefer: code=429, Prefer: scenario=NAME, X-Understudy-Scenario: NAME) need no rule at all.
+#
+# match (all optional; every given field must fit):
+#   path: /v1/chat/completions      model: gpt-4o (any alias)      flavor: openrouter
+#   header: {x-team: blue}           api_key: sk-test-1             nth: 3 (only the 3rd match)
+#   body: {/stream: true, /messages/0/content: {regex: "(?i)weather"}}   # JSON pointers
+# actions (one, or several together):
+#   error: rate-limit                # a catalog name (see the README), worded per flavour
+#   error: {status: 503, message: "Down for maintenance"}
+#   fault: stream-cut                # stream-error, stream-cut, malformed-frame,
+#                                    # connection-reset, close-before-answer, garbage-then-close
+#   latency: {fixed_ms: 200, jitter_ms: 50, first_token_ms: 300, between_chunks_ms: 20}
+#   pass: true
+# and how often:
+#   sequence: [steps…]               # each step: actions (or a bare name) and `times`; then pass
+#   every: 3                         # every 3rd matching request
+#   probability: 0.25                # drawn from the seeded generator: reproducible with --seed
+#
+# Examples (copy them into your own file and pass it with --scenarios):
+#
+#   scenarios:
+#     - name: flaky
+#       match: {model: gpt-4o}
+#       sequence:
+#         - error: {status: 429}
+#           times: 2
+#         - pass
+#     - name: slow-stream
+#       match: {body: {/stream: true}}
+#       latency: {first_token_ms: 400, between_chunks_ms: 30}
+#     - name: every-third-fails
+#       match: {path: /v1/responses}
+#       every: 3
+#       error: server-error
+scenarios: []
+
+"""#
 }

@@ -1,19 +1,23 @@
 import UnderstudyContract
 
-/// Everything the mock reads from fixtures/: the model catalog and the canned replies.
+/// Everything the mock reads from fixtures/: the model catalog, the canned replies, the scenarios.
 public struct Fixtures: Sendable {
     public var catalog: ModelCatalog
     public var replies: [ReplyRule]
+    public var scenarios: [ScenarioRule] = []
 
-    public init(catalog: ModelCatalog, replies: [ReplyRule]) {
+    public init(catalog: ModelCatalog, replies: [ReplyRule], scenarios: [ScenarioRule] = []) {
         self.catalog = catalog
         self.replies = replies
+        self.scenarios = scenarios
     }
 
     /// The fixtures compiled into the binary (a copy of fixtures/, see EmbeddedFixtures.swift).
     public static func embedded() throws(FixtureError) -> Fixtures {
-        try parse(models: EmbeddedFixtures.modelsYAML, modelsFile: "fixtures/models.yaml",
-                  replies: EmbeddedFixtures.repliesYAML, repliesFile: "fixtures/replies.yaml")
+        var fixtures = try parse(models: EmbeddedFixtures.modelsYAML, modelsFile: "fixtures/models.yaml",
+                                 replies: EmbeddedFixtures.repliesYAML, repliesFile: "fixtures/replies.yaml")
+        fixtures.scenarios = try ScenarioRule.parseAll(yaml: EmbeddedFixtures.scenariosYAML, file: "fixtures/scenarios.yaml")
+        return fixtures
     }
 
     /// Reads `DIR/models.yaml` and, if present, `DIR/replies.yaml`.
@@ -23,7 +27,18 @@ public struct Fixtures: Sendable {
         guard let models = readFile(modelsFile) else {
             throw FixtureError(file: modelsFile, line: 1, column: 1, message: "cannot read the file (\(FileBytes.lastError))")
         }
-        return try parse(models: models, modelsFile: modelsFile, replies: readFile(repliesFile) ?? "replies: []\n", repliesFile: repliesFile)
+        var fixtures = try parse(models: models, modelsFile: modelsFile, replies: readFile(repliesFile) ?? "replies: []\n", repliesFile: repliesFile)
+        let scenariosFile = directory + "/scenarios.yaml"
+        if let text = readFile(scenariosFile) { fixtures.scenarios = try ScenarioRule.parseAll(yaml: text, file: scenariosFile) }
+        return fixtures
+    }
+
+    /// Reads a scenarios file (`--scenarios FILE`).
+    public static func loadScenarios(path: String) throws(FixtureError) -> [ScenarioRule] {
+        guard let text = readFile(path) else {
+            throw FixtureError(file: path, line: 1, column: 1, message: "cannot read the file (\(FileBytes.lastError))")
+        }
+        return try ScenarioRule.parseAll(yaml: text, file: path)
     }
 
     static func parse(models: String, modelsFile: String, replies: String, repliesFile: String) throws(FixtureError) -> Fixtures {

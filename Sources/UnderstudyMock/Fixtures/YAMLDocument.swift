@@ -65,6 +65,8 @@ struct YAMLDocument {
         return sequence.map { child($0) }
     }
 
+    var isScalar: Bool { node.scalar != nil }
+
     /// A plain `null`, `~` or empty scalar: YAML's null.
     var isNull: Bool {
         guard let scalar = node.scalar, scalar.style == .plain else { return false }

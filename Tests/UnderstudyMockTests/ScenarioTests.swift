@@ -1,0 +1,84 @@
+import Testing
+import UnderstudyContract
+@testable import UnderstudyMock
+
+@Suite("Scenario rules")
+struct ScenarioTests {
+    static func engine(_ yaml: String, seed: UInt64 = 0) throws -> MockEngine {
+        var fixtures = try Fixtures.embedded()
+        fixtures.scenarios = try ScenarioRule.parseAll(yaml: yaml, file: "s.yaml")
+        return MockEngine(configuration: MockConfiguration(fixtures: fixtures, seed: seed, clock: .fixed(0)))
+    }
+
+    static func statuses(_ engine: MockEngine, _ count: Int, body: String = #"{"model":"gpt-4o","messages":[{"role":"user","content":"hi there"}]}"#,
+                         headers: [(name: String, value: String)] = []) -> [Int] {
+        (0..<count).map { _ in engine.respond(to: MockRequest(method: "POST", path: "/v1/chat/completions", headers: headers, body: Array(body.utf8))).status }
+    }
+
+    @Test("a sequence: 429 twice, then success")
+    func sequence() throws {
+        let engine = try Self.engine("""
+        scenarios:
+          - name: flaky
+            match: {model: openai/gpt-4o}
+            sequence:
+              - error: {status: 429}
+                times: 2
+              - pass
+        """)
+        #expect(Self.statuses(engine, 4) == [429, 429, 200, 200])
+        #expect(Self.statuses(engine, 1, body: #"{"model":"gpt-4","messages":[{"role":"user","content":"hi"}]}"#) == [200])
+    }
+
+    @Test("every third request fails; a probability is reproducible with the seed")
+    func everyAndProbability() throws {
+        let every = try Self.engine("scenarios:\n  - name: third\n    every: 3\n    error: server-error\n")
+        #expect(Self.statuses(every, 6) == [200, 200, 500, 200, 200, 500])
+        let rule = "scenarios:\n  - name: coin\n    probability: 0.5\n    error: overloaded\n"
+        let a = Self.statuses(try Self.engine(rule, seed: 7), 24)
+        #expect(a == Self.statuses(try Self.engine(rule, seed: 7), 24))
+        #expect(a.contains(503) && a.contains(200))
+        #expect(a != Self.statuses(try Self.engine(rule, seed: 8), 24))
+    }
+
+    @Test("matching on body pointers and headers; latency and faults as actions")
+    func matchingAndActions() throws {
+        let engine = try Self.engine("""
+        scenarios:
+          - name: weather
+            match: {body: {/messages/0/content: {regex: "(?i)weather"}}, header: {x-team: blue}}
+            error: {status: 503, message: "Weather is down for {model}"}
+          - name: slow
+            match: {body: {/stream: true}}
+            latency: {fixed_ms: 200, first_token_ms: 300, between_chunks_ms: 20}
+        """)
+        let weather = #"{"model":"gpt-4o","messages":[{"role":"user","content":"What's the weather?"}]}"#
+        #expect(Self.statuses(engine, 1, body: weather) == [200])
+        let r = engine.respond(to: MockRequest(method: "POST", path: "/v1/chat/completions", headers: [("X-Team", "blue")], body: Array(weather.utf8)))
+        #expect(r.status == 503)
+        guard case .bytes(let body) = r.body else { Issue.record("no body"); return }
+        #expect(try JSONParser.parse(body)["error"]?["message"] == .string("Weather is down for gpt-4o"))
+        let slow = engine.respond(to: MockRequest(method: "POST", path: "/v1/chat/completions",
+            body: Array(#"{"model":"gpt-4o","stream":true,"messages":[{"role":"user","content":"hi"}]}"#.utf8)))
+        #expect(slow.delayNanoseconds == 200_000_000)
+        guard case .stream(let plan) = slow.body else { Issue.record("not a stream"); return }
+        #expect(plan.firstFrameDelayNanoseconds == 300_000_000 && plan.intervalNanoseconds == 20_000_000)
+        #expect(slow.scenario == "slow")
+    }
+
+    @Test("mistakes in a scenarios file are reported at their line", arguments: [
+        ("scenarios:\n  - fault: meteor\n", "s.yaml:2:12", "unknown fault 'meteor'"),
+        ("scenarios:\n  - probability: 2\n    error: rate-limit\n", "s.yaml:2:5", "probability must be between 0 and 1"),
+        ("scenarios:\n  - match: {modle: gpt-4o}\n    error: rate-limit\n", "s.yaml:2:20", "unknown key 'modle'"),
+        ("scenarios:\n  - name: empty\n", "s.yaml:2:5", "needs an action"),
+    ])
+    func errors(yaml: String, location: String, message: String) {
+        do {
+            _ = try ScenarioRule.parseAll(yaml: yaml, file: "s.yaml")
+            Issue.record("no error")
+        } catch {
+            #expect(error.description.hasPrefix(location), "\(error)")
+            #expect(error.description.contains(message), "\(error)")
+        }
+    }
+}
