@@ -29,6 +29,9 @@ extension Understudy {
         @Option(help: "The provider to speak as: openai, openrouter or aimlapi (per request: X-Understudy-Flavor).")
         var flavor: Flavor = .openai
 
+        @Option(name: .customLong("api-keys"), help: "Accepted API keys: a comma-separated list or a file (one a line); mark a key ':byok' if it has BYOK set up. Without it any key is accepted.")
+        var apiKeys: String?
+
         @Option(help: "Scenario rules (YAML) instead of the fixtures' scenarios.yaml; see fixtures/scenarios.yaml.")
         var scenarios: String?
 
@@ -104,6 +107,15 @@ extension Understudy {
                 streamIntervalNanoseconds: Int64(streamIntervalMilliseconds) * 1_000_000)
             configuration.responseStoreLimit = responseStoreLimit
             configuration.flavor = flavor
+            if let apiKeys {
+                // A readable file holds the keys; anything else is the list itself.
+                let list = FileBytes.read(apiKeys).map { String(decoding: $0, as: UTF8.self) } ?? apiKeys
+                configuration.access = Access(list: list)
+                if configuration.access!.keys.isEmpty {
+                    printError("understudy: --api-keys \(apiKeys): no keys")
+                    throw ExitCode(2)
+                }
+            }
             let engine = MockEngine(configuration: configuration)
             var server = ServerConfiguration()
             server.host = host

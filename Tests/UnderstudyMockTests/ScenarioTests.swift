@@ -82,3 +82,43 @@ struct ScenarioTests {
         }
     }
 }
+
+@Suite("API keys and BYOK")
+struct AccessTests {
+    static func engine() throws -> MockEngine {
+        var configuration = MockConfiguration(fixtures: try Fixtures.embedded(), clock: .fixed(0))
+        configuration.access = Access(list: "sk-known, sk-byok:byok # a comment\n")
+        return MockEngine(configuration: configuration)
+    }
+
+    static func send(_ engine: MockEngine, path: String = "/v1/chat/completions", key: String?, model: String = "gpt-4o") throws -> (Int, JSONValue) {
+        let headers: [(name: String, value: String)] = key.map { [("Authorization", "Bearer \($0)")] } ?? []
+        let r = engine.respond(to: MockRequest(method: "POST", path: path, headers: headers,
+                                               body: Array(#"{"model":"\#(model)","messages":[{"role":"user","content":"hi"}]}"#.utf8)))
+        guard case .bytes(let body) = r.body else { return (r.status, .null) }
+        return (r.status, try JSONParser.parse(body))
+    }
+
+    @Test("missing and unknown keys get the flavour's 401; known keys pass")
+    func keys() throws {
+        let engine = try Self.engine()
+        let (missing, body) = try Self.send(engine, key: nil)
+        #expect(missing == 401 && body["error"]?["message"]?.stringValue?.hasPrefix("You didn't provide an API key") == true)
+        let (unknown, unknownBody) = try Self.send(engine, key: "sk-stranger-1234")
+        #expect(unknown == 401 && unknownBody["error"]?["code"] == .string("invalid_api_key"))
+        #expect(unknownBody["error"]?["message"]?.stringValue?.contains("sk-*****1234") == true)
+        #expect(try Self.send(engine, key: "sk-known").0 == 200)
+        let (openrouter, orBody) = try Self.send(engine, path: "/api/v1/chat/completions", key: "sk-stranger")
+        #expect(openrouter == 401 && orBody["error"]?["code"] == .int(401))
+    }
+
+    @Test("gpt-5 through OpenRouter needs BYOK: the seed's wording, then served with a BYOK key")
+    func byok() throws {
+        let engine = try Self.engine()
+        let (refused, body) = try Self.send(engine, path: "/api/v1/chat/completions", key: "sk-known", model: "openai/gpt-5")
+        #expect(refused == 403)
+        #expect(body["error"]?["message"] == .string("OpenAI requires bringing your own API key to use GPT-5 over the API. Set up here: https://openrouter.ai/settings/integrations"))
+        #expect(try Self.send(engine, path: "/api/v1/chat/completions", key: "sk-byok", model: "openai/gpt-5").0 == 200)
+        #expect(try Self.send(engine, key: "sk-known", model: "gpt-5").0 == 200)  // OpenAI itself: no BYOK
+    }
+}

@@ -19,6 +19,8 @@ public struct MockConfiguration: Sendable {
     public var streamIntervalNanoseconds: Int64
     /// Serve repeats of repeatable completions from a template (same bytes, less work).
     public var cacheRepeatableResponses: Bool
+    /// API keys (`--api-keys`); nil: any key, or none, is accepted.
+    public var access: Access?
     /// How many stored responses (Responses API, `store: true`) are kept; least recently used go.
     public var responseStoreLimit: Int = 1000
 

@@ -22,6 +22,7 @@ extension MockEngine {
         guard let model = configuration.fixtures.catalog.model(named: input.model) else { throw .modelNotFound(input.model) }
         let now = configuration.clock.now()
         try ModelAvailability.check(model, requested: input.model, now: now, flavor: flavor, catalog: configuration.fixtures.catalog)
+        if let denied = Access.byok(model, request: request, flavor: flavor, access: configuration.access) { throw denied }
         var history: [ChatMessage] = []
         if let previousID = input.previousResponseID {
             guard let previous = responseStore.use(previousID) else {

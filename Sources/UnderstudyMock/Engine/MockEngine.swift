@@ -52,6 +52,7 @@ public final class MockEngine: Sendable {
 
     private func dispatch(_ request: MockRequest, _ route: Route, flavor: Flavor) -> MockResponse {
         do throws(APIError) {
+            if route.isAPI, let access = configuration.access, let denied = access.check(request, flavor: flavor) { throw denied }
             if route.isAPI, !scenarioBook.rules.isEmpty {
                 var parsed: JSONValue??
                 let body = { () -> JSONValue? in
@@ -168,6 +169,7 @@ public final class MockEngine: Sendable {
         let chat = try ChatRequest.decode(body, allowOpenRouterMembers: flavor == .openrouter, schemas: inlineSchemas)
         guard let model = configuration.fixtures.catalog.model(named: chat.model) else { throw .modelNotFound(chat.model) }
         try ModelAvailability.check(model, requested: chat.model, now: now, flavor: flavor, catalog: configuration.fixtures.catalog)
+        if let denied = Access.byok(model, request: request, flavor: flavor, access: configuration.access) { throw denied }
 
         let requestHash = body.canonicalHash
         let occurrence = occurrences.next(requestHash)
