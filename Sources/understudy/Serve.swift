@@ -29,6 +29,9 @@ extension Understudy {
         @Option(help: "The provider to speak as: openai, openrouter or aimlapi (per request: X-Understudy-Flavor).")
         var flavor: Flavor = .openai
 
+        @Option(name: .customLong("rate-limit"), help: "Requests and tokens per minute per API key, e.g. rpm=60,tpm=40000.")
+        var rateLimit: String?
+
         @Option(name: .customLong("api-keys"), help: "Accepted API keys: a comma-separated list or a file (one a line); mark a key ':byok' if it has BYOK set up. Without it any key is accepted.")
         var apiKeys: String?
 
@@ -77,6 +80,9 @@ extension Understudy {
                 throw ValidationError("--max-body-bytes and --idle-timeout must be positive, --stream-interval-ms not negative.")
             }
             guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("Unknown --log-level '\(logLevel)'.") }
+            if let rateLimit, RateLimiter.Limits(argument: rateLimit) == nil {
+                throw ValidationError("--rate-limit takes rpm=N and/or tpm=N, comma-separated, e.g. rpm=60,tpm=40000.")
+            }
         }
 
         func run() async throws {
@@ -107,6 +113,7 @@ extension Understudy {
                 streamIntervalNanoseconds: Int64(streamIntervalMilliseconds) * 1_000_000)
             configuration.responseStoreLimit = responseStoreLimit
             configuration.flavor = flavor
+            configuration.rateLimits = rateLimit.flatMap(RateLimiter.Limits.init(argument:))
             if let apiKeys {
                 // A readable file holds the keys; anything else is the list itself.
                 let list = FileBytes.read(apiKeys).map { String(decoding: $0, as: UTF8.self) } ?? apiKeys

@@ -122,3 +122,49 @@ struct AccessTests {
         #expect(try Self.send(engine, key: "sk-known", model: "gpt-5").0 == 200)  // OpenAI itself: no BYOK
     }
 }
+
+@Suite("Rate limits")
+struct RateLimitTests {
+    static func engine(_ limits: String, clock: ServerClock = .fixed(1_751_328_030)) throws -> MockEngine {
+        var configuration = MockConfiguration(fixtures: try Fixtures.embedded(), clock: clock)
+        configuration.rateLimits = RateLimiter.Limits(argument: limits)
+        return MockEngine(configuration: configuration)
+    }
+
+    static func send(_ engine: MockEngine, key: String = "sk-a", path: String = "/v1/chat/completions") -> MockResponse {
+        engine.respond(to: MockRequest(method: "POST", path: path, headers: [("Authorization", "Bearer \(key)")],
+                                       body: Array(#"{"model":"gpt-4o","messages":[{"role":"user","content":"Tell me about bees"}]}"#.utf8)))
+    }
+
+    @Test("requests per minute: the headers count down, then 429 with retry-after to the window's end; keys are separate")
+    func requests() throws {
+        let engine = try Self.engine("rpm=3")
+        let answers = (0..<4).map { _ in Self.send(engine) }
+        #expect(answers.map(\.status) == [200, 200, 200, 429])
+        #expect(answers.prefix(3).map { $0.header("x-ratelimit-remaining-requests") } == ["2", "1", "0"])
+        #expect(answers[0].header("x-ratelimit-reset-requests") == "30s")
+        #expect(answers[3].header("retry-after") == "30")
+        #expect(Self.send(engine, key: "sk-b").status == 200)
+        #expect(Self.send(engine, path: "/v1/responses").status == 429)
+    }
+
+    @Test("tokens per minute: served tokens count; past the limit the 429 is of type tokens")
+    func tokens() throws {
+        let engine = try Self.engine("tpm=150")
+        var statuses: [Int] = []
+        var last = Self.send(engine)
+        statuses.append(last.status)
+        while last.status == 200 && statuses.count < 20 {
+            last = Self.send(engine)
+            statuses.append(last.status)
+        }
+        #expect(statuses.count > 1 && statuses.last == 429)
+        guard case .bytes(let body) = last.body else { return }
+        #expect(try JSONParser.parse(body)["error"]?["type"] == .string("tokens"))
+        #expect(RateLimiter.Limits(argument: "rpm=0") == nil && RateLimiter.Limits(argument: "qps=3") == nil)
+    }
+}
+
+extension MockResponse {
+    func header(_ name: String) -> String? { headers.first { $0.name == name }?.value }
+}

@@ -19,6 +19,8 @@ public struct MockConfiguration: Sendable {
     public var streamIntervalNanoseconds: Int64
     /// Serve repeats of repeatable completions from a template (same bytes, less work).
     public var cacheRepeatableResponses: Bool
+    /// Requests and tokens per minute per API key (`--rate-limit`); nil: unlimited.
+    public var rateLimits: RateLimiter.Limits?
     /// API keys (`--api-keys`); nil: any key, or none, is accepted.
     public var access: Access?
     /// How many stored responses (Responses API, `store: true`) are kept; least recently used go.

@@ -63,6 +63,7 @@ extension MockEngine {
             response = MockResponse(status: 200, headers: headers, body: .bytes(ResponsesEncoder.json(shown)))
         }
         response.violations = warnings
+        response.tokensUsed = plan.usage.totalTokens
         return response
     }
 

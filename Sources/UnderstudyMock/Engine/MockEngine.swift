@@ -14,6 +14,7 @@ public final class MockEngine: Sendable {
     private let selfCheckLog = Mutex<[String]>([])
     let responseStore: ResponseStore
     let scenarioBook: ScenarioBook
+    let rateLimiter: RateLimiter?
     /// Request-borne schemas (structured outputs, function parameters), compiled once each.
     let inlineSchemas = InlineSchemas()
 
@@ -23,6 +24,7 @@ public final class MockEngine: Sendable {
         self.templates = configuration.cacheRepeatableResponses ? ResponseTemplateCache() : nil
         self.responseStore = ResponseStore(limit: configuration.responseStoreLimit)
         self.scenarioBook = ScenarioBook(rules: configuration.fixtures.scenarios, seed: configuration.seed)
+        self.rateLimiter = configuration.rateLimits.map(RateLimiter.init(limits:))
     }
 
     var synthesizerForResponses: ChatSynthesizer { synthesizer }
@@ -53,6 +55,23 @@ public final class MockEngine: Sendable {
     private func dispatch(_ request: MockRequest, _ route: Route, flavor: Flavor) -> MockResponse {
         do throws(APIError) {
             if route.isAPI, let access = configuration.access, let denied = access.check(request, flavor: flavor) { throw denied }
+            guard let limiter = rateLimiter, route.isCompletion else { return try answer(request, route, flavor: flavor) }
+            // Under --rate-limit: admitted (then counted, the headers counting down), or a 429.
+            let key = ScenarioRule.apiKey(of: request) ?? "anonymous"
+            let now = configuration.clock.now()
+            let model = (try? JSONParser.parse(request.body))?["model"]?.stringValue ?? "gpt-4o"
+            if let limited = limiter.admit(key: key, now: now, flavor: flavor, model: model) { throw limited }
+            var response = try answer(request, route, flavor: flavor)
+            let headers = limiter.record(key: key, now: now, tokens: response.tokensUsed ?? 0)
+            if flavor != .openrouter && response.status == 200 { response.headers += headers }
+            return response
+        } catch {
+            return errorResponse(error, flavor: flavor, requestID: requestID(StableHash.hash(request.body, seed: StableHash.hash(request.path))))
+        }
+    }
+
+    /// The answer after access checks: a scenario rule's, a header trigger's, or the route's own.
+    private func answer(_ request: MockRequest, _ route: Route, flavor: Flavor) throws(APIError) -> MockResponse {
             if route.isAPI, !scenarioBook.rules.isEmpty {
                 var parsed: JSONValue??
                 let body = { () -> JSONValue? in
@@ -83,9 +102,6 @@ public final class MockEngine: Sendable {
                 }
             }
             return try dispatchRoute(request, route, flavor: flavor)
-        } catch {
-            return errorResponse(error, flavor: flavor, requestID: requestID(StableHash.hash(request.body, seed: StableHash.hash(request.path))))
-        }
     }
 
     private func dispatchRoute(_ request: MockRequest, _ route: Route, flavor: Flavor) throws(APIError) -> MockResponse {
@@ -191,6 +207,7 @@ public final class MockEngine: Sendable {
             var response = MockResponse(status: 200, headers: headers,
                                         body: .stream(StreamPlan(frames: frames, intervalNanoseconds: configuration.streamIntervalNanoseconds)))
             response.violations = warnings
+            response.tokensUsed = plan.usage.totalTokens
             return response
         }
         let json = ChatCompletionEncoder.json(plan)
@@ -200,6 +217,7 @@ public final class MockEngine: Sendable {
         }
         var response = MockResponse(status: 200, headers: headers, body: .bytes(json))
         response.violations = warnings
+        response.tokensUsed = plan.usage.totalTokens
         return response
     }
 

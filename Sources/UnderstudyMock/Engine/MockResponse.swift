@@ -11,6 +11,8 @@ public struct MockResponse: Sendable {
     public var injectedFault: Fault?
     /// Wait this long before answering (simulated latency).
     public var delayNanoseconds: Int64 = 0
+    /// Tokens this answer used (for rate limiting), when it is a completion.
+    public var tokensUsed: Int?
     /// The scenario rule that shaped this answer, if any.
     public var scenario: String?
 

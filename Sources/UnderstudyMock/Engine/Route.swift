@@ -74,6 +74,14 @@ public enum Route: Sendable, Equatable {
         }
     }
 
+    /// A completion (chat or Responses create): what rate limits count.
+    var isCompletion: Bool {
+        switch self {
+        case .chatCompletions, .createResponse: true
+        default: false
+        }
+    }
+
     /// The flavour the path implies: OpenRouter for /api/v1, otherwise OpenAI's.
     var flavor: Flavor {
         switch self {
