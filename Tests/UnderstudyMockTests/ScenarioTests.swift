@@ -168,3 +168,54 @@ struct RateLimitTests {
 extension MockResponse {
     func header(_ name: String) -> String? { headers.first { $0.name == name }?.value }
 }
+
+@Suite("OpenRouter fallbacks")
+struct FallbackTests {
+    static func engine(_ rules: String, clock: ServerClock = .fixed(1_751_328_000)) throws -> MockEngine {
+        var fixtures = try Fixtures.embedded()
+        fixtures.scenarios = try ScenarioRule.parseAll(yaml: rules, file: "f.yaml")
+        return MockEngine(configuration: MockConfiguration(fixtures: fixtures, clock: clock))
+    }
+
+    static func send(_ engine: MockEngine, _ extra: String, model: String = "openai/gpt-4o") throws -> (Int, JSONValue, String?) {
+        let r = engine.respond(to: MockRequest(method: "POST", path: "/api/v1/chat/completions",
+            body: Array(#"{"model":"\#(model)","messages":[{"role":"user","content":"hi there"}]\#(extra)}"#.utf8)))
+        guard case .bytes(let body) = r.body else { return (r.status, .null, nil) }
+        return (r.status, try JSONParser.parse(body), r.headers.first { $0.name == "x-understudy-attempts" }?.value)
+    }
+
+    @Test("a failing model falls through to the next of `models`; the answer names who served and what it cost")
+    func models() throws {
+        let engine = try Self.engine("scenarios:\n  - match: {model: gpt-4o}\n    error: overloaded\n")
+        let (status, body, attempts) = try Self.send(engine, #","models":["openai/gpt-4.1"]"#)
+        #expect(status == 200)
+        #expect(body["model"] == .string("openai/gpt-4.1") && body["provider"] == .string("OpenAI"))
+        #expect(attempts == "openai/gpt-4o@OpenAI=503, openai/gpt-4o@Azure=503, openai/gpt-4.1@OpenAI=200")
+        let usage = try #require(body["usage"])
+        let expected = (Double(usage["prompt_tokens"]!.integerValue!) * 2 + Double(usage["completion_tokens"]!.integerValue!) * 8) / 1_000_000
+        #expect(abs((usage["cost"]?.doubleValue ?? 0) - expected) < 1e-12)
+    }
+
+    @Test("a failing provider falls through to the model's next provider; order, only and allow_fallbacks steer it")
+    func providers() throws {
+        let engine = try Self.engine("scenarios:\n  - match: {provider: OpenAI}\n    error: bad-gateway\n")
+        #expect(try Self.send(engine, "").1["provider"] == .string("Azure"))
+        let quiet = try Self.engine("scenarios: []\n")
+        #expect(try Self.send(quiet, #","provider":{"order":["Azure"]}"#).1["provider"] == .string("Azure"))
+        #expect(try Self.send(quiet, #","provider":{"only":["azure"]}"#).1["provider"] == .string("Azure"))
+        let (status, body, attempts) = try Self.send(engine, #","provider":{"order":["OpenAI"],"allow_fallbacks":false}"#)
+        #expect(status == 502 && body["error"]?["code"] == .int(502))
+        #expect(attempts == "openai/gpt-4o@OpenAI=502")
+    }
+
+    @Test("a deprecated model in the chain is passed over; when all fail the client gets the last error")
+    func deprecatedAndAllFailing() throws {
+        let late = try Self.engine("scenarios: []\n", clock: .fixed(UTCDate.parseInstant("2025-08-01T00:00:00Z")!))
+        let (status, body, _) = try Self.send(late, #","models":["openai/gpt-4o"]"#, model: "openai/gpt-4.5-preview")
+        #expect(status == 200 && body["model"] == .string("openai/gpt-4o"))
+        let broken = try Self.engine("scenarios:\n  - match: {model: gpt-4o}\n    error: overloaded\n  - match: {model: gpt-4.1}\n    error: timeout\n")
+        let (lastStatus, _, attempts) = try Self.send(broken, #","models":["openai/gpt-4.1"]"#)
+        #expect(lastStatus == 408)
+        #expect(attempts?.hasSuffix("openai/gpt-4.1@Azure=408") == true)
+    }
+}

@@ -159,7 +159,7 @@ struct LatencyTests {
         scenarios:
           - name: slow
             match: {path: /v1/chat/completions}
-            latency: {fixed_ms: 60, first_token_ms: 40, between_chunks_ms: 5}
+            latency: {fixed_ms: 60, first_token_ms: 40, between_chunks_ms: 40}
         """
         try await withServer(scenarios: rules) { server in
             try await TestHTTPClient.withConnection(port: server.port) { connection in
@@ -168,7 +168,8 @@ struct LatencyTests {
                 try await connection.write(.GET, "/health")
                 let stream = try await connection.read()
                 #expect(stream.text.hasSuffix("data: [DONE]\n\n"))
-                #expect(stream.parts.count >= 5)
+                // 8 frames 40 ms apart: even a busy reader sees several separate reads.
+                #expect(stream.parts.count >= 3)
                 #expect(try await connection.read().text == #"{"status":"ok"}"#)
             }
         }

@@ -120,3 +120,12 @@ def test_openrouter_base_path(openrouter):
     assert completion.id.startswith("gen-")
     assert completion.model == "openai/gpt-4o"
     assert completion.model_extra.get("provider") == "OpenAI"
+
+
+def test_openrouter_models_fallback_through_extra_body(openrouter):
+    """Tests/clients/scenarios.yaml fails openai/gpt-4 on OpenRouter; `models` falls through to gpt-4o."""
+    completion = openrouter.chat.completions.create(
+        model="openai/gpt-4", messages=[{"role": "user", "content": "Name a mountain"}],
+        extra_body={"models": ["openai/gpt-4o"]}, extra_headers={"x-scenario-test": "fallback"})
+    assert completion.model == "openai/gpt-4o"
+    assert completion.usage.model_extra["cost"] > 0

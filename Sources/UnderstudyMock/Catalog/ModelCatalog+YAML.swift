@@ -20,7 +20,7 @@ extension ModelCatalog {
         let created = try day(f.required("created"), "created")
         let pricing = try self.pricing(f.required("pricing"))
         let deprecation = try f.optional("deprecation").map { (d) throws(FixtureError) in try self.deprecation(d) }
-        let model = ModelInfo(
+        var model = ModelInfo(
             id: id,
             aliases: try f.optional("aliases")?.strings("aliases") ?? [],
             name: try f.optional("name")?.string("name") ?? id,
@@ -37,6 +37,7 @@ extension ModelCatalog {
             deprecation: deprecation,
             systemFingerprint: try f.optional("system_fingerprint")?.string("system_fingerprint")
         )
+        if let providers = try f.optional("providers")?.strings("providers"), !providers.isEmpty { model.providers = providers }
         try f.rejectUnknown()
         guard model.contextLength > 0, model.maxOutputTokens > 0, model.maxOutputTokens <= model.contextLength else {
             throw entry.error("\(id): context_length and max_output_tokens must be positive, max_output_tokens at most context_length")

@@ -23,6 +23,8 @@ public struct ModelInfo: Sendable, Equatable {
     public var byokRequired: Bool
     public var deprecation: Deprecation?
     public var systemFingerprint: String?
+    /// The simulated providers serving it through OpenRouter, in default order.
+    public var providers: [String] = ["OpenAI"]
 
     /// The id OpenAI's own API uses: the first alias without a provider prefix.
     public var openAIID: String {

@@ -72,6 +72,10 @@ public final class MockEngine: Sendable {
 
     /// The answer after access checks: a scenario rule's, a header trigger's, or the route's own.
     private func answer(_ request: MockRequest, _ route: Route, flavor: Flavor) throws(APIError) -> MockResponse {
+            if flavor == .openrouter, case .chatCompletions = route, let body = try? JSONParser.parse(request.body),
+               body["models"] != nil || body["provider"] != nil || !scenarioBook.rules.isEmpty {
+                return try withFallbacks(request, body: body)
+            }
             if route.isAPI, !scenarioBook.rules.isEmpty {
                 var parsed: JSONValue??
                 let body = { () -> JSONValue? in
@@ -165,11 +169,12 @@ public final class MockEngine: Sendable {
         }
     }
 
-    private func chatCompletion(_ request: MockRequest, flavor: Flavor) throws(APIError) -> MockResponse {
+    private func chatCompletion(_ request: MockRequest, flavor: Flavor, serveAs: FallbackPlanner.Attempt? = nil) throws(APIError) -> MockResponse {
         try checkContentType(request)
         let now = configuration.clock.now()
         let templateKey = ResponseTemplateCache.key(body: request.body, flavor: flavor)
-        if let template = templates?.template(for: templateKey, now: now) {
+        // Fallback attempts may serve another model or provider each time: no templates for them.
+        if serveAs == nil, let template = templates?.template(for: templateKey, now: now) {
             return repeatResponse(template)
         }
         let body = try jsonBody(request)
@@ -183,8 +188,8 @@ public final class MockEngine: Sendable {
             }
         }
         let chat = try ChatRequest.decode(body, allowOpenRouterMembers: flavor == .openrouter, schemas: inlineSchemas)
-        guard let model = configuration.fixtures.catalog.model(named: chat.model) else { throw .modelNotFound(chat.model) }
-        try ModelAvailability.check(model, requested: chat.model, now: now, flavor: flavor, catalog: configuration.fixtures.catalog)
+        guard let model = serveAs?.model ?? configuration.fixtures.catalog.model(named: chat.model) else { throw .modelNotFound(chat.model) }
+        try ModelAvailability.check(model, requested: serveAs?.requested ?? chat.model, now: now, flavor: flavor, catalog: configuration.fixtures.catalog)
         if let denied = Access.byok(model, request: request, flavor: flavor, access: configuration.access) { throw denied }
 
         let requestHash = body.canonicalHash
@@ -197,7 +202,9 @@ public final class MockEngine: Sendable {
             now: now,
             flavor: flavor
         )
-        let plan = try synthesizer.plan(chat, model: model, context: context)
+        var plan = try synthesizer.plan(chat, model: model, context: context)
+        plan.provider = serveAs?.provider ?? model.providers.first ?? "OpenAI"
+        plan.cost = (Double(plan.usage.promptTokens) * model.pricing.input + Double(plan.usage.completionTokens) * model.pricing.output) / 1_000_000
         let processing = String(Self.processingMilliseconds(plan))
         let notices = ModelAvailability.headers(model, now: now, catalog: configuration.fixtures.catalog)
         let headers = chatHeaders(stream: chat.stream, requestHash: requestHash, occurrence: occurrence,
@@ -211,7 +218,7 @@ public final class MockEngine: Sendable {
             return response
         }
         let json = ChatCompletionEncoder.json(plan)
-        if plan.repeatable && warnings.isEmpty {
+        if plan.repeatable && warnings.isEmpty && serveAs == nil {
             templates?.store(key: templateKey, body: json, id: plan.id, requestHash: requestHash, created: now,
                              flavor: flavor, processingMilliseconds: processing, notices: notices)
         }
@@ -251,9 +258,43 @@ public final class MockEngine: Sendable {
         return headers
     }
 
+    /// OpenRouter's fallbacks: each (model, provider) attempt in order; any error (a scenario's,
+    /// a deprecation, BYOK) moves on to the next; the client gets the first success, naming the
+    /// model and provider that served, or the last error. Every attempt is listed in the
+    /// `x-understudy-attempts` header.
+    private func withFallbacks(_ request: MockRequest, body: JSONValue) throws(APIError) -> MockResponse {
+        let attempts = FallbackPlanner.attempts(body, catalog: configuration.fixtures.catalog)
+        guard !attempts.isEmpty else { throw .modelNotFound(body["model"]?.stringValue ?? "(none)") }
+        var log: [String] = []
+        var lastError: APIError?
+        for attempt in attempts {
+            let decision = scenarioBook.decide(request, route: .chatCompletions(.openrouter), flavor: .openrouter, model: attempt.model.id,
+                                               provider: attempt.provider, body: { body }, catalog: configuration.fixtures.catalog)
+            do throws(APIError) {
+                var response: MockResponse
+                if decision.actions.isEmpty {
+                    response = try chatCompletion(request, flavor: .openrouter, serveAs: attempt)
+                } else {
+                    response = try apply(decision.actions, request: request, route: .chatCompletions(.openrouter), flavor: .openrouter,
+                                         model: attempt.model.id, serveAs: attempt)
+                    response.scenario = decision.rule
+                }
+                log.append("\(attempt.label)=\(response.status == 0 ? "fault" : String(response.status))")
+                response.headers.append(("x-understudy-attempts", log.joined(separator: ", ")))
+                return response
+            } catch {
+                log.append("\(attempt.label)=\(error.status)")
+                lastError = error
+            }
+        }
+        var error = lastError!
+        error.headers.append(("x-understudy-attempts", log.joined(separator: ", ")))
+        throw error
+    }
+
     /// Carries out a scenario rule's actions: an error (worded for the flavour), a fault, latency.
     private func apply(_ actions: [ScenarioRule.Action], request: MockRequest, route: Route, flavor: Flavor,
-                       model: String) throws(APIError) -> MockResponse {
+                       model: String, serveAs: FallbackPlanner.Attempt? = nil) throws(APIError) -> MockResponse {
         var latency: ScenarioRule.Latency?
         var fault: Fault?
         for action in actions {
@@ -271,7 +312,11 @@ public final class MockEngine: Sendable {
         if let fault, fault == .connectionReset || fault == .closeBeforeAnswer || fault == .garbageThenClose {
             response = MockResponse(status: 0, headers: [], body: .fault(fault))
         } else {
-            response = try dispatchRoute(request, route, flavor: flavor)
+            if let serveAs {
+                response = try chatCompletion(request, flavor: flavor, serveAs: serveAs)
+            } else {
+                response = try dispatchRoute(request, route, flavor: flavor)
+            }
             if let fault { applyStreamFault(fault, to: &response, route: route, flavor: flavor, model: model) }
         }
         if let latency {

@@ -9,7 +9,8 @@ enum EmbeddedFixtures {
 # description, owned_by, created (YYYY-MM-DD), snapshot (the `model` OpenAI reports), context_length,
 # max_output_tokens, pricing (USD: input/output/cache_read/cache_write per million tokens, image per
 # thousand images), input_modalities, reasoning, byok_required,
-# deprecation {announced, shutdown, replacement}, system_fingerprint.
+# deprecation {announced, shutdown, replacement}, system_fingerprint, providers (the simulated
+# OpenRouter providers serving the model, in OpenRouter's default order; not in the seeds).
 models:
   - id: openai/gpt-4.5-preview
     aliases: [gpt-4.5-preview, gpt-4.5-preview-2025-02-27]
@@ -42,6 +43,7 @@ models:
     pricing: {input: 2.50, output: 10, image: 3.613}
     input_modalities: [text, image, file]
     system_fingerprint: fp_7c3d9e2a41
+    providers: [OpenAI, Azure]
 
   - id: openai/gpt-4
     aliases: [gpt-4, gpt-4-0613]
@@ -71,6 +73,7 @@ models:
     input_modalities: [text, image, file]
     reasoning: true
     byok_required: true
+    providers: [OpenAI]
     system_fingerprint: null
 
   # The seeds name gpt-4.1 as gpt-4.5-preview's replacement but give no page for it: these facts are
@@ -88,6 +91,7 @@ models:
     pricing: {input: 2, output: 8, cache_read: 0.50}
     input_modalities: [text, image, file]
     system_fingerprint: fp_b38e740b47
+    providers: [OpenAI, Azure]
 
 """#
     static let repliesYAML = #"""

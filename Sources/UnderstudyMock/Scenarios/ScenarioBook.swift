@@ -16,9 +16,10 @@ final class ScenarioBook: Sendable {
     }
 
     /// The actions for this request (empty: it passes), and the rule that gave them.
-    func decide(_ request: MockRequest, route: Route, flavor: Flavor, model: String?, body: () -> JSONValue?,
-                catalog: ModelCatalog) -> (actions: [ScenarioRule.Action], rule: String?) {
-        for (i, rule) in rules.enumerated() where rule.matches(request, route: route, flavor: flavor, model: model, body: body, catalog: catalog) {
+    func decide(_ request: MockRequest, route: Route, flavor: Flavor, model: String?, provider: String? = nil,
+                body: () -> JSONValue?, catalog: ModelCatalog) -> (actions: [ScenarioRule.Action], rule: String?) {
+        for (i, rule) in rules.enumerated()
+        where rule.matches(request, route: route, flavor: flavor, model: model, provider: provider, body: body, catalog: catalog) {
             let n = hits.withLock { hits in
                 hits[i] += 1
                 return hits[i]

@@ -20,6 +20,7 @@ extension ScenarioRule {
             var fields = try YAMLFields(m, what: "match")
             match.path = try fields.optional("path")?.string("match.path")
             match.model = try fields.optional("model")?.string("match.model")
+            match.provider = try fields.optional("provider")?.string("match.provider")
             if let node = fields.optional("flavor") {
                 let text = try node.string("match.flavor")
                 guard let flavor = Flavor(rawValue: text) else { throw node.error("match.flavor must be openai, openrouter or aimlapi") }

@@ -15,6 +15,8 @@ public struct ScenarioRule: Sendable {
     public struct Match: Sendable {
         public var path: String?
         public var model: String?
+        /// An OpenRouter provider (for failing one provider of a model's fallbacks).
+        public var provider: String?
         public var flavor: Flavor?
         public var headers: [(name: String, value: String)] = []
         public var apiKey: String?
@@ -45,9 +47,10 @@ public struct ScenarioRule: Sendable {
         public var times: Int
     }
 
-    func matches(_ request: MockRequest, route: Route, flavor: Flavor, model: String?, body: () -> JSONValue?,
-                 catalog: ModelCatalog) -> Bool {
+    func matches(_ request: MockRequest, route: Route, flavor: Flavor, model: String?, provider: String? = nil,
+                 body: () -> JSONValue?, catalog: ModelCatalog) -> Bool {
         if let path = match.path, path != request.path { return false }
+        if let wanted = match.provider, wanted.lowercased() != (provider ?? "OpenAI").lowercased() { return false }
         if let wanted = match.model {
             guard let model, let info = catalog.model(named: model), catalog.model(named: wanted)?.id == info.id else { return false }
         }

@@ -38,7 +38,7 @@ public enum ChatCompletionEncoder {
             w.endObject()
         }
         w.endArray()
-        w.key("usage"); usage(&w, plan.usage)
+        w.key("usage"); usage(&w, plan.usage, cost: plan.flavor == .openrouter ? plan.cost : nil)
         trailer(&w, plan)
         w.endObject()
         return w.bytes
@@ -130,7 +130,7 @@ public enum ChatCompletionEncoder {
             w.beginObject()
             header(&w, plan, object: "chat.completion.chunk", streaming: true)
             w.key("choices"); w.beginArray(); w.endArray()
-            w.key("usage"); usage(&w, plan.usage)
+            w.key("usage"); usage(&w, plan.usage, cost: plan.flavor == .openrouter ? plan.cost : nil)
             if includeObfuscation && plan.flavor != .openrouter {
                 w.key("obfuscation"); w.string(padding.base62(padding.int(in: 1...12)))
             }
@@ -153,7 +153,7 @@ public enum ChatCompletionEncoder {
     private static func header(_ w: inout JSONWriter, _ plan: ChatPlan, object: StaticString, streaming: Bool = false) {
         w.key("id"); w.string(plan.id)
         if plan.flavor == .openrouter {
-            w.key("provider"); w.string("OpenAI")
+            w.key("provider"); w.string(plan.provider)
             w.key("model"); w.string(plan.model)
             w.key("object"); w.string(object.description)
             w.key("created"); w.int(plan.created)
@@ -174,7 +174,7 @@ public enum ChatCompletionEncoder {
         w.key("system_fingerprint"); w.string(plan.systemFingerprint)
     }
 
-    static func usage(_ w: inout JSONWriter, _ usage: Usage) {
+    static func usage(_ w: inout JSONWriter, _ usage: Usage, cost: Double? = nil) {
         w.beginObject()
         w.key("prompt_tokens"); w.int(usage.promptTokens)
         w.key("completion_tokens"); w.int(usage.completionTokens)
@@ -191,6 +191,11 @@ public enum ChatCompletionEncoder {
         w.key("accepted_prediction_tokens"); w.int(0)
         w.key("rejected_prediction_tokens"); w.int(0)
         w.endObject()
+        if let cost {
+            // OpenRouter: what the call cost, and whether the caller's own key paid.
+            w.key("cost"); w.double(cost)
+            w.key("is_byok"); w.bool(false)
+        }
         w.endObject()
     }
 }

@@ -10,6 +10,10 @@ public struct ChatPlan: Sendable {
     public var choices: [Choice]
     public var usage: Usage
     public var flavor: Flavor
+    /// The (OpenRouter) provider that served it.
+    public var provider = "OpenAI"
+    /// What it cost at the catalog's prices, in US dollars (OpenRouter reports it in usage).
+    public var cost: Double = 0
     /// Seeds the stream's `obfuscation` padding.
     public var paddingSeed: UInt64
     /// The content does not depend on how often the request came before (a canned reply, a seed,

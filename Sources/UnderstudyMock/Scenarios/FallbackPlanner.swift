@@ -1,0 +1,40 @@
+import UnderstudyContract
+
+/// OpenRouter's routing: the (model, provider) pairs a request may be served by, in the order
+/// they are tried. `model`, then `models: [...]`; for each, its providers filtered by
+/// `provider.only` / `provider.ignore`, those in `provider.order` first, the rest after them
+/// unless `allow_fallbacks: false`.
+enum FallbackPlanner {
+    struct Attempt: Sendable {
+        var requested: String
+        var model: ModelInfo
+        var provider: String
+
+        var label: String { "\(model.id)@\(provider)" }
+    }
+
+    static func attempts(_ body: JSONValue, catalog: ModelCatalog) -> [Attempt] {
+        var names: [String] = []
+        if let model = body["model"]?.stringValue { names.append(model) }
+        for name in body["models"]?.arrayValue?.compactMap(\.stringValue) ?? [] where !names.contains(name) { names.append(name) }
+        let preferences = body["provider"]
+        let order = preferences?["order"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        let only = preferences?["only"]?.arrayValue?.compactMap(\.stringValue)
+        let ignore = preferences?["ignore"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        let allowFallbacks = preferences?["allow_fallbacks"]?.boolValue ?? true
+        func matches(_ list: [String], _ provider: String) -> Bool { list.contains { $0.lowercased() == provider.lowercased() } }
+        var attempts: [Attempt] = []
+        for name in names {
+            guard let model = catalog.model(named: name) else { continue }
+            var providers = model.providers
+            if let only { providers = providers.filter { matches(only, $0) } }
+            providers = providers.filter { !matches(ignore, $0) }
+            let preferred = order.compactMap { wanted in providers.first { $0.lowercased() == wanted.lowercased() } }
+            let rest = providers.filter { !matches(preferred, $0) }
+            for provider in preferred + (allowFallbacks || order.isEmpty ? rest : []) {
+                attempts.append(Attempt(requested: name, model: model, provider: provider))
+            }
+        }
+        return attempts
+    }
+}
