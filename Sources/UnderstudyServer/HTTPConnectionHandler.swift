@@ -147,11 +147,7 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
             let chunked = !http10
             let streamKeepAlive = keepAlive && !http10 && plan.ending == .complete
             if plan.firstFrameDelayNanoseconds > 0 {
-                let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-                scheduledFrame = context.eventLoop.scheduleTask(in: .nanoseconds(plan.firstFrameDelayNanoseconds)) {
-                    let (handler, context) = bound.value
-                    handler.writeFrames(plan, from: 0, chunked: chunked, keepAlive: streamKeepAlive, context: context)
-                }
+                waitForFirstFrame(plan, remaining: plan.firstFrameDelayNanoseconds, chunked: chunked, keepAlive: streamKeepAlive, context: context)
             } else {
                 writeFrames(plan, from: 0, chunked: chunked, keepAlive: streamKeepAlive, context: context)
             }
@@ -181,6 +177,26 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
             }
         }
         finishStream(chunked: chunked, keepAlive: keepAlive, ending: plan.ending, context: context)
+    }
+
+    /// Waits out the time to first token, sending the plan's keep-alive comment at once and then
+    /// every second, as OpenRouter does while a provider thinks.
+    private func waitForFirstFrame(_ plan: StreamPlan, remaining: Int64, chunked: Bool, keepAlive: Bool, context: ChannelHandlerContext) {
+        if let comment = plan.waitingComment, context.channel.isActive {
+            var buffer = context.channel.allocator.buffer(capacity: comment.count + 16)
+            if chunked { HTTPResponseWriter.chunk(comment, into: &buffer) } else { buffer.writeBytes(comment) }
+            context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+        }
+        let step = plan.waitingComment == nil ? remaining : min(remaining, 1_000_000_000)
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        scheduledFrame = context.eventLoop.scheduleTask(in: .nanoseconds(step)) {
+            let (handler, context) = bound.value
+            if remaining > step {
+                handler.waitForFirstFrame(plan, remaining: remaining - step, chunked: chunked, keepAlive: keepAlive, context: context)
+            } else {
+                handler.writeFrames(plan, from: 0, chunked: chunked, keepAlive: keepAlive, context: context)
+            }
+        }
     }
 
     private func finishStream(chunked: Bool, keepAlive: Bool, ending: StreamPlan.Ending, context: ChannelHandlerContext) {

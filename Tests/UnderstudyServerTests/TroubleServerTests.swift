@@ -175,3 +175,32 @@ struct LatencyTests {
         }
     }
 }
+
+@Suite("OpenRouter's stream keep-alives and stateless Responses")
+struct OpenRouterBehaviourTests {
+    @Test("while a stream waits for its first token, OpenRouter sends ': OPENROUTER PROCESSING' comments")
+    func keepAlive() async throws {
+        let rules = "scenarios:\n  - match: {flavor: openrouter}\n    latency: {first_token_ms: 50}\n"
+        let text = try await withServer(scenarios: rules) { server in
+            try await TestHTTPClient.send(port: server.port, .POST, "/api/v1/chat/completions", json:
+                #"{"model":"openai/gpt-4o","stream":true,"messages":[{"role":"user","content":"Tell me about owls"}]}"#).text
+        }
+        #expect(text.hasPrefix(": OPENROUTER PROCESSING\n\ndata: {"))
+        #expect(text.hasSuffix("data: [DONE]\n\n"))
+    }
+
+    @Test("OpenRouter's /responses is stateless: store and previous_response_id are refused")
+    func stateless() async throws {
+        try await withServer { server in
+            let stored = try await TestHTTPClient.send(port: server.port, .POST, "/api/v1/responses", json:
+                #"{"model":"openai/gpt-4o","input":"hi","store":true}"#)
+            #expect(stored.status == 400)
+            let chained = try await TestHTTPClient.send(port: server.port, .POST, "/api/v1/responses", json:
+                #"{"model":"openai/gpt-4o","input":"hi","previous_response_id":"resp_1"}"#)
+            #expect(chained.status == 400)
+            let ok = try await TestHTTPClient.send(port: server.port, .POST, "/api/v1/responses", json: #"{"model":"openai/gpt-4o","input":"hi"}"#)
+            let id = try #require(try JSONParser.parse(ok.body)["id"]?.stringValue)
+            #expect(try await TestHTTPClient.send(port: server.port, .GET, "/api/v1/responses/\(id)").status == 404)
+        }
+    }
+}

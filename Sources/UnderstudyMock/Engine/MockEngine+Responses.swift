@@ -18,6 +18,17 @@ extension MockEngine {
             }
         }
         var input = try ResponsesRequest.decode(body)
+        if flavor == .openrouter {
+            // OpenRouter's /responses is stateless: nothing is stored, and asking for it is an error.
+            if body["store"] == .bool(true) {
+                throw .invalidRequest("OpenRouter's Responses API is stateless: store must be false.", param: "store", code: "invalid_prompt")
+            }
+            if let previous = body["previous_response_id"], !previous.isNull {
+                throw .invalidRequest("OpenRouter's Responses API is stateless: previous_response_id is not supported.",
+                                      param: "previous_response_id", code: "invalid_prompt")
+            }
+            input.store = false
+        }
         input.output = try OutputSpec.responses(body.objectValue ?? JSONObject(), messages: input.messages, schemas: inlineSchemas)
         guard let model = configuration.fixtures.catalog.model(named: input.model) else { throw .modelNotFound(input.model) }
         let now = configuration.clock.now()

@@ -325,6 +325,7 @@ public final class MockEngine: Sendable {
             response.delayNanoseconds = Int64(latency.fixedMilliseconds + jitter) * 1_000_000
             if case .stream(var plan) = response.body {
                 plan.firstFrameDelayNanoseconds = Int64(latency.firstTokenMilliseconds) * 1_000_000
+                if flavor == .openrouter { plan.waitingComment = Array(": OPENROUTER PROCESSING\n\n".utf8) }
                 if let between = latency.betweenChunksMilliseconds { plan.intervalNanoseconds = Int64(between) * 1_000_000 }
                 response.body = .stream(plan)
             }

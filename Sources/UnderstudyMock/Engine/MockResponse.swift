@@ -38,6 +38,9 @@ public struct StreamPlan: Sendable {
     public var ending: Ending = .complete
     /// Extra wait before the first frame (time to first token).
     public var firstFrameDelayNanoseconds: Int64 = 0
+    /// An SSE comment sent at once and then every second while the first frame is awaited
+    /// (OpenRouter's `: OPENROUTER PROCESSING`).
+    public var waitingComment: [UInt8]?
 
     public enum Ending: Sendable {
         case complete
