@@ -283,7 +283,7 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     }
 
     private func date() -> String {
-        let now = engine.configuration.clock.now()
+        let now = engine.now()
         if dateCache.second != now { dateCache = (now, UTCDate.httpDate(now)) }
         return dateCache.text
     }

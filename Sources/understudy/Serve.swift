@@ -29,6 +29,12 @@ extension Understudy {
         @Option(help: "The provider to speak as: openai, openrouter or aimlapi (per request: X-Understudy-Flavor).")
         var flavor: Flavor = .openai
 
+        @Option(name: .customLong("admin-token"), help: "Token for the admin API (/__understudy/); required to enable it beyond loopback.")
+        var adminToken: String?
+
+        @Flag(name: .customLong("no-admin"), help: "Switch the admin API off.")
+        var noAdmin = false
+
         @Option(name: .customLong("rate-limit"), help: "Requests and tokens per minute per API key, e.g. rpm=60,tpm=40000.")
         var rateLimit: String?
 
@@ -113,6 +119,9 @@ extension Understudy {
                 streamIntervalNanoseconds: Int64(streamIntervalMilliseconds) * 1_000_000)
             configuration.responseStoreLimit = responseStoreLimit
             configuration.flavor = flavor
+            // The admin API: open on loopback; beyond it, only with a token.
+            let loopback = host == "localhost" || host == "::1" || host.hasPrefix("127.")
+            configuration.admin = noAdmin ? .off : adminToken.map { .token($0) } ?? (loopback ? .open : .off)
             configuration.rateLimits = rateLimit.flatMap(RateLimiter.Limits.init(argument:))
             if let apiKeys {
                 // A readable file holds the keys; anything else is the list itself.

@@ -204,3 +204,52 @@ struct OpenRouterBehaviourTests {
         }
     }
 }
+
+@Suite("Admin API")
+struct AdminTests {
+    static let chat = #"{"model":"gpt-4o","messages":[{"role":"user","content":"hello there friend"}]}"#
+
+    @Test("scenarios added and removed at run time; the journal shows what fired; reset forgets")
+    func scenariosAndJournal() async throws {
+        try await withServer { server in
+            let port = server.port
+            let added = try await TestHTTPClient.send(port: port, .POST, "/__understudy/scenarios", json:
+                #"{"scenarios":[{"name":"down","match":{"model":"gpt-4o"},"sequence":[{"error":"overloaded","times":1},"pass"]}]}"#)
+            #expect(added.status == 200 && added.text.contains(#""added":["down"]"#))
+            #expect(try await TestHTTPClient.send(port: port, .POST, "/v1/chat/completions", json: Self.chat).status == 503)
+            #expect(try await TestHTTPClient.send(port: port, .POST, "/v1/chat/completions", json: Self.chat).status == 200)
+            let journal = try JSONParser.parse(try await TestHTTPClient.send(port: port, .GET, "/__understudy/journal?limit=2").body)
+            let entries = try #require(journal["data"]?.arrayValue)
+            #expect(entries.map { $0["status"] } == [.int(200), .int(503)])
+            #expect(entries.last?["scenario"] == .string("down"))
+            #expect(try await TestHTTPClient.send(port: port, .POST, "/__understudy/reset").status == 200)
+            #expect(try await TestHTTPClient.send(port: port, .POST, "/v1/chat/completions", json: Self.chat).status == 503)
+            #expect(try await TestHTTPClient.send(port: port, .DELETE, "/__understudy/scenarios/down").status == 200)
+            #expect(try await TestHTTPClient.send(port: port, .POST, "/v1/chat/completions", json: Self.chat).status == 200)
+            let bad = try await TestHTTPClient.send(port: port, .POST, "/__understudy/scenarios", json: #"{"scenarios":[{"fault":"meteor"}]}"#)
+            #expect(bad.status == 400 && bad.text.contains("unknown fault 'meteor'"))
+        }
+    }
+
+    @Test("the clock can be set: gpt-4.5-preview is served, then past its shutdown")
+    func clock() async throws {
+        try await withServer(clock: .fixed(UTCDate.parseInstant("2025-07-01T00:00:00Z")!)) { server in
+            let preview = #"{"model":"gpt-4.5-preview","messages":[{"role":"user","content":"hello there"}]}"#
+            #expect(try await TestHTTPClient.send(port: server.port, .POST, "/v1/chat/completions", json: preview).status == 200)
+            let set = try await TestHTTPClient.send(port: server.port, .POST, "/__understudy/clock", json: #"{"clock":"2025-08-01T00:00:00Z"}"#)
+            #expect(set.text == #"{"now":"Fri, 01 Aug 2025 00:00:00 GMT"}"#)
+            #expect(try await TestHTTPClient.send(port: server.port, .POST, "/v1/chat/completions", json: preview).status == 404)
+        }
+    }
+
+    @Test("behind a token (as beyond loopback) it refuses requests without it; off, it is not there")
+    func token() throws {
+        var configuration = MockConfiguration(fixtures: try Fixtures.embedded(), clock: .fixed(0))
+        configuration.admin = .token("s3cret")
+        let guarded = MockEngine(configuration: configuration)
+        #expect(guarded.respond(to: MockRequest(method: "GET", path: "/__understudy/journal")).status == 401)
+        #expect(guarded.respond(to: MockRequest(method: "GET", path: "/__understudy/journal", headers: [("Authorization", "Bearer s3cret")])).status == 200)
+        configuration.admin = .off
+        #expect(MockEngine(configuration: configuration).respond(to: MockRequest(method: "GET", path: "/__understudy/journal")).status == 404)
+    }
+}

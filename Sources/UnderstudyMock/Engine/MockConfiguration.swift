@@ -21,6 +21,8 @@ public struct MockConfiguration: Sendable {
     public var cacheRepeatableResponses: Bool
     /// Requests and tokens per minute per API key (`--rate-limit`); nil: unlimited.
     public var rateLimits: RateLimiter.Limits?
+    /// The admin API under /__understudy/: off, open, or behind a bearer token.
+    public var admin: AdminAccess = .open
     /// API keys (`--api-keys`); nil: any key, or none, is accepted.
     public var access: Access?
     /// How many stored responses (Responses API, `store: true`) are kept; least recently used go.
@@ -38,4 +40,11 @@ public struct MockConfiguration: Sendable {
         self.streamIntervalNanoseconds = streamIntervalNanoseconds
         self.cacheRepeatableResponses = cacheRepeatableResponses
     }
+}
+
+/// Who may use the admin API. The CLI opens it on a loopback bind and requires a token beyond.
+public enum AdminAccess: Sendable, Equatable {
+    case off
+    case open
+    case token(String)
 }

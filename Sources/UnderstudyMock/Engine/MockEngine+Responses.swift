@@ -31,7 +31,7 @@ extension MockEngine {
         }
         input.output = try OutputSpec.responses(body.objectValue ?? JSONObject(), messages: input.messages, schemas: inlineSchemas)
         guard let model = configuration.fixtures.catalog.model(named: input.model) else { throw .modelNotFound(input.model) }
-        let now = configuration.clock.now()
+        let now = now()
         try ModelAvailability.check(model, requested: input.model, now: now, flavor: flavor, catalog: configuration.fixtures.catalog)
         if let denied = Access.byok(model, request: request, flavor: flavor, access: configuration.access) { throw denied }
         var history: [ChatMessage] = []
@@ -88,7 +88,7 @@ extension MockEngine {
             reasoningEffort: input.reasoningEffort, serviceTier: input.serviceTier, output: input.output)
         let requestHash = body.canonicalHash
         let occurrence = nextOccurrence(requestHash)
-        let now = configuration.clock.now()
+        let now = now()
         let context = ChatSynthesizer.Context(
             requestHash: requestHash, conversationHash: body.canonicalHash(excludingTopLevelKeys: Self.responseDeliveryMembers),
             occurrence: occurrence, seed: configuration.seed, now: now, flavor: flavor)

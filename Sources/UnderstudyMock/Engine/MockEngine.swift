@@ -15,6 +15,9 @@ public final class MockEngine: Sendable {
     let responseStore: ResponseStore
     let scenarioBook: ScenarioBook
     let rateLimiter: RateLimiter?
+    let journal = Journal()
+    /// A clock set through the admin API, overriding the configured one.
+    private let clockOverride = Mutex<ServerClock?>(nil)
     /// Request-borne schemas (structured outputs, function parameters), compiled once each.
     let inlineSchemas = InlineSchemas()
 
@@ -35,11 +38,40 @@ public final class MockEngine: Sendable {
     public func respond(to request: MockRequest) -> MockResponse {
         let route = Route(method: request.method, path: request.path)
         let flavor = flavor(of: request, route: route)
+        if case .admin(let rest) = route { return admin(rest, request) }
         var response = dispatch(request, route, flavor: flavor)
         if configuration.selfCheck, let contract = configuration.contract {
             selfCheck(&response, route: route, flavor: flavor, contract: contract)
         }
+        if route.isAPI {
+            let at = now()
+            journal.record { sequence in
+                Journal.Entry(sequence: sequence, at: at, method: request.method, path: request.path, status: response.status,
+                              flavor: flavor, scenario: response.scenario,
+                              attempts: response.headers.first { $0.name == "x-understudy-attempts" }?.value,
+                              fault: response.injectedFault ?? { if case .fault(let f) = response.body { return f }; return nil }())
+            }
+        }
         return response
+    }
+
+    /// Unix seconds now, by the admin-set clock or the configured one.
+    public func now() -> Int64 {
+        (clockOverride.withLock { $0 } ?? configuration.clock).now()
+    }
+
+    func setClock(_ clock: ServerClock?) { clockOverride.withLock { $0 = clock } }
+
+    /// Forgets everything learnt since start: occurrences, templates, stored responses, scenario
+    /// counts, rate-limit windows, the journal and an admin-set clock.
+    func reset() {
+        occurrences.reset()
+        templates?.reset()
+        responseStore.reset()
+        scenarioBook.reset()
+        rateLimiter?.reset()
+        journal.reset()
+        setClock(nil)
     }
 
     /// The provider to speak as: the X-Understudy-Flavor header, else OpenRouter for its base path
@@ -58,7 +90,7 @@ public final class MockEngine: Sendable {
             guard let limiter = rateLimiter, route.isCompletion else { return try answer(request, route, flavor: flavor) }
             // Under --rate-limit: admitted (then counted, the headers counting down), or a 429.
             let key = ScenarioRule.apiKey(of: request) ?? "anonymous"
-            let now = configuration.clock.now()
+            let now = now()
             let model = (try? JSONParser.parse(request.body))?["model"]?.stringValue ?? "gpt-4o"
             if let limited = limiter.admit(key: key, now: now, flavor: flavor, model: model) { throw limited }
             var response = try answer(request, route, flavor: flavor)
@@ -86,7 +118,13 @@ public final class MockEngine: Sendable {
                 let decision = scenarioBook.decide(request, route: route, flavor: flavor, model: model, body: body,
                                                    catalog: configuration.fixtures.catalog)
                 if !decision.actions.isEmpty {
-                    var response = try apply(decision.actions, request: request, route: route, flavor: flavor, model: model ?? "gpt-4o")
+                    var response: MockResponse
+                    do throws(APIError) {
+                        response = try apply(decision.actions, request: request, route: route, flavor: flavor, model: model ?? "gpt-4o")
+                    } catch {
+                        response = errorResponse(error, flavor: flavor,
+                                                 requestID: requestID(StableHash.hash(request.body, seed: StableHash.hash(request.path))))
+                    }
                     response.scenario = decision.rule
                     return response
                 }
@@ -129,6 +167,8 @@ public final class MockEngine: Sendable {
                 return json(200, ModelListEncoder.single(model, flavor: flavor))
             case .health:
                 return json(200, Array(#"{"status":"ok"}"#.utf8))
+            case .admin:
+                throw .notFound(method: request.method, path: request.path)
             case .openAPISpec:
                 guard let contract = configuration.contract else { throw .notFound(method: request.method, path: request.path) }
                 return MockResponse(status: 200, headers: [("content-type", "application/yaml")], body: .bytes(Array(contract.yaml.utf8)))
@@ -171,7 +211,7 @@ public final class MockEngine: Sendable {
 
     private func chatCompletion(_ request: MockRequest, flavor: Flavor, serveAs: FallbackPlanner.Attempt? = nil) throws(APIError) -> MockResponse {
         try checkContentType(request)
-        let now = configuration.clock.now()
+        let now = now()
         let templateKey = ResponseTemplateCache.key(body: request.body, flavor: flavor)
         // Fallback attempts may serve another model or provider each time: no templates for them.
         if serveAs == nil, let template = templates?.template(for: templateKey, now: now) {

@@ -11,12 +11,18 @@ public enum Route: Sendable, Equatable {
     case health
     /// The contract itself, specs/openai.yaml.
     case openAPISpec
+    /// The admin API: /__understudy/<rest>.
+    case admin(String)
     /// A known path with the wrong method.
     case methodNotAllowed(allowed: [String])
     case notFound
 
     /// `/v1/...` is OpenAI's base path; `/api/v1/...` is OpenRouter's.
     public init(method: String, path: String) {
+        if path.hasPrefix("/__understudy/") {
+            self = .admin(String(path.dropFirst(14)))
+            return
+        }
         if path == "/openapi.yaml" || path == "/v1/openapi.yaml" {
             self = method == "GET" ? .openAPISpec : .methodNotAllowed(allowed: ["GET"])
             return
@@ -69,7 +75,7 @@ public enum Route: Sendable, Equatable {
     /// An API operation (not health, the spec, or an unknown path): triggers apply to these.
     var isAPI: Bool {
         switch self {
-        case .health, .openAPISpec, .notFound, .methodNotAllowed: false
+        case .health, .openAPISpec, .notFound, .methodNotAllowed, .admin: false
         default: true
         }
     }

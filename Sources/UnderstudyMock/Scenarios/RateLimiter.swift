@@ -36,6 +36,8 @@ public final class RateLimiter: Sendable {
         self.limits = limits
     }
 
+    func reset() { windows.withLock { $0.removeAll() } }
+
     /// Admits a request from `key` at `now`, or answers the 429 it gets.
     func admit(key: String, now: Int64, flavor: Flavor, model: String) -> APIError? {
         let minute = now.floorDivided(by: 60)

@@ -6,6 +6,8 @@ import Synchronization
 final class OccurrenceCounter: Sendable {
     private let counts = Mutex<[UInt64: Int]>([:])
 
+    func reset() { counts.withLock { $0.removeAll() } }
+
     /// Returns the number of earlier sightings of `hash` and records this one.
     func next(_ hash: UInt64) -> Int {
         counts.withLock { counts in

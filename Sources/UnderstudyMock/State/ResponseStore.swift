@@ -52,6 +52,8 @@ final class ResponseStore: Sendable {
         }
     }
 
+    func reset() { state.withLock { $0 = State() } }
+
     func delete(_ id: String) -> Bool {
         state.withLock { s in
             s.lastUse[id] = nil

@@ -27,6 +27,8 @@ final class ResponseTemplateCache: Sendable {
         self.limit = limit
     }
 
+    func reset() { entries.withLock { $0.removeAll() } }
+
     static func key(body: [UInt8], flavor: Flavor) -> UInt64 {
         StableHash.hash(body, seed: StableHash.hash(flavor.rawValue))
     }

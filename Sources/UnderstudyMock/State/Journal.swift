@@ -1,0 +1,61 @@
+import Synchronization
+import UnderstudyContract
+
+/// The last exchanges, for the admin API: what was asked, what was answered, which scenario
+/// shaped it and, for OpenRouter fallbacks, every attempt.
+final class Journal: Sendable {
+    struct Entry: Sendable {
+        var sequence: Int
+        var at: Int64
+        var method: String
+        var path: String
+        var status: Int
+        var flavor: Flavor
+        var scenario: String?
+        var attempts: String?
+        var fault: Fault?
+    }
+
+    private let entries = Mutex<(next: Int, list: [Entry])>((1, []))
+    let capacity: Int
+
+    init(capacity: Int = 500) {
+        self.capacity = capacity
+    }
+
+    func record(_ make: (Int) -> Entry) {
+        entries.withLock { state in
+            state.list.append(make(state.next))
+            state.next += 1
+            if state.list.count > capacity { state.list.removeFirst(state.list.count - capacity) }
+        }
+    }
+
+    func reset() { entries.withLock { $0 = (1, []) } }
+
+    /// The newest `limit` entries, newest first, as the admin API lists them.
+    func json(limit: Int) -> [UInt8] {
+        let list = entries.withLock { Array($0.list.suffix(limit).reversed()) }
+        var w = JSONWriter(capacity: 128 * list.count + 64)
+        w.beginObject()
+        w.key("object"); w.string("list")
+        w.key("data")
+        w.beginArray()
+        for e in list {
+            w.beginObject()
+            w.key("sequence"); w.int(e.sequence)
+            w.key("at"); w.string(UTCDate.httpDate(e.at))
+            w.key("method"); w.string(e.method)
+            w.key("path"); w.string(e.path)
+            w.key("status"); if e.status == 0 { w.null() } else { w.int(e.status) }
+            w.key("flavor"); w.string(e.flavor.rawValue)
+            w.key("scenario"); w.string(e.scenario)
+            w.key("fault"); w.string(e.fault?.rawValue)
+            w.key("attempts"); w.string(e.attempts)
+            w.endObject()
+        }
+        w.endArray()
+        w.endObject()
+        return w.bytes
+    }
+}
