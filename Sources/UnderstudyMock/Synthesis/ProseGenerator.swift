@@ -110,7 +110,7 @@ enum Topic {
     static let stopwords: Set<String> = [
         "about", "above", "after", "again", "also", "been", "before", "being", "below", "between", "both",
         "could", "does", "doing", "down", "during", "each", "explain", "from", "give", "have", "having",
-        "hello", "help", "here", "how", "into", "just", "know", "like", "make", "more", "most", "much",
+        "hello", "help", "here", "how", "into", "just", "know", "like", "list", "make", "more", "most", "much", "name",
         "need", "only", "other", "over", "please", "same", "should", "show", "some", "such", "tell",
         "than", "that", "their", "them", "then", "there", "these", "they", "thing", "things", "this",
         "those", "through", "under", "until", "very", "want", "what", "when", "where", "which", "while",
