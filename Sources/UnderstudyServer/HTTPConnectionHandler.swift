@@ -207,6 +207,13 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
             closeAfterFlush(context: context)
             return
         }
+        if ending == .stall {
+            // A stalled provider: nothing more, the connection left open (until the client or a
+            // shutdown gives up on it).
+            streaming = true
+            flushIfPending(context: context)
+            return
+        }
         if chunked {
             var last = context.channel.allocator.buffer(capacity: 5)
             last.writeStaticString(HTTPResponseWriter.lastChunk)

@@ -219,3 +219,33 @@ struct FallbackTests {
         #expect(attempts?.hasSuffix("openai/gpt-4.1@Azure=408") == true)
     }
 }
+
+@Suite("Stream faults with parameters")
+struct StreamFaultTests {
+    static func frames(_ rule: String) throws -> (StreamPlan, [String]) {
+        var fixtures = try Fixtures.embedded()
+        fixtures.scenarios = try ScenarioRule.parseAll(yaml: "scenarios:\n  - \(rule)\n", file: "f.yaml")
+        let engine = MockEngine(configuration: MockConfiguration(fixtures: fixtures, clock: .fixed(0)))
+        let r = engine.respond(to: MockRequest(method: "POST", path: "/v1/chat/completions",
+            body: Array(#"{"model":"gpt-4o","stream":true,"seed":1,"messages":[{"role":"user","content":"Tell me about owls"}]}"#.utf8)))
+        guard case .stream(let plan) = r.body else { throw ScenarioTestError.notStreamed }
+        return (plan, plan.frames.map { String(decoding: $0, as: UTF8.self) })
+    }
+
+    enum ScenarioTestError: Error { case notStreamed }
+
+    @Test("cut after N, stall, drop and duplicate an event, error at N")
+    func faults() throws {
+        let (whole, wholeFrames) = try Self.frames("pass: true")
+        let (cut, _) = try Self.frames("fault: {kind: stream-cut, after: 5}")
+        #expect(cut.frames.count == 5 && cut.ending == .close)
+        let (stalled, _) = try Self.frames("fault: {kind: stall, after: 2}")
+        #expect(stalled.frames.count == 2 && stalled.ending == .stall)
+        let (_, dropped) = try Self.frames("fault: {kind: drop-event, after: 4}")
+        #expect(dropped.count == whole.frames.count - 1 && !dropped.contains(wholeFrames[4]))
+        let (_, doubled) = try Self.frames("fault: duplicate-event")
+        #expect(doubled.count == whole.frames.count + 1 && doubled[3] == doubled[4])
+        let (errored, errorFrames) = try Self.frames("fault: {kind: stream-error, after: 6}")
+        #expect(errored.frames.count == 7 && errorFrames.last?.contains(#""error":{"#) == true)
+    }
+}

@@ -337,13 +337,16 @@ public final class MockEngine: Sendable {
                        model: String, serveAs: FallbackPlanner.Attempt? = nil) throws(APIError) -> MockResponse {
         var latency: ScenarioRule.Latency?
         var fault: Fault?
+        var faultAfter: Int?
         for action in actions {
             switch action {
             case .error(let name, var error):
                 if let name, let worded = ErrorCatalog.error(named: name, flavor: flavor, model: model) { error = worded }
                 error.message = error.message.replacing("{model}", with: model)
                 throw error
-            case .fault(let f): fault = f
+            case .fault(let f, let after):
+                fault = f
+                faultAfter = after
             case .latency(let l): latency = l
             case .pass: break
             }
@@ -357,7 +360,7 @@ public final class MockEngine: Sendable {
             } else {
                 response = try dispatchRoute(request, route, flavor: flavor)
             }
-            if let fault { applyStreamFault(fault, to: &response, route: route, flavor: flavor, model: model) }
+            if let fault { applyStreamFault(fault, to: &response, route: route, flavor: flavor, model: model, after: faultAfter) }
         }
         if let latency {
             let jitter = latency.jitterMilliseconds > 0
@@ -375,7 +378,8 @@ public final class MockEngine: Sendable {
 
     /// Breaks a stream as `fault` says, with the provider's own mid-stream error where one is due;
     /// a request that is not streamed gets the nearest equivalent (a 500, or no answer).
-    private func applyStreamFault(_ fault: Fault, to response: inout MockResponse, route: Route, flavor: Flavor, model: String) {
+    private func applyStreamFault(_ fault: Fault, to response: inout MockResponse, route: Route, flavor: Flavor, model: String,
+                                  after: Int? = nil) {
         guard case .stream(var plan) = response.body else {
             if response.status == 200 {
                 response = fault == .streamError
@@ -388,9 +392,9 @@ public final class MockEngine: Sendable {
         if fault == .streamError {
             let isResponses: Bool = { if case .createResponse = route { return true }; return false }()
             errorFrames = MidStreamError.frames(flavor: flavor, responses: isResponses, model: model,
-                                                sequenceNumber: Fault.framesBefore, streamPrefix: plan.frames.first ?? [])
+                                                sequenceNumber: after ?? Fault.framesBefore, streamPrefix: plan.frames.first ?? [])
         }
-        fault.apply(to: &plan, errorFrames: errorFrames)
+        fault.apply(to: &plan, errorFrames: errorFrames, after: after ?? Fault.framesBefore)
         response.body = .stream(plan)
         response.injectedFault = fault
     }

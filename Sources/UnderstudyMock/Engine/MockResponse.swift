@@ -45,6 +45,8 @@ public struct StreamPlan: Sendable {
     public enum Ending: Sendable {
         case complete
         case close
+        /// Send nothing more and keep the connection open (a stalled provider).
+        case stall
     }
 
     public init(frames: [[UInt8]], intervalNanoseconds: Int64) {

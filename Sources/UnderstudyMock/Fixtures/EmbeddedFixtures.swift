@@ -143,8 +143,10 @@ replies:
 # actions (one, or several together):
 #   error: rate-limit                # a catalog name (see the README), worded per flavour
 #   error: {status: 503, message: "Down for maintenance"}
-#   fault: stream-cut                # stream-error, stream-cut, malformed-frame,
-#                                    # connection-reset, close-before-answer, garbage-then-close
+#   fault: stream-cut                # stream-error, stream-cut, malformed-frame, stall, drop-event,
+#                                    # duplicate-event, connection-reset, close-before-answer,
+#                                    # garbage-then-close
+#   fault: {kind: stream-cut, after: 5}   # a stream fault strikes after N frames (default 3)
 #   latency: {fixed_ms: 200, jitter_ms: 50, first_token_ms: 300, between_chunks_ms: 20}
 #   pass: true
 # and how often:

@@ -7,6 +7,12 @@ public enum Fault: String, Sendable, CaseIterable {
     case streamCut = "stream-cut"
     /// Part-way through a stream, a frame whose data is not JSON.
     case malformedFrame = "malformed-frame"
+    /// Part-way through a stream, nothing more: the connection stays open, silent.
+    case stall
+    /// One frame of the stream left out.
+    case dropEvent = "drop-event"
+    /// One frame of the stream sent twice.
+    case duplicateEvent = "duplicate-event"
     /// The connection is reset (RST) instead of answered.
     case connectionReset = "connection-reset"
     /// The connection closes without a byte of answer.
@@ -14,14 +20,21 @@ public enum Fault: String, Sendable, CaseIterable {
     /// Bytes that are not HTTP, then the connection closes.
     case garbageThenClose = "garbage-then-close"
 
-    /// How many stream frames pass before the fault strikes.
+    /// How many stream frames pass before the fault strikes, unless a rule says (`after:`).
     public static let framesBefore = 3
 
-    /// Applies a stream fault to a stream's frames; the error frames come from the caller, who
-    /// knows the flavour and API.
-    func apply(to plan: inout StreamPlan, errorFrames: [[UInt8]]) {
-        let keep = min(Self.framesBefore, plan.frames.count)
+    /// Applies a stream fault to a stream's frames after `after` of them; the error frames come
+    /// from the caller, who knows the flavour and API.
+    func apply(to plan: inout StreamPlan, errorFrames: [[UInt8]], after: Int = framesBefore) {
+        let keep = min(max(0, after), plan.frames.count)
         switch self {
+        case .stall:
+            plan.frames = Array(plan.frames.prefix(keep))
+            plan.ending = .stall
+        case .dropEvent:
+            if keep < plan.frames.count { plan.frames.remove(at: keep) }
+        case .duplicateEvent:
+            if keep < plan.frames.count { plan.frames.insert(plan.frames[keep], at: keep) }
         case .streamError:
             plan.frames = Array(plan.frames.prefix(keep)) + errorFrames
             plan.ending = .close

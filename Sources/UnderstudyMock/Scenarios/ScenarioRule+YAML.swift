@@ -72,7 +72,7 @@ extension ScenarioRule {
     private static func action(named node: YAMLDocument) throws(FixtureError) -> Action {
         let name = try node.string("a sequence step")
         if name == "pass" { return .pass }
-        if let fault = Fault(rawValue: name) { return .fault(fault) }
+        if let fault = Fault(rawValue: name) { return .fault(fault, after: nil) }
         if let error = ErrorCatalog.error(named: name, flavor: .openai, model: "{model}") { return .error(name: name, error) }
         throw node.error("unknown step '\(name)' (pass, a fault or a catalog error name)")
     }
@@ -95,11 +95,20 @@ extension ScenarioRule {
             actions.append(.error(name: name, try error(node)))
         }
         if let node = f.optional("fault") {
-            let name = try node.string("fault")
-            guard let fault = Fault(rawValue: name) else {
-                throw node.error("unknown fault '\(name)' (known: \(Fault.allCases.map(\.rawValue).joined(separator: ", ")))")
+            // `fault: stream-cut`, or `fault: {kind: stream-cut, after: 5}`.
+            var after: Int?
+            var kindNode = node
+            if !node.isScalar {
+                var k = try YAMLFields(node, what: "fault")
+                kindNode = try k.required("kind")
+                after = try k.optional("after")?.int("fault.after")
+                try k.rejectUnknown()
             }
-            actions.append(.fault(fault))
+            let name = try kindNode.string("fault")
+            guard let fault = Fault(rawValue: name) else {
+                throw kindNode.error("unknown fault '\(name)' (known: \(Fault.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            actions.append(.fault(fault, after: after))
         }
         if let node = f.optional("pass") {
             if try node.bool("pass") { actions.append(.pass) }

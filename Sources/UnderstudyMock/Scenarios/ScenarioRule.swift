@@ -30,7 +30,8 @@ public struct ScenarioRule: Sendable {
         case pass
         /// A catalog error by name (worded per flavour when it fires), or an error with overrides.
         case error(name: String?, APIError)
-        case fault(Fault)
+        /// A fault, striking after `after` stream frames (default: `Fault.framesBefore`).
+        case fault(Fault, after: Int?)
         /// Delay before answering; for streams, before the first frame and between frames.
         case latency(Latency)
     }
