@@ -249,3 +249,38 @@ struct StreamFaultTests {
         #expect(errored.frames.count == 7 && errorFrames.last?.contains(#""error":{"#) == true)
     }
 }
+
+@Suite("OpenRouter provider sort")
+struct ProviderSortTests {
+    @Test("sort by price, throughput or latency picks the provider the catalog ranks first")
+    func sort() throws {
+        let engine = try FallbackTests.engine("scenarios: []\n")
+        #expect(try FallbackTests.send(engine, #","provider":{"sort":"price"}"#).1["provider"] == .string("OpenAI"))
+        #expect(try FallbackTests.send(engine, #","provider":{"sort":"throughput"}"#).1["provider"] == .string("Azure"))
+        #expect(try FallbackTests.send(engine, #","provider":{"sort":{"by":"latency"}}"#).1["provider"] == .string("Azure"))
+    }
+}
+
+@Suite("Scenario replies")
+struct ScenarioReplyTests {
+    @Test("a scenario can answer with a canned reply and usage, in both APIs")
+    func reply() throws {
+        var fixtures = try Fixtures.embedded()
+        fixtures.scenarios = try ScenarioRule.parseAll(yaml: """
+        scenarios:
+          - match: {header: {x-case: canned}}
+            reply: "The answer is 42."
+            usage: {prompt_tokens: 5, completion_tokens: 6}
+        """, file: "r.yaml")
+        let engine = MockEngine(configuration: MockConfiguration(fixtures: fixtures, clock: .fixed(0)))
+        for (path, body) in [("/v1/chat/completions", #"{"model":"gpt-4o","messages":[{"role":"user","content":"Meaning of life?"}]}"#),
+                             ("/v1/responses", #"{"model":"gpt-4o","input":"Meaning of life?"}"#)] {
+            let r = engine.respond(to: MockRequest(method: "POST", path: path, headers: [("x-case", "canned")], body: Array(body.utf8)))
+            guard case .bytes(let bytes) = r.body else { Issue.record("no body"); continue }
+            let value = try JSONParser.parse(bytes)
+            let text = value["choices"]?.arrayValue?.first?["message"]?["content"] ?? value["output_text"]
+            #expect(text == .string("The answer is 42."), "\(path)")
+            #expect((value["usage"]?["prompt_tokens"] ?? value["usage"]?["input_tokens"]) == .int(5), "\(path)")
+        }
+    }
+}

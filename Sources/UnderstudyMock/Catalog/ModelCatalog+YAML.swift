@@ -37,7 +37,23 @@ extension ModelCatalog {
             deprecation: deprecation,
             systemFingerprint: try f.optional("system_fingerprint")?.string("system_fingerprint")
         )
-        if let providers = try f.optional("providers")?.strings("providers"), !providers.isEmpty { model.providers = providers }
+        if let list = f.optional("providers") {
+            var providers: [ModelInfo.Provider] = []
+            for item in try list.sequence("providers") {
+                if item.isScalar {
+                    providers.append(ModelInfo.Provider(name: try item.string("providers")))
+                    continue
+                }
+                var p = try YAMLFields(item, what: "a provider")
+                var provider = ModelInfo.Provider(name: try p.required("name").string("providers.name"))
+                provider.priceFactor = try p.optional("price_factor")?.double("price_factor") ?? 1
+                provider.throughput = try p.optional("throughput")?.double("throughput") ?? 80
+                provider.latencyMilliseconds = try p.optional("latency_ms")?.int("latency_ms") ?? 400
+                try p.rejectUnknown()
+                providers.append(provider)
+            }
+            if !providers.isEmpty { model.providers = providers }
+        }
         try f.rejectUnknown()
         guard model.contextLength > 0, model.maxOutputTokens > 0, model.maxOutputTokens <= model.contextLength else {
             throw entry.error("\(id): context_length and max_output_tokens must be positive, max_output_tokens at most context_length")

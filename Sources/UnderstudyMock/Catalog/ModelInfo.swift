@@ -24,7 +24,18 @@ public struct ModelInfo: Sendable, Equatable {
     public var deprecation: Deprecation?
     public var systemFingerprint: String?
     /// The simulated providers serving it through OpenRouter, in default order.
-    public var providers: [String] = ["OpenAI"]
+    public var providers: [Provider] = [Provider(name: "OpenAI")]
+
+    /// A simulated OpenRouter provider of a model, with what `provider.sort` ranks by.
+    public struct Provider: Sendable, Equatable {
+        public var name: String
+        /// Multiplies the model's prices.
+        public var priceFactor: Double = 1
+        /// Tokens per second.
+        public var throughput: Double = 80
+        /// Milliseconds to the first token.
+        public var latencyMilliseconds: Int = 400
+    }
 
     /// The id OpenAI's own API uses: the first alias without a provider prefix.
     public var openAIID: String {

@@ -6,7 +6,7 @@ extension MockEngine {
     /// Members that change how an answer is delivered or kept, not what it says.
     static let responseDeliveryMembers: Set<String> = ["stream", "stream_options", "store", "background", "metadata", "user", "include"]
 
-    func createResponse(_ request: MockRequest, flavor: Flavor) throws(APIError) -> MockResponse {
+    func createResponse(_ request: MockRequest, flavor: Flavor, forcedReply: ReplyRule? = nil) throws(APIError) -> MockResponse {
         try checkContentType(request)
         let body = try jsonBody(request)
         var warnings: [String] = []
@@ -42,7 +42,7 @@ extension MockEngine {
             }
             history = previous.conversation
         }
-        let plan = try responsePlan(input, body: body, model: model, history: history, flavor: flavor)
+        let plan = try responsePlan(input, body: body, model: model, history: history, flavor: flavor, forcedReply: forcedReply)
         if input.store {
             let ids = inputItemIDs(plan.id, count: input.inputItems.count)
             let items = zip(input.inputItems, ids).map { item, id -> JSONValue in
@@ -80,7 +80,7 @@ extension MockEngine {
 
     /// Decides the answer with the chat synthesizer: the same text, budgets and usage rules.
     private func responsePlan(_ input: ResponsesRequest, body: JSONValue, model: ModelInfo, history: [ChatMessage],
-                              flavor: Flavor) throws(APIError) -> ResponsePlan {
+                              flavor: Flavor, forcedReply: ReplyRule?) throws(APIError) -> ResponsePlan {
         let chat = ChatRequest(
             model: input.model, messages: history + input.promptMessages, n: 1,
             maxTokens: input.maxOutputTokens.map { ("max_output_tokens", $0) }, stop: [], seed: nil,
@@ -92,7 +92,7 @@ extension MockEngine {
         let context = ChatSynthesizer.Context(
             requestHash: requestHash, conversationHash: body.canonicalHash(excludingTopLevelKeys: Self.responseDeliveryMembers),
             occurrence: occurrence, seed: configuration.seed, now: now, flavor: flavor)
-        let chatPlan = try synthesizerForResponses.plan(chat, model: model, context: context)
+        let chatPlan = try synthesizerForResponses.plan(chat, model: model, context: context, forcedReply: forcedReply)
         let choice = chatPlan.choices[0]
         var ids = SplitMix64(seed: StableHash.combine(requestHash, configuration.seed, UInt64(occurrence), 0x2E))
         let responseID = "resp_" + ids.hex(48)

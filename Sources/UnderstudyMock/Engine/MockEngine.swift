@@ -209,12 +209,13 @@ public final class MockEngine: Sendable {
         }
     }
 
-    private func chatCompletion(_ request: MockRequest, flavor: Flavor, serveAs: FallbackPlanner.Attempt? = nil) throws(APIError) -> MockResponse {
+    private func chatCompletion(_ request: MockRequest, flavor: Flavor, serveAs: FallbackPlanner.Attempt? = nil,
+                                forcedReply: ReplyRule? = nil) throws(APIError) -> MockResponse {
         try checkContentType(request)
         let now = now()
         let templateKey = ResponseTemplateCache.key(body: request.body, flavor: flavor)
         // Fallback attempts may serve another model or provider each time: no templates for them.
-        if serveAs == nil, let template = templates?.template(for: templateKey, now: now) {
+        if serveAs == nil, forcedReply == nil, let template = templates?.template(for: templateKey, now: now) {
             return repeatResponse(template)
         }
         let body = try jsonBody(request)
@@ -242,9 +243,10 @@ public final class MockEngine: Sendable {
             now: now,
             flavor: flavor
         )
-        var plan = try synthesizer.plan(chat, model: model, context: context)
-        plan.provider = serveAs?.provider ?? model.providers.first ?? "OpenAI"
-        plan.cost = (Double(plan.usage.promptTokens) * model.pricing.input + Double(plan.usage.completionTokens) * model.pricing.output) / 1_000_000
+        var plan = try synthesizer.plan(chat, model: model, context: context, forcedReply: forcedReply)
+        plan.provider = serveAs?.provider ?? model.providers.first?.name ?? "OpenAI"
+        plan.cost = (serveAs?.priceFactor ?? 1)
+            * (Double(plan.usage.promptTokens) * model.pricing.input + Double(plan.usage.completionTokens) * model.pricing.output) / 1_000_000
         let processing = String(Self.processingMilliseconds(plan))
         let notices = ModelAvailability.headers(model, now: now, catalog: configuration.fixtures.catalog)
         let headers = chatHeaders(stream: chat.stream, requestHash: requestHash, occurrence: occurrence,
@@ -258,7 +260,7 @@ public final class MockEngine: Sendable {
             return response
         }
         let json = ChatCompletionEncoder.json(plan)
-        if plan.repeatable && warnings.isEmpty && serveAs == nil {
+        if plan.repeatable && warnings.isEmpty && serveAs == nil && forcedReply == nil {
             templates?.store(key: templateKey, body: json, id: plan.id, requestHash: requestHash, created: now,
                              flavor: flavor, processingMilliseconds: processing, notices: notices)
         }
@@ -338,6 +340,7 @@ public final class MockEngine: Sendable {
         var latency: ScenarioRule.Latency?
         var fault: Fault?
         var faultAfter: Int?
+        var reply: ReplyRule?
         for action in actions {
             switch action {
             case .error(let name, var error):
@@ -348,6 +351,7 @@ public final class MockEngine: Sendable {
                 fault = f
                 faultAfter = after
             case .latency(let l): latency = l
+            case .reply(let r): reply = r
             case .pass: break
             }
         }
@@ -355,9 +359,12 @@ public final class MockEngine: Sendable {
         if let fault, fault == .connectionReset || fault == .closeBeforeAnswer || fault == .garbageThenClose {
             response = MockResponse(status: 0, headers: [], body: .fault(fault))
         } else {
-            if let serveAs {
-                response = try chatCompletion(request, flavor: flavor, serveAs: serveAs)
-            } else {
+            switch route {
+            case .chatCompletions:
+                response = try chatCompletion(request, flavor: flavor, serveAs: serveAs, forcedReply: reply)
+            case .createResponse:
+                response = try createResponse(request, flavor: flavor, forcedReply: reply)
+            default:
                 response = try dispatchRoute(request, route, flavor: flavor)
             }
             if let fault { applyStreamFault(fault, to: &response, route: route, flavor: flavor, model: model, after: faultAfter) }

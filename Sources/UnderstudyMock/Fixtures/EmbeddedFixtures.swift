@@ -10,7 +10,8 @@ enum EmbeddedFixtures {
 # max_output_tokens, pricing (USD: input/output/cache_read/cache_write per million tokens, image per
 # thousand images), input_modalities, reasoning, byok_required,
 # deprecation {announced, shutdown, replacement}, system_fingerprint, providers (the simulated
-# OpenRouter providers serving the model, in OpenRouter's default order; not in the seeds).
+# OpenRouter providers serving the model, in default order, each a name or {name, price_factor,
+# throughput, latency_ms} for provider.sort; simulated, not in the seeds).
 models:
   - id: openai/gpt-4.5-preview
     aliases: [gpt-4.5-preview, gpt-4.5-preview-2025-02-27]
@@ -43,7 +44,9 @@ models:
     pricing: {input: 2.50, output: 10, image: 3.613}
     input_modalities: [text, image, file]
     system_fingerprint: fp_7c3d9e2a41
-    providers: [OpenAI, Azure]
+    providers:
+      - {name: OpenAI, price_factor: 1.0, throughput: 85, latency_ms: 450}
+      - {name: Azure, price_factor: 1.1, throughput: 110, latency_ms: 320}
 
   - id: openai/gpt-4
     aliases: [gpt-4, gpt-4-0613]
@@ -148,6 +151,7 @@ replies:
 #                                    # garbage-then-close
 #   fault: {kind: stream-cut, after: 5}   # a stream fault strikes after N frames (default 3)
 #   latency: {fixed_ms: 200, jitter_ms: 50, first_token_ms: 300, between_chunks_ms: 20}
+#   reply: "The answer is 42."       # a canned answer; with usage: {prompt_tokens: 5, completion_tokens: 6}
 #   pass: true
 # and how often:
 #   sequence: [steps…]               # each step: actions (or a bare name) and `times`; then pass

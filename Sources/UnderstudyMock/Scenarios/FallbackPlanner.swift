@@ -9,6 +9,7 @@ enum FallbackPlanner {
         var requested: String
         var model: ModelInfo
         var provider: String
+        var priceFactor: Double = 1
 
         var label: String { "\(model.id)@\(provider)" }
     }
@@ -22,17 +23,25 @@ enum FallbackPlanner {
         let only = preferences?["only"]?.arrayValue?.compactMap(\.stringValue)
         let ignore = preferences?["ignore"]?.arrayValue?.compactMap(\.stringValue) ?? []
         let allowFallbacks = preferences?["allow_fallbacks"]?.boolValue ?? true
+        // sort: "price" | "throughput" | "latency", or {by: …}.
+        let sort = preferences?["sort"]?.stringValue ?? preferences?["sort"]?["by"]?.stringValue
         func matches(_ list: [String], _ provider: String) -> Bool { list.contains { $0.lowercased() == provider.lowercased() } }
         var attempts: [Attempt] = []
         for name in names {
             guard let model = catalog.model(named: name) else { continue }
             var providers = model.providers
-            if let only { providers = providers.filter { matches(only, $0) } }
-            providers = providers.filter { !matches(ignore, $0) }
-            let preferred = order.compactMap { wanted in providers.first { $0.lowercased() == wanted.lowercased() } }
-            let rest = providers.filter { !matches(preferred, $0) }
+            if let only { providers = providers.filter { matches(only, $0.name) } }
+            providers = providers.filter { !matches(ignore, $0.name) }
+            switch sort {
+            case "price": providers.sort { $0.priceFactor < $1.priceFactor }
+            case "throughput": providers.sort { $0.throughput > $1.throughput }
+            case "latency": providers.sort { $0.latencyMilliseconds < $1.latencyMilliseconds }
+            default: break
+            }
+            let preferred = order.compactMap { wanted in providers.first { $0.name.lowercased() == wanted.lowercased() } }
+            let rest = providers.filter { provider in !preferred.contains(provider) }
             for provider in preferred + (allowFallbacks || order.isEmpty ? rest : []) {
-                attempts.append(Attempt(requested: name, model: model, provider: provider))
+                attempts.append(Attempt(requested: name, model: model, provider: provider.name, priceFactor: provider.priceFactor))
             }
         }
         return attempts

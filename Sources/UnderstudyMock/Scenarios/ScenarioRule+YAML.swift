@@ -110,6 +110,17 @@ extension ScenarioRule {
             }
             actions.append(.fault(fault, after: after))
         }
+        if let node = f.optional("reply") {
+            var usage: ReplyRule.FixedUsage?
+            if let usageNode = f.optional("usage") {
+                var u = try YAMLFields(usageNode, what: "usage")
+                usage = ReplyRule.FixedUsage(promptTokens: try u.optional("prompt_tokens")?.int("usage.prompt_tokens"),
+                                             completionTokens: try u.optional("completion_tokens")?.int("usage.completion_tokens"))
+                try u.rejectUnknown()
+            }
+            actions.append(.reply(ReplyRule(name: "scenario reply", modelID: nil, lastUser: nil, reply: try node.string("reply"),
+                                            toolCall: nil, usage: usage)))
+        }
         if let node = f.optional("pass") {
             if try node.bool("pass") { actions.append(.pass) }
         }

@@ -34,6 +34,8 @@ public struct ScenarioRule: Sendable {
         case fault(Fault, after: Int?)
         /// Delay before answering; for streams, before the first frame and between frames.
         case latency(Latency)
+        /// A canned answer (and usage), as a reply rule would give.
+        case reply(ReplyRule)
     }
 
     public struct Latency: Sendable, Equatable {

@@ -23,7 +23,8 @@ public struct ChatSynthesizer: Sendable {
         self.replies = ReplyMatcher(rules: replies)
     }
 
-    public func plan(_ request: ChatRequest, model: ModelInfo, context: Context) throws(APIError) -> ChatPlan {
+    /// - Parameter forcedReply: a canned reply from a scenario, taking the place of reply rules.
+    public func plan(_ request: ChatRequest, model: ModelInfo, context: Context, forcedReply: ReplyRule? = nil) throws(APIError) -> ChatPlan {
         try check(request, against: model)
         let prompt = PromptTokenEstimator.count(request.messages)
         if let max = request.maxTokens {
@@ -35,7 +36,7 @@ public struct ChatSynthesizer: Sendable {
         }
 
         let lastUser = request.messages.last(where: { $0.role == "user" })?.text ?? ""
-        let rule = replies.rule(model: model, lastUserText: lastUser)
+        let rule = forcedReply ?? replies.rule(model: model, lastUserText: lastUser)
         // A canned reply, a seed or temperature 0 make the reply repeat (the real API tries to for
         // the latter two); otherwise each repeat of a request gets a new, still deterministic, reply.
         let repeatable = rule != nil || request.seed != nil || request.temperature == 0
