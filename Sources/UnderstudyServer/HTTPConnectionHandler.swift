@@ -30,6 +30,8 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     private var pendingFlush = false
     private var closing = false
     private var quiescing = false
+    /// A stream stalled on purpose: nothing will finish it, so a shutdown closes it at once.
+    private var stalled = false
     private var scheduledFrame: Scheduled<Void>?
     private var idleCheck: Scheduled<Void>?
     /// Set by every read; the idle check clears it. A connection is closed when a whole period
@@ -211,6 +213,7 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
             // A stalled provider: nothing more, the connection left open (until the client or a
             // shutdown gives up on it).
             streaming = true
+            stalled = true
             flushIfPending(context: context)
             return
         }
@@ -300,7 +303,7 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if event is ChannelShouldQuiesceEvent {
             quiescing = true
-            if !streaming && head == nil { closeAfterFlush(context: context) }
+            if (!streaming || stalled) && head == nil { closeAfterFlush(context: context) }
         } else {
             context.fireUserInboundEventTriggered(event)
         }

@@ -253,3 +253,38 @@ struct AdminTests {
         #expect(MockEngine(configuration: configuration).respond(to: MockRequest(method: "GET", path: "/__understudy/journal")).status == 404)
     }
 }
+
+@Suite("More stream faults over a socket")
+struct MoreFaultTests {
+    static let stream = #"{"model":"gpt-4o","stream":true,"seed":3,"messages":[{"role":"user","content":"Tell me about owls"}]}"#
+
+    @Test("drop-event leaves one frame out; duplicate-event sends one twice")
+    func dropAndDuplicate() async throws {
+        try await withServer { server in
+            let whole = ssePayloads(try await TestHTTPClient.send(port: server.port, .POST, "/v1/chat/completions", json: Self.stream).text)
+            func with(_ scenario: String) async throws -> [String] {
+                ssePayloads(try await TestHTTPClient.send(port: server.port, .POST, "/v1/chat/completions", json: Self.stream,
+                    headers: [("content-type", "application/json"), ("x-understudy-scenario", scenario)]).text)
+            }
+            let dropped = try await with("drop-event")
+            let doubled = try await with("duplicate-event")
+            #expect(dropped.count == whole.count - 1)
+            #expect(doubled.count == whole.count + 1 && doubled[3] == doubled[4])
+        }
+    }
+
+    @Test("stall: the first frames arrive, then silence on an open connection")
+    func stall() async throws {
+        try await withServer { server in
+            let request = "POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\nx-understudy-scenario: stall\r\ncontent-length: \(Self.stream.utf8.count)\r\n\r\n\(Self.stream)"
+            // The raw client reads until the server closes; shut the server down after a moment to end it.
+            let reader = Task { try await TestHTTPClient.raw(port: server.port, Array(request.utf8)) }
+            try await Task.sleep(for: .milliseconds(300))
+            await server.shutdown()
+            let received = try await reader.value
+            #expect(received.hasPrefix("HTTP/1.1 200 OK"))
+            #expect(received.split(separator: "data: ", omittingEmptySubsequences: false).count - 1 == Fault.framesBefore)
+            #expect(!received.contains("[DONE]"))
+        }
+    }
+}
