@@ -9,6 +9,8 @@ let package = Package(
         .library(name: "UnderstudyContract", targets: ["UnderstudyContract"]),
         .library(name: "UnderstudyMock", targets: ["UnderstudyMock"]),
         .library(name: "UnderstudyServer", targets: ["UnderstudyServer"]),
+        // An in-process server for Swift tests.
+        .library(name: "UnderstudyTesting", targets: ["UnderstudyTesting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -35,6 +37,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(name: "UnderstudyTesting", dependencies: ["UnderstudyServer", "UnderstudyMock", "UnderstudyContract"]),
         .executableTarget(
             name: "understudy",
             dependencies: [
@@ -46,6 +49,7 @@ let package = Package(
         // Benchmarks live under bench/ (not tests: speed is measured, never asserted).
         .executableTarget(name: "engine-bench", dependencies: ["UnderstudyMock"], path: "bench/engine"),
         .testTarget(name: "UnderstudyContractTests", dependencies: ["UnderstudyContract"]),
+        .testTarget(name: "UnderstudyTestingTests", dependencies: ["UnderstudyTesting", "UnderstudyMock"]),
         .testTarget(name: "UnderstudyMockTests", dependencies: ["UnderstudyMock"]),
         .testTarget(
             name: "UnderstudyServerTests",

@@ -66,3 +66,28 @@ extension MockEngine {
         }
     }
 }
+
+/// The same powers as the admin API, for code in the same process (UnderstudyTesting).
+extension MockEngine {
+    /// Adds scenario rules written as in fixtures/scenarios.yaml; a rule of the same name is replaced.
+    public func addScenarios(yaml: String) throws(FixtureError) {
+        scenarioBook.add(try ScenarioRule.parseAll(yaml: yaml, file: "scenarios"))
+    }
+
+    /// Removes the scenario of that name, or every scenario for nil; returns how many went.
+    @discardableResult
+    public func removeScenarios(named name: String? = nil) -> Int {
+        scenarioBook.remove(named: name)
+    }
+
+    /// The last `limit` exchanges, oldest first.
+    public func journalEntries(limit: Int = 500) -> [JournalEntry] {
+        journal.entries(limit: limit)
+    }
+
+    /// Forgets learnt state: occurrences, stored responses, scenario counts, limits, journal, clock.
+    public func resetState() { reset() }
+
+    /// Sets the clock every answer uses (nil: back to the configured one).
+    public func setServerClock(_ clock: ServerClock?) { setClock(clock) }
+}

@@ -4,17 +4,7 @@ import UnderstudyContract
 /// The last exchanges, for the admin API: what was asked, what was answered, which scenario
 /// shaped it and, for OpenRouter fallbacks, every attempt.
 final class Journal: Sendable {
-    struct Entry: Sendable {
-        var sequence: Int
-        var at: Int64
-        var method: String
-        var path: String
-        var status: Int
-        var flavor: Flavor
-        var scenario: String?
-        var attempts: String?
-        var fault: Fault?
-    }
+    typealias Entry = JournalEntry
 
     private let entries = Mutex<(next: Int, list: [Entry])>((1, []))
     let capacity: Int
@@ -32,6 +22,11 @@ final class Journal: Sendable {
     }
 
     func reset() { entries.withLock { $0 = (1, []) } }
+
+    /// The newest `limit` entries, oldest first.
+    func entries(limit: Int) -> [Entry] {
+        entries.withLock { Array($0.list.suffix(limit)) }
+    }
 
     /// The newest `limit` entries, newest first, as the admin API lists them.
     func json(limit: Int) -> [UInt8] {
@@ -58,4 +53,21 @@ final class Journal: Sendable {
         w.endObject()
         return w.bytes
     }
+}
+
+/// One exchange as the journal keeps it.
+public struct JournalEntry: Sendable {
+    public var sequence: Int
+    /// Unix seconds, by the server clock.
+    public var at: Int64
+    public var method: String
+    public var path: String
+    /// 0 when no HTTP answer was given (a connection fault).
+    public var status: Int
+    public var flavor: Flavor
+    /// The scenario rule that shaped the answer, if any.
+    public var scenario: String?
+    /// OpenRouter fallbacks: every attempt, `model@provider=status`.
+    public var attempts: String?
+    public var fault: Fault?
 }
