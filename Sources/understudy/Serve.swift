@@ -29,6 +29,15 @@ extension Understudy {
         @Option(help: "The provider to speak as: openai, openrouter or aimlapi (per request: X-Understudy-Flavor).")
         var flavor: Flavor = .openai
 
+        @Option(help: "Serve recorded exchanges (.jsonl, .har) from this directory, matched on the canonical request.")
+        var replay: String?
+
+        @Option(name: .customLong("replay-miss"), help: "When no recording matches: synthesize or 404.")
+        var replayMiss: ReplayBook.Miss = .synthesize
+
+        @Flag(name: .customLong("replay-full-speed"), help: "Play recorded streams at full speed, not with their recorded pacing.")
+        var replayFullSpeed = false
+
         @Option(name: .customLong("admin-token"), help: "Token for the admin API (/__understudy/); required to enable it beyond loopback.")
         var adminToken: String?
 
@@ -119,6 +128,14 @@ extension Understudy {
                 streamIntervalNanoseconds: Int64(streamIntervalMilliseconds) * 1_000_000)
             configuration.responseStoreLimit = responseStoreLimit
             configuration.flavor = flavor
+            if let replay {
+                do {
+                    configuration.replay = try ReplayBook(directory: replay, miss: replayMiss, recordedPacing: !replayFullSpeed)
+                } catch {
+                    printError("understudy: \(error)")
+                    throw ExitCode(2)
+                }
+            }
             // The admin API: open on loopback; beyond it, only with a token.
             let loopback = host == "localhost" || host == "::1" || host.hasPrefix("127.")
             configuration.admin = noAdmin ? .off : adminToken.map { .token($0) } ?? (loopback ? .open : .off)
@@ -204,3 +221,5 @@ func printError(_ message: String) {
 extension RequestValidation: ExpressibleByArgument {}
 
 extension Flavor: ExpressibleByArgument {}
+
+extension ReplayBook.Miss: ExpressibleByArgument {}

@@ -22,6 +22,8 @@ public struct Exchange: Sendable {
     public var request: Message
     public var status: Int
     public var response: Message
+    /// For a recorded stream: milliseconds before each event, when the recorder noted them.
+    public var frameDelaysMilliseconds: [Int]?
 
     /// The URL's path, without scheme, host and query.
     public var path: String {

@@ -69,8 +69,10 @@ public enum ExchangeReader {
               let status = response["status"]?.integerValue else {
             return .failure(ReadError(source: source, message: "expected {\"request\": {\"method\", \"url\", …}, \"response\": {\"status\", …}}"))
         }
-        return .success(Exchange(source: source, method: method.uppercased(), url: url, request: message(request),
-                                 status: Int(status), response: message(response)))
+        var exchange = Exchange(source: source, method: method.uppercased(), url: url, request: message(request),
+                                status: Int(status), response: message(response))
+        exchange.frameDelaysMilliseconds = response["frame_delays_ms"]?.arrayValue?.compactMap { $0.integerValue.map(Int.init) }
+        return .success(exchange)
     }
 
     static func message(_ object: JSONObject) -> Exchange.Message {

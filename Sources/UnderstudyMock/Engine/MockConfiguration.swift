@@ -21,6 +21,8 @@ public struct MockConfiguration: Sendable {
     public var cacheRepeatableResponses: Bool
     /// Requests and tokens per minute per API key (`--rate-limit`); nil: unlimited.
     public var rateLimits: RateLimiter.Limits?
+    /// Recorded exchanges to serve (`--replay DIR`), before anything is synthesised.
+    public var replay: ReplayBook?
     /// The admin API under /__understudy/: off, open, or behind a bearer token.
     public var admin: AdminAccess = .open
     /// API keys (`--api-keys`); nil: any key, or none, is accepted.

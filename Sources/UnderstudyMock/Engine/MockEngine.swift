@@ -102,8 +102,16 @@ public final class MockEngine: Sendable {
         }
     }
 
-    /// The answer after access checks: a scenario rule's, a header trigger's, or the route's own.
+    /// The answer after access checks: a recording's, a scenario rule's, a header trigger's, or the
+    /// route's own.
     private func answer(_ request: MockRequest, _ route: Route, flavor: Flavor) throws(APIError) -> MockResponse {
+            if route.isAPI, let replay = configuration.replay {
+                if let recorded = replay.recording(for: request) { return Self.replayed(recorded, pacing: replay.recordedPacing) }
+                if replay.miss == .notFound {
+                    throw APIError(status: 404, type: "invalid_request_error", code: "no_recording", param: nil,
+                                   message: "No recorded exchange matches \(request.method) \(request.path) with this body (serving --replay with --replay-miss 404).")
+                }
+            }
             if flavor == .openrouter, case .chatCompletions = route, let body = try? JSONParser.parse(request.body),
                body["models"] != nil || body["provider"] != nil || !scenarioBook.rules.isEmpty {
                 return try withFallbacks(request, body: body)
@@ -332,6 +340,25 @@ public final class MockEngine: Sendable {
         var error = lastError!
         error.headers.append(("x-understudy-attempts", log.joined(separator: ", ")))
         throw error
+    }
+
+    /// A recorded exchange as an answer: its status, headers (less the hop-by-hop ones) and body,
+    /// a stream split back into its frames.
+    static func replayed(_ exchange: Exchange, pacing: Bool) -> MockResponse {
+        let hopByHop: Set<String> = ["content-length", "transfer-encoding", "connection", "date", "keep-alive"]
+        var headers = exchange.response.headers.filter { !hopByHop.contains($0.name.lowercased()) }
+        headers.append(("x-understudy-replay", exchange.source))
+        guard exchange.response.mediaType == "text/event-stream" else {
+            return MockResponse(status: exchange.status, headers: headers, body: .bytes(exchange.response.body))
+        }
+        let text = String(decoding: exchange.response.body, as: UTF8.self)
+        let frames = text.split(separator: "\n\n", omittingEmptySubsequences: true).map { Array(($0 + "\n\n").utf8) }
+        var plan = StreamPlan(frames: frames, intervalNanoseconds: 0)
+        if pacing, let delays = exchange.frameDelaysMilliseconds, !delays.isEmpty {
+            plan.firstFrameDelayNanoseconds = Int64(delays[0]) * 1_000_000
+            plan.intervalNanoseconds = Int64(delays.dropFirst().reduce(0, +) / max(1, delays.count - 1)) * 1_000_000
+        }
+        return MockResponse(status: exchange.status, headers: headers, body: .stream(plan))
     }
 
     /// Carries out a scenario rule's actions: an error (worded for the flavour), a fault, latency.

@@ -1,0 +1,72 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Synchronization
+import UnderstudyContract
+
+/// Recorded exchanges to serve again (`serve --replay DIR`): matched on method, path and the
+/// canonical request body (key order and number spelling do not matter). Repeats of one request
+/// get its recordings in order, the last one again after that.
+public final class ReplayBook: Sendable {
+    public enum Miss: String, Sendable, CaseIterable {
+        /// Synthesise an answer as if there were no recordings.
+        case synthesize
+        /// Answer 404, naming the request that has no recording.
+        case notFound = "404"
+    }
+
+    struct Recording: Sendable {
+        var exchange: Exchange
+    }
+
+    private let recordings: [UInt64: [Exchange]]
+    private let served = Mutex<[UInt64: Int]>([:])
+    public let miss: Miss
+    /// Play streams back with their recorded pacing (when recorded), or at full speed.
+    public let recordedPacing: Bool
+    public var count: Int { recordings.values.reduce(0) { $0 + $1.count } }
+
+    /// Loads every .jsonl and .har file in `directory`.
+    public init(directory: String, miss: Miss, recordedPacing: Bool) throws(ExchangeReader.ReadError) {
+        var recordings: [UInt64: [Exchange]] = [:]
+        for file in Self.files(in: directory) {
+            try ExchangeReader.read(path: file) { read in
+                guard case .success(let exchange) = read else { return }
+                recordings[Self.key(method: exchange.method, path: exchange.path, body: exchange.request.body), default: []].append(exchange)
+            }
+        }
+        self.recordings = recordings
+        self.miss = miss
+        self.recordedPacing = recordedPacing
+    }
+
+    static func key(method: String, path: String, body: [UInt8]) -> UInt64 {
+        let bodyHash = (try? JSONParser.parse(body))?.canonicalHash ?? StableHash.hash(body)
+        return StableHash.combine(StableHash.hash(method), StableHash.hash(path), bodyHash)
+    }
+
+    /// The recording for this request, if there is one.
+    func recording(for request: MockRequest) -> Exchange? {
+        let key = Self.key(method: request.method, path: request.path, body: request.body)
+        guard let list = recordings[key], !list.isEmpty else { return nil }
+        let index = served.withLock { served in
+            let n = served[key, default: 0]
+            served[key] = n + 1
+            return min(n, list.count - 1)
+        }
+        return list[index]
+    }
+
+    static func files(in directory: String) -> [String] {
+        guard let dir = opendir(directory) else { return [] }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name.hasSuffix(".jsonl") || name.hasSuffix(".har") { names.append(directory + "/" + name) }
+        }
+        return names.sorted()
+    }
+}
