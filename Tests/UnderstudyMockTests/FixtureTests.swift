@@ -1,4 +1,5 @@
 import Testing
+import UnderstudyContract
 @testable import UnderstudyMock
 
 @Suite("Fixtures and the model catalog")

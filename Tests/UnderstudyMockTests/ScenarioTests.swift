@@ -259,6 +259,22 @@ struct ProviderSortTests {
         #expect(try FallbackTests.send(engine, #","provider":{"sort":"throughput"}"#).1["provider"] == .string("Azure"))
         #expect(try FallbackTests.send(engine, #","provider":{"sort":{"by":"latency"}}"#).1["provider"] == .string("Azure"))
     }
+
+    @Test("sort by price moves a cheaper provider ahead of the catalog's default order")
+    func priceReorders() throws {
+        // The embedded gpt-4o lists the cheaper OpenAI first; list it second so only the sort can pick it.
+        var fixtures = try Fixtures.embedded()
+        let models = fixtures.catalog.models.map { model in
+            var model = model
+            if model.id == "openai/gpt-4o" { model.providers.reverse() }
+            return model
+        }
+        #expect(models.first { $0.id == "openai/gpt-4o" }?.providers.map(\.name) == ["Azure", "OpenAI"])
+        fixtures.catalog = try ModelCatalog(models: models)
+        let engine = MockEngine(configuration: MockConfiguration(fixtures: fixtures, clock: .fixed(0)))
+        #expect(try FallbackTests.send(engine, "").1["provider"] == .string("Azure"))
+        #expect(try FallbackTests.send(engine, #","provider":{"sort":"price"}"#).1["provider"] == .string("OpenAI"))
+    }
 }
 
 @Suite("Scenario replies")

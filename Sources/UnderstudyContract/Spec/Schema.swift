@@ -87,20 +87,6 @@ public final class Schema: @unchecked Sendable {
         public var mapping: [(value: String, schema: Schema)]
     }
 
-    /// A regular expression compiled at load.
-    public struct Pattern: @unchecked Sendable {
-        // Regex values are immutable; the type is not Sendable only because of its generic output.
-        let regex: Regex<AnyRegexOutput>
-        public let source: String
-
-        init(_ source: String) throws {
-            regex = try Regex(source)
-            self.source = source
-        }
-
-        func matches(_ s: String) -> Bool { (try? regex.firstMatch(in: s)) != nil }
-    }
-
     /// The formats that are checked; any other format is an annotation.
     public enum Format: String, Sendable {
         case dateTime = "date-time"

@@ -186,9 +186,9 @@ public final class SchemaCompiler {
         if exclusiveMaximumFlag { s.maximum?.exclusive = true }
     }
 
-    private func compilePattern(_ source: String, at location: SourceLocation) -> Schema.Pattern? {
+    private func compilePattern(_ source: String, at location: SourceLocation) -> Pattern? {
         do {
-            return try Schema.Pattern(source)
+            return try Pattern(source)
         } catch {
             problem(.warning, "pattern '\(source)' cannot be compiled here and is not checked: \(error)", at: location)
             return nil

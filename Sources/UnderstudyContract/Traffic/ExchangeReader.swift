@@ -113,33 +113,11 @@ public enum ExchangeReader {
         var responseMessage = message(response)
         let content = response["content"]
         let text = content?["text"]?.stringValue ?? ""
-        responseMessage.body = content?["encoding"]?.stringValue == "base64" ? Base64Decoder.decode(text) : Array(text.utf8)
+        responseMessage.body = content?["encoding"]?.stringValue == "base64" ? Base64.decode(text) : Array(text.utf8)
         if responseMessage.header("content-type") == nil, let mime = content?["mimeType"]?.stringValue {
             responseMessage.headers.append(("content-type", mime))
         }
         return .success(Exchange(source: source, method: method.uppercased(), url: url, request: requestMessage,
                                  status: Int(status), response: responseMessage))
-    }
-}
-
-/// Standard base64 (HAR bodies), without Foundation.
-enum Base64Decoder {
-    static func decode(_ text: String) -> [UInt8] {
-        var table = [UInt8](repeating: 0xFF, count: 256)
-        for (i, c) in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8.enumerated() { table[Int(c)] = UInt8(i) }
-        var out: [UInt8] = []
-        var buffer: UInt32 = 0
-        var bits = 0
-        for c in text.utf8 {
-            let v = table[Int(c)]
-            if v == 0xFF { continue }
-            buffer = buffer << 6 | UInt32(v)
-            bits += 6
-            if bits >= 8 {
-                bits -= 8
-                out.append(UInt8((buffer >> UInt32(bits)) & 0xFF))
-            }
-        }
-        return out
     }
 }

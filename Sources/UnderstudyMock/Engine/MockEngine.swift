@@ -518,7 +518,7 @@ public final class MockEngine: Sendable {
 
     static func isJSON(_ contentType: String) -> Bool {
         if contentType == "application/json" { return true }
-        let media = contentType.split(separator: ";", maxSplits: 1).first.map { String($0).trimmingSpaces().lowercased() } ?? ""
+        let media = contentType.split(separator: ";", maxSplits: 1).first.map { String($0).trimmingWhitespace().lowercased() } ?? ""
         return media == "application/json" || (media.hasPrefix("application/") && media.hasSuffix("+json"))
     }
 }

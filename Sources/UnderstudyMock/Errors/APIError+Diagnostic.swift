@@ -25,7 +25,7 @@ extension APIError {
         case ("minimum", .bound(let limit, let integer)?), ("exclusiveMinimum", .bound(let limit, let integer)?),
              ("maximum", .bound(let limit, let integer)?), ("exclusiveMaximum", .bound(let limit, let integer)?):
             return .outOfRange(param, isInteger: integer, above: d.keyword.hasSuffix("aximum"),
-                               limit: FieldReader.show(.double(limit)), got: FieldReader.show(value))
+                               limit: JSONValue.double(limit).jsonString, got: value.jsonString)
         case ("minItems", .count(let n)?), ("maxItems", .count(let n)?):
             let count = value.arrayValue?.count ?? 0
             return .arrayLength(param, count: count, minimum: d.keyword == "minItems" ? n : nil, maximum: d.keyword == "maxItems" ? n : nil)
@@ -50,6 +50,6 @@ extension APIError {
     }
 
     static func display(_ value: JSONValue) -> String {
-        value.stringValue ?? FieldReader.show(value)
+        value.stringValue ?? value.jsonString
     }
 }

@@ -24,21 +24,8 @@ public struct ReplyRule: Sendable {
         public var completionTokens: Int?
     }
 
-    /// A regular expression compiled once, at load.
-    public struct Pattern: @unchecked Sendable {
-        // Regex values are immutable; the type is not marked Sendable because of its generic output.
-        let regex: Regex<AnyRegexOutput>
-        public let source: String
-
-        public init(_ source: String) throws {
-            self.regex = try Regex(source)
-            self.source = source
-        }
-
-        public func matches(_ text: String) -> Bool {
-            (try? regex.firstMatch(in: text)) != nil
-        }
-    }
+    /// The fixture's pattern, compiled at load.
+    public typealias Pattern = UnderstudyContract.Pattern
 
     func matches(model: ModelInfo, lastUserText: String) -> Bool {
         if let modelID, modelID != model.id { return false }

@@ -28,7 +28,7 @@ struct YAMLDocument {
              .parser(let context, let problem, let mark, let yaml),
              .composer(let context, let problem, let mark, let yaml):
             let lines = yaml.split(separator: "\n", omittingEmptySubsequences: false)
-            func line(_ n: Int) -> String { n - 1 < lines.count ? String(lines[n - 1]).trimmingSpaces() : "" }
+            func line(_ n: Int) -> String { n - 1 < lines.count ? String(lines[n - 1]).trimmingWhitespace() : "" }
             // At the end of the input libyaml's problem mark points past the text: where the
             // unfinished construct began (the context mark) is what a person needs.
             let at = line(mark.line).isEmpty ? (context?.mark ?? mark) : mark
@@ -150,14 +150,5 @@ struct YAMLFields {
         for field in fields where !used.contains(field.key) {
             throw field.value.error("unknown key '\(field.key)' (known keys: \(used.joined(separator: ", ")))")
         }
-    }
-}
-
-extension String {
-    func trimmingSpaces() -> String {
-        var s = Substring(self)
-        while let f = s.first, f == " " || f == "\t" { s.removeFirst() }
-        while let l = s.last, l == " " || l == "\t" || l == "\r" { s.removeLast() }
-        return String(s)
     }
 }

@@ -11,7 +11,7 @@ public struct Access: Sendable {
         var keys: [String: Bool] = [:]
         for line in list.split(whereSeparator: { $0 == "\n" || $0 == "," }) {
             let entry = line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)[0]
-                .trimmingCharacters(in: " \t\r")
+                .trimmingWhitespace()
             guard !entry.isEmpty else { continue }
             if entry.hasSuffix(":byok") { keys[String(entry.dropLast(5))] = true } else { keys[entry] = false }
         }
@@ -40,17 +40,8 @@ public struct Access: Sendable {
         if request.header("x-understudy-byok") != nil { return nil }
         if let key = ScenarioRule.apiKey(of: request), access?.keys[key] == true { return nil }
         var error = APIError(status: 403, type: "permission_error", code: "byok_required", param: nil,
-                             message: "\(model.name.split(separator: ":").first.map(String.init) ?? "The provider") requires bringing your own API key to use \(model.name.split(separator: ":").last.map { $0.trimmingCharacters(in: " ") } ?? model.id) over the API. Set up here: https://openrouter.ai/settings/integrations")
+                             message: "\(model.name.split(separator: ":").first.map(String.init) ?? "The provider") requires bringing your own API key to use \(model.name.split(separator: ":").last.map { $0.trimmingWhitespace() } ?? model.id) over the API. Set up here: https://openrouter.ai/settings/integrations")
         error.metadata = ["error_type": .string("byok_required"), "model_slug": .string(model.id)]
         return error
-    }
-}
-
-extension Substring {
-    func trimmingCharacters(in set: String) -> String {
-        var s = self
-        while let f = s.first, set.contains(f) { s.removeFirst() }
-        while let l = s.last, set.contains(l) { s.removeLast() }
-        return String(s)
     }
 }

@@ -124,8 +124,8 @@ public struct ChatSynthesizer: Sendable {
             if request.maxTokens?.param == "max_tokens" {
                 throw .unsupportedParameter("max_tokens", instead: "max_completion_tokens")
             }
-            if let t = request.temperature, t != 1 { throw .unsupportedValue("temperature", FieldReader.show(.double(t))) }
-            if let p = request.topP, p != 1 { throw .unsupportedValue("top_p", FieldReader.show(.double(p))) }
+            if let t = request.temperature, t != 1 { throw .unsupportedValue("temperature", JSONValue.double(t).jsonString) }
+            if let p = request.topP, p != 1 { throw .unsupportedValue("top_p", JSONValue.double(p).jsonString) }
         } else if request.reasoningEffort != nil {
             throw .unsupportedParameter("reasoning_effort", instead: nil)
         }

@@ -40,7 +40,7 @@ struct FieldReader {
         guard let v = value(key) else { return nil }
         guard let d = v.doubleValue else { throw .invalidType(param(key), expected: "an integer", got: v) }
         guard d.rounded() == d else { throw .invalidType(param(key), expected: "an integer", got: .double(d)) }
-        let shown = Self.show(v)
+        let shown = v.jsonString
         if let max, d > Double(max) {
             throw .outOfRange(param(key), isInteger: true, above: true, limit: "\(max)", got: shown)
         }
@@ -57,10 +57,10 @@ struct FieldReader {
         guard let v = value(key) else { return nil }
         guard let d = v.doubleValue else { throw .invalidType(param(key), expected: "a number", got: v) }
         if let max, d > max {
-            throw .outOfRange(param(key), isInteger: false, above: true, limit: Self.show(.double(max)), got: Self.show(v))
+            throw .outOfRange(param(key), isInteger: false, above: true, limit: JSONValue.double(max).jsonString, got: v.jsonString)
         }
         if let min, d < min {
-            throw .outOfRange(param(key), isInteger: false, above: false, limit: Self.show(.double(min)), got: Self.show(v))
+            throw .outOfRange(param(key), isInteger: false, above: false, limit: JSONValue.double(min).jsonString, got: v.jsonString)
         }
         return d
     }
@@ -83,9 +83,5 @@ struct FieldReader {
         guard let s = try string(key) else { return nil }
         guard allowed.contains(s) else { throw .invalidValue(param(key), s, supported: allowed) }
         return s
-    }
-
-    static func show(_ value: JSONValue) -> String {
-        String(decoding: value.jsonBytes, as: UTF8.self)
     }
 }

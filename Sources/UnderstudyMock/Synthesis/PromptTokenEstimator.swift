@@ -1,3 +1,5 @@
+import UnderstudyContract
+
 /// Counts a chat prompt's tokens the way OpenAI bills them, on top of `TokenPieces`:
 ///
 /// - every message costs 3 tokens of framing plus its role, its content and, with a `name`, the

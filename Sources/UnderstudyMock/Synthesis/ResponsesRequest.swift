@@ -131,7 +131,7 @@ public struct ResponsesRequest: Sendable {
             return (listedItem, ChatMessage(role: role, name: nil, parts: parts, toolCallText: "", toolCallID: nil))
         case "function_call_output":
             let callID = try r.requiredString("call_id")
-            let output = r.value("output").map { $0.stringValue ?? FieldReader.show($0) } ?? ""
+            let output = r.value("output").map { $0.stringValue ?? $0.jsonString } ?? ""
             return (item, ChatMessage(role: "tool", name: nil, parts: [.text(output)], toolCallText: "", toolCallID: callID))
         case "function_call":
             let text = (try r.string("name") ?? "") + " " + (try r.string("arguments") ?? "")
