@@ -17,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        // The tool's own HTTP client (conform, proxy): async streaming bodies, TLS, pooling.
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // The contract as data: JSON values, specs (libyaml through Yams), schemas, validation. No NIO.
@@ -37,11 +39,22 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Contract verdicts on any OpenAI-compatible server: named checks and generated cases.
+        .target(
+            name: "UnderstudyConform",
+            dependencies: [
+                "UnderstudyContract",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         .target(name: "UnderstudyTesting", dependencies: ["UnderstudyServer", "UnderstudyMock", "UnderstudyContract"]),
         .executableTarget(
             name: "understudy",
             dependencies: [
                 "UnderstudyServer",
+                "UnderstudyConform",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -51,6 +64,7 @@ let package = Package(
         .testTarget(name: "UnderstudyContractTests", dependencies: ["UnderstudyContract"]),
         .testTarget(name: "UnderstudyTestingTests", dependencies: ["UnderstudyTesting", "UnderstudyMock"]),
         .testTarget(name: "UnderstudyMockTests", dependencies: ["UnderstudyMock"]),
+        .testTarget(name: "UnderstudyConformTests", dependencies: ["UnderstudyConform", "UnderstudyTesting"]),
         .testTarget(
             name: "UnderstudyServerTests",
             dependencies: [

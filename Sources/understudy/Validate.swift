@@ -30,20 +30,8 @@ extension Understudy {
         var output: String?
 
         func run() throws {
-            let validator: ExchangeValidator
-            do {
-                let document = try spec.map { try SpecDocument.load(path: $0) }
-                    ?? SpecDocument.parse(Array(OpenAIContract.embedded().yaml.utf8), file: "specs/openai.yaml")
-                validator = try ExchangeValidator(document: document)
-            } catch {
-                printError("understudy: \(error)")
-                throw ExitCode(2)
-            }
-            var out = ReportOutput(path: output)
-            guard out.isOpen else {
-                printError("understudy: cannot write \(output ?? "")")
-                throw ExitCode(2)
-            }
+            let validator = try loadValidator(spec: spec)
+            var out = try ReportOutput.open(output)
             let color = format == .text && output == nil && isatty(1) == 1
             var results: [ExchangeValidator.Result] = []
             var passed = 0
@@ -74,6 +62,18 @@ extension Understudy {
 
 extension ValidationReport.Format: ExpressibleByArgument {}
 
+/// The validator for `--spec` (default: the embedded specs/openai.yaml), or exit 2 with the problem.
+func loadValidator(spec: String?) throws -> ExchangeValidator {
+    do {
+        let document = try spec.map { try SpecDocument.load(path: $0) }
+            ?? SpecDocument.parse(Array(OpenAIContract.embedded().yaml.utf8), file: "specs/openai.yaml")
+        return try ExchangeValidator(document: document)
+    } catch {
+        printError("understudy: \(error)")
+        throw ExitCode(2)
+    }
+}
+
 /// Standard output, or a file.
 struct ReportOutput {
     private var file: UnsafeMutablePointer<FILE>?
@@ -90,6 +90,16 @@ struct ReportOutput {
     }
 
     var isOpen: Bool { fd >= 0 }
+
+    /// The output for `--output` (standard output when nil), or exit 2 if it cannot be written.
+    static func open(_ path: String?) throws -> ReportOutput {
+        let out = ReportOutput(path: path)
+        guard out.isOpen else {
+            printError("understudy: cannot write \(path ?? "")")
+            throw ExitCode(2)
+        }
+        return out
+    }
 
     mutating func write(_ line: String) { writeLine(line, to: fd) }
 

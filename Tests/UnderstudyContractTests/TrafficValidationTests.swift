@@ -65,7 +65,7 @@ struct TrafficValidationTests {
         #expect(json["summary"] == .object(["passed": .int(5), "failed": .int(1)]))
         #expect(json["exchanges"]?.arrayValue?.count == 6)
         let junit = ValidationReport.junit(results)
-        #expect(junit.contains(#"<testsuite name="understudy validate" tests="6" failures="1">"#))
+        #expect(junit.contains(#"<testsuite name="understudy validate" tests="6" failures="1" skipped="0">"#))
         #expect(junit.contains(#"<failure message="request: /n: expected a value &gt;= 1, got 0">"#))
         #expect(ValidationReport.summary(passed: 5, failed: 1) == "5 passed, 1 failed")
     }

@@ -113,7 +113,7 @@ public final class Schema: @unchecked Sendable {
         return reference?.listedValues
     }
 
-    func property(_ name: String) -> Schema? {
+    public func property(_ name: String) -> Schema? {
         if let found = properties.first(where: { $0.name == name })?.schema { return found }
         if let found = reference?.property(name) { return found }
         for part in allOf { if let found = part.property(name) { return found } }

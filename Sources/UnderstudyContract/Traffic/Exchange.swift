@@ -5,6 +5,11 @@ public struct Exchange: Sendable {
         /// The body's bytes (for SSE, its raw text).
         public var body: [UInt8]
 
+        public init(headers: [(name: String, value: String)], body: [UInt8]) {
+            self.headers = headers
+            self.body = body
+        }
+
         public func header(_ lowercaseName: String) -> String? {
             headers.first { $0.name.lowercased() == lowercaseName }?.value
         }
@@ -24,6 +29,17 @@ public struct Exchange: Sendable {
     public var response: Message
     /// For a recorded stream: milliseconds before each event, when the recorder noted them.
     public var frameDelaysMilliseconds: [Int]?
+
+    public init(source: String, method: String, url: String, request: Message, status: Int, response: Message,
+                frameDelaysMilliseconds: [Int]? = nil) {
+        self.source = source
+        self.method = method
+        self.url = url
+        self.request = request
+        self.status = status
+        self.response = response
+        self.frameDelaysMilliseconds = frameDelaysMilliseconds
+    }
 
     /// The URL's path, without scheme, host and query.
     public var path: String {

@@ -44,17 +44,40 @@ public enum ValidationReport {
 
     /// JUnit XML: one testcase per exchange, a failure listing its findings.
     public static func junit(_ results: [ExchangeValidator.Result]) -> String {
-        let failures = results.filter { !$0.passed }.count
+        junit(suite: "understudy validate", results.map {
+            JUnitCase(classname: $0.operation ?? "unknown", name: "\($0.exchange) \($0.method) \($0.path)", findings: $0.findings)
+        })
+    }
+
+    /// One testcase: failed when it has findings; skipped ones say why in `skipped`.
+    public struct JUnitCase: Sendable {
+        public var classname: String
+        public var name: String
+        public var findings: [String]
+        public var skipped: String?
+
+        public init(classname: String, name: String, findings: [String], skipped: String? = nil) {
+            self.classname = classname
+            self.name = name
+            self.findings = findings
+            self.skipped = skipped
+        }
+    }
+
+    public static func junit(suite: String, _ cases: [JUnitCase]) -> String {
+        let failures = cases.filter { $0.skipped == nil && !$0.findings.isEmpty }.count
+        let skipped = cases.filter { $0.skipped != nil }.count
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        out += "<testsuites tests=\"\(results.count)\" failures=\"\(failures)\">\n"
-        out += "  <testsuite name=\"understudy validate\" tests=\"\(results.count)\" failures=\"\(failures)\">\n"
-        for r in results {
-            let name = escape("\(r.exchange) \(r.method) \(r.path)")
-            out += "    <testcase classname=\"\(escape(r.operation ?? "unknown"))\" name=\"\(name)\""
-            if r.passed {
-                out += "/>\n"
+        out += "<testsuites tests=\"\(cases.count)\" failures=\"\(failures)\">\n"
+        out += "  <testsuite name=\"\(escape(suite))\" tests=\"\(cases.count)\" failures=\"\(failures)\" skipped=\"\(skipped)\">\n"
+        for c in cases {
+            out += "    <testcase classname=\"\(escape(c.classname))\" name=\"\(escape(c.name))\""
+            if let why = c.skipped {
+                out += ">\n      <skipped message=\"\(escape(why))\"/>\n    </testcase>\n"
+            } else if let first = c.findings.first {
+                out += ">\n      <failure message=\"\(escape(first))\">\(escape(c.findings.joined(separator: "\n")))</failure>\n    </testcase>\n"
             } else {
-                out += ">\n      <failure message=\"\(escape(r.findings[0]))\">\(escape(r.findings.joined(separator: "\n")))</failure>\n    </testcase>\n"
+                out += "/>\n"
             }
         }
         out += "  </testsuite>\n</testsuites>\n"
