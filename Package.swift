@@ -49,12 +49,25 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        // Between a client and a real provider: forwards, validates live, records.
+        .target(
+            name: "UnderstudyProxy",
+            dependencies: [
+                "UnderstudyContract",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(name: "UnderstudyTesting", dependencies: ["UnderstudyServer", "UnderstudyMock", "UnderstudyContract"]),
         .executableTarget(
             name: "understudy",
             dependencies: [
                 "UnderstudyServer",
                 "UnderstudyConform",
+                "UnderstudyProxy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -65,6 +78,15 @@ let package = Package(
         .testTarget(name: "UnderstudyTestingTests", dependencies: ["UnderstudyTesting", "UnderstudyMock"]),
         .testTarget(name: "UnderstudyMockTests", dependencies: ["UnderstudyMock"]),
         .testTarget(name: "UnderstudyConformTests", dependencies: ["UnderstudyConform", "UnderstudyTesting"]),
+        .testTarget(
+            name: "UnderstudyProxyTests",
+            dependencies: [
+                "UnderstudyProxy", "UnderstudyTesting", "UnderstudyMock",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         .testTarget(
             name: "UnderstudyServerTests",
             dependencies: [

@@ -39,12 +39,14 @@ public final class Understudy: Sendable {
         clock: ServerClock = .fixed(1_751_328_000),
         flavor: Flavor = .openai,
         fixtures: Fixtures? = nil,
-        selfCheck: Bool = true
+        selfCheck: Bool = true,
+        replay: ReplayBook? = nil
     ) async throws -> Understudy {
         var configuration = MockConfiguration(
             fixtures: try fixtures ?? Fixtures.embedded(), contract: try OpenAIContract.embedded(),
             selfCheck: selfCheck, seed: seed, clock: clock)
         configuration.flavor = flavor
+        configuration.replay = replay
         var serverConfiguration = ServerConfiguration()
         serverConfiguration.port = 0
         serverConfiguration.threads = 1

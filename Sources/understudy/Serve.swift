@@ -101,12 +101,7 @@ extension Understudy {
         }
 
         func run() async throws {
-            let level = Logger.Level(rawValue: logLevel) ?? .info
-            LoggingSystem.bootstrap { label in
-                var handler = StreamLogHandler.standardError(label: label)
-                handler.logLevel = level
-                return handler
-            }
+            bootstrapLogging(level: logLevel)
             var loaded: Fixtures
             do {
                 loaded = try fixtures.map { try Fixtures.load(directory: $0) } ?? Fixtures.embedded()
@@ -211,6 +206,16 @@ func writeLine(_ line: String, to fd: Int32) {
         let n = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         if n <= 0 { return }
         offset += n
+    }
+}
+
+/// Logs go to standard error at `level` (info when it is not a level's name).
+func bootstrapLogging(level: String) {
+    let level = Logger.Level(rawValue: level) ?? .info
+    LoggingSystem.bootstrap { label in
+        var handler = StreamLogHandler.standardError(label: label)
+        handler.logLevel = level
+        return handler
     }
 }
 

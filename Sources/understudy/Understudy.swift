@@ -7,7 +7,7 @@ struct Understudy: AsyncParsableCommand {
         commandName: "understudy",
         abstract: "A mock server and conformance kit for OpenAI-compatible LLM APIs.",
         version: "0.1.0",
-        subcommands: [Serve.self, Spec.self, Validate.self, Conform.self],
+        subcommands: [Serve.self, Spec.self, Validate.self, Conform.self, Proxy.self],
         defaultSubcommand: Serve.self
     )
 }

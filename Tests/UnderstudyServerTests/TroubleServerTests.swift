@@ -277,9 +277,12 @@ struct MoreFaultTests {
     func stall() async throws {
         try await withServer { server in
             let request = "POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\nx-understudy-scenario: stall\r\ncontent-length: \(Self.stream.utf8.count)\r\n\r\n\(Self.stream)"
-            // The raw client reads until the server closes; shut the server down after a moment to end it.
+            // The raw client reads until the server closes; once the server has answered (its journal
+            // says so), shut it down to end the read. Waiting on the journal, not a fixed sleep, keeps
+            // this right on a loaded machine.
             let reader = Task { try await TestHTTPClient.raw(port: server.port, Array(request.utf8)) }
-            try await Task.sleep(for: .milliseconds(300))
+            for _ in 0..<500 where server.engine.journalEntries().isEmpty { try await Task.sleep(for: .milliseconds(10)) }
+            try await Task.sleep(for: .milliseconds(50))
             await server.shutdown()
             let received = try await reader.value
             #expect(received.hasPrefix("HTTP/1.1 200 OK"))

@@ -53,9 +53,7 @@ public struct ExchangeValidator: Sendable {
             return result
         }
         result.operation = operation.id
-        if checkRequest, let schema = operation.request, !exchange.request.body.isEmpty {
-            result.findings += check(exchange.request.body, schema, "request")
-        }
+        if checkRequest { result.findings += requestFindings(operation, body: exchange.request.body) }
         guard let media = operation.responseMedia(status: exchange.status) else {
             if exchange.status < 400 { result.findings.append("the spec declares no response \(exchange.status) for \(operation.id)") }
             return result
@@ -73,6 +71,21 @@ public struct ExchangeValidator: Sendable {
         return result
     }
 
+    /// Whether the spec has an operation for this request.
+    public func knows(method: String, path: String) -> Bool {
+        index.find(method: method, path: path) != nil
+    }
+
+    /// Findings for a request alone (a proxy checks it before forwarding).
+    public func requestFindings(method: String, path: String, body: [UInt8]) -> [String] {
+        index.find(method: method, path: path).map { requestFindings($0, body: body) } ?? []
+    }
+
+    private func requestFindings(_ operation: OperationIndex.Operation, body: [UInt8]) -> [String] {
+        guard let schema = operation.request, !body.isEmpty else { return [] }
+        return check(body, schema, "request")
+    }
+
     private func check(_ body: [UInt8], _ schema: Schema, _ whereText: String) -> [String] {
         do {
             let value = try JSONParser.parse(body)
@@ -82,30 +95,68 @@ public struct ExchangeValidator: Sendable {
         }
     }
 
+    /// Checks for a stream answering `method path` with `status`, nil when the spec declares none.
+    public func streamCheck(method: String, path: String, status: Int) -> StreamCheck? {
+        guard let schema = index.find(method: method, path: path)?.responseMedia(status: status)?
+            .first(where: { $0.type == "text/event-stream" })?.schema else { return nil }
+        return StreamCheck(schema: schema, validator: validator)
+    }
+
     private func stream(_ body: [UInt8], _ schema: Schema) -> [String] {
-        let events = SSEParser.events(body)
-        var findings: [String] = []
-        var payloads: [JSONValue?] = []
-        for (i, event) in events.enumerated() {
-            if event.data == "[DONE]" {
-                payloads.append(nil)
-                continue
-            }
-            do {
-                let value = try JSONParser.parse(event.data)
-                payloads.append(value)
-                // A mid-stream error is the API's own envelope, not an event of the schema.
-                if value["error"] != nil && value["object"] == nil && value["type"] == nil { continue }
-                findings += validator.validate(value, against: schema).map {
-                    "response event \(i + 1): \($0.instancePath.isEmpty ? "" : $0.instancePath + ": ")\($0.message)"
-                }
-            } catch {
-                payloads.append(nil)
-                findings.append("response event \(i + 1): data is not JSON (\(error.message)); the SDKs' json.loads would raise")
-            }
-        }
+        var check = StreamCheck(schema: schema, validator: validator)
+        return check.feed(body) + check.finish()
+    }
+}
+
+/// Validates a stream as its bytes arrive: each event against the schema once it is complete, and
+/// the order of events when the stream ends.
+public struct StreamCheck: Sendable {
+    let schema: Schema
+    let validator: SchemaValidator
+    private var parser = SSEParser.Incremental()
+    private var events: [SSEParser.Event] = []
+    private var payloads: [JSONValue?] = []
+
+    init(schema: Schema, validator: SchemaValidator) {
+        self.schema = schema
+        self.validator = validator
+    }
+
+    /// Events seen so far.
+    public var eventCount: Int { events.count }
+
+    /// Findings for the events these bytes complete.
+    public mutating func feed(_ bytes: some Sequence<UInt8>) -> [String] {
+        parser.feed(bytes).flatMap { check($0) }
+    }
+
+    /// Findings for a last unterminated event and for the stream's order.
+    public mutating func finish() -> [String] {
+        var findings = parser.finish().flatMap { check($0) }
         let isResponses = payloads.contains { ($0?["type"]?.stringValue ?? "").hasPrefix("response.") }
         let ordering = isResponses ? StreamOrdering.responses(events, payloads) : StreamOrdering.chat(events, payloads)
-        return findings + ordering.map { "stream: \($0)" }
+        findings += ordering.map { "stream: \($0)" }
+        return findings
+    }
+
+    private mutating func check(_ event: SSEParser.Event) -> [String] {
+        events.append(event)
+        let n = events.count
+        if event.data == "[DONE]" {
+            payloads.append(nil)
+            return []
+        }
+        do {
+            let value = try JSONParser.parse(event.data)
+            payloads.append(value)
+            // A mid-stream error is the API's own envelope, not an event of the schema.
+            if value["error"] != nil && value["object"] == nil && value["type"] == nil { return [] }
+            return validator.validate(value, against: schema).map {
+                "response event \(n): \($0.instancePath.isEmpty ? "" : $0.instancePath + ": ")\($0.message)"
+            }
+        } catch {
+            payloads.append(nil)
+            return ["response event \(n): data is not JSON (\(error.message)); the SDKs' json.loads would raise"]
+        }
     }
 }

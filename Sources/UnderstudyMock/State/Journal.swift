@@ -1,4 +1,3 @@
-import Synchronization
 import UnderstudyContract
 
 /// The last exchanges, for the admin API: what was asked, what was answered, which scenario
@@ -6,31 +5,23 @@ import UnderstudyContract
 final class Journal: Sendable {
     typealias Entry = JournalEntry
 
-    private let entries = Mutex<(next: Int, list: [Entry])>((1, []))
-    let capacity: Int
+    private let log: BoundedLog<Entry>
+    var capacity: Int { log.capacity }
 
     init(capacity: Int = 500) {
-        self.capacity = capacity
+        log = BoundedLog(capacity: capacity)
     }
 
-    func record(_ make: (Int) -> Entry) {
-        entries.withLock { state in
-            state.list.append(make(state.next))
-            state.next += 1
-            if state.list.count > capacity { state.list.removeFirst(state.list.count - capacity) }
-        }
-    }
+    func record(_ make: (Int) -> Entry) { log.append(make) }
 
-    func reset() { entries.withLock { $0 = (1, []) } }
+    func reset() { log.reset() }
 
     /// The newest `limit` entries, oldest first.
-    func entries(limit: Int) -> [Entry] {
-        entries.withLock { Array($0.list.suffix(limit)) }
-    }
+    func entries(limit: Int) -> [Entry] { log.newest(limit) }
 
     /// The newest `limit` entries, newest first, as the admin API lists them.
     func json(limit: Int) -> [UInt8] {
-        let list = entries.withLock { Array($0.list.suffix(limit).reversed()) }
+        let list = log.newest(limit).reversed()
         var w = JSONWriter(capacity: 128 * list.count + 64)
         w.beginObject()
         w.key("object"); w.string("list")
