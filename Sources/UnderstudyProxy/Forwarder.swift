@@ -131,7 +131,8 @@ final class Forwarder: Sendable {
         var clientStayed = true
         do {
             for try await piece in response.body {
-                exchange.response.body += piece.readableBytesView
+                // Kept only to be recorded: a long stream need not sit in memory otherwise.
+                if recorder != nil { exchange.response.body += piece.readableBytesView }
                 do {
                     try await outbound.write(.body(.byteBuffer(piece)))
                 } catch {

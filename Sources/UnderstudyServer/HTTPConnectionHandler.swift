@@ -168,10 +168,11 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
             }
             context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
             i += 1
-            if plan.intervalNanoseconds > 0 && i < plan.frames.count {
+            let delay = i < plan.frames.count ? plan.delay(before: i) : 0
+            if delay > 0 {
                 let next = i
                 let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-                scheduledFrame = context.eventLoop.scheduleTask(in: .nanoseconds(plan.intervalNanoseconds)) {
+                scheduledFrame = context.eventLoop.scheduleTask(in: .nanoseconds(delay)) {
                     let (handler, context) = bound.value
                     handler.writeFrames(plan, from: next, chunked: chunked, keepAlive: keepAlive, context: context)
                 }

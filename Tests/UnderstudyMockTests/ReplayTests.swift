@@ -38,4 +38,23 @@ struct ReplayTests {
         let strict = try Self.engine(miss: .notFound).respond(to: MockRequest(method: "POST", path: "/v1/chat/completions", body: unrecorded))
         #expect(strict.status == 404)
     }
+
+    @Test("recorded pacing: each frame waits its own recorded delay; at full speed none; mismatched counts keep the mean")
+    func pacing() {
+        let body = Array("data: {\"a\":1}\n\ndata: {\"a\":2}\n\ndata: [DONE]\n\n".utf8)
+        var exchange = Exchange(source: "t", method: "POST", url: "/v1/chat/completions", request: .init(headers: [], body: []),
+                                status: 200, response: .init(headers: [("content-type", "text/event-stream")], body: body),
+                                frameDelaysMilliseconds: [120, 5, 40])
+        guard case .stream(let paced) = MockEngine.replayed(exchange, pacing: true).body,
+              case .stream(let fast) = MockEngine.replayed(exchange, pacing: false).body else {
+            Issue.record("not a stream")
+            return
+        }
+        #expect(paced.firstFrameDelayNanoseconds == 120_000_000)
+        #expect((1..<3).map { paced.delay(before: $0) } == [5_000_000, 40_000_000])
+        #expect(fast.firstFrameDelayNanoseconds == 0 && (1..<3).map { fast.delay(before: $0) } == [0, 0])
+        exchange.frameDelaysMilliseconds = [120, 10]
+        guard case .stream(let mean) = MockEngine.replayed(exchange, pacing: true).body else { return }
+        #expect((1..<3).map { mean.delay(before: $0) } == [10_000_000, 10_000_000])
+    }
 }

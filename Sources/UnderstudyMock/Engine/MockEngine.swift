@@ -355,8 +355,14 @@ public final class MockEngine: Sendable {
         let frames = text.split(separator: "\n\n", omittingEmptySubsequences: true).map { Array(($0 + "\n\n").utf8) }
         var plan = StreamPlan(frames: frames, intervalNanoseconds: 0)
         if pacing, let delays = exchange.frameDelaysMilliseconds, !delays.isEmpty {
-            plan.firstFrameDelayNanoseconds = Int64(delays[0]) * 1_000_000
-            plan.intervalNanoseconds = Int64(delays.dropFirst().reduce(0, +) / max(1, delays.count - 1)) * 1_000_000
+            let nanoseconds = delays.map { Int64($0) * 1_000_000 }
+            plan.firstFrameDelayNanoseconds = nanoseconds[0]
+            if delays.count == frames.count {
+                plan.frameDelaysNanoseconds = nanoseconds
+            } else {
+                // Frames and events do not line up (comment frames): keep the mean gap.
+                plan.intervalNanoseconds = nanoseconds.dropFirst().reduce(0, +) / Int64(max(1, delays.count - 1))
+            }
         }
         return MockResponse(status: exchange.status, headers: headers, body: .stream(plan))
     }

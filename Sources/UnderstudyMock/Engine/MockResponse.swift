@@ -38,6 +38,15 @@ public struct StreamPlan: Sendable {
     public var ending: Ending = .complete
     /// Extra wait before the first frame (time to first token).
     public var firstFrameDelayNanoseconds: Int64 = 0
+    /// The wait before each frame, when it differs frame by frame (a recorded stream's pacing);
+    /// it replaces `intervalNanoseconds` from the second frame on.
+    public var frameDelaysNanoseconds: [Int64]?
+
+    /// The wait before frame `index` (from 1).
+    public func delay(before index: Int) -> Int64 {
+        if let delays = frameDelaysNanoseconds, index < delays.count { return delays[index] }
+        return intervalNanoseconds
+    }
     /// An SSE comment sent at once and then every second while the first frame is awaited
     /// (OpenRouter's `: OPENROUTER PROCESSING`).
     public var waitingComment: [UInt8]?
