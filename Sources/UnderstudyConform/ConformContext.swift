@@ -6,17 +6,14 @@ import UnderstudyContract
 final class ConformContext: Sendable {
     let client: ConformClient
     let contract: OpenAIContract
-    let validator: ExchangeValidator
     let options: ConformOptions
     let check: String
     let inlineSchemas: InlineSchemas
     private let sent = Mutex(0)
 
-    init(client: ConformClient, contract: OpenAIContract, validator: ExchangeValidator, options: ConformOptions,
-         check: String, inlineSchemas: InlineSchemas) {
+    init(client: ConformClient, contract: OpenAIContract, options: ConformOptions, check: String, inlineSchemas: InlineSchemas) {
         self.client = client
         self.contract = contract
-        self.validator = validator
         self.options = options
         self.check = check
         self.inlineSchemas = inlineSchemas
@@ -26,8 +23,7 @@ final class ConformContext: Sendable {
 
     /// A request body written as JSON text, with the target's model filled in.
     func body(_ json: String) -> JSONValue {
-        guard case .object(var object) = try? JSONParser.parse(json) else { preconditionFailure("a check's request is not a JSON object: \(json)") }
-        object["model"] = .string(options.model)
+        guard case .object(let object) = try? JSONParser.parse(json) else { preconditionFailure("a check's request is not a JSON object: \(json)") }
         var ordered = JSONObject([("model", .string(options.model))])
         for member in object.members where member.key != "model" { ordered[member.key] = member.value }
         return .object(ordered)
@@ -41,8 +37,7 @@ final class ConformContext: Sendable {
     func send(_ path: String, bytes: [UInt8], invalidOnPurpose: Bool = false) async throws(ConformClient.Unreachable) -> Answer {
         sent.withLock { $0 += 1 }
         let exchange = try await client.post(path, body: bytes, check: check)
-        let result = validator.validate(exchange, checkRequest: !invalidOnPurpose)
-        return Answer(exchange: exchange, contractFindings: result.findings)
+        return Answer(exchange: exchange, contractFindings: contract.exchanges.validate(exchange, checkRequest: !invalidOnPurpose).findings)
     }
 
     /// Findings for a tool call's arguments (JSON text) against the parameters it was declared with.
@@ -60,18 +55,27 @@ final class ConformContext: Sendable {
 
 /// One answer: the exchange, what the contract says of it, and its body read as JSON or as events.
 struct Answer: Sendable {
-    var exchange: Exchange
+    let exchange: Exchange
     /// Schema and ordering findings from `ExchangeValidator`.
-    var contractFindings: [String]
+    let contractFindings: [String]
+    let isEventStream: Bool
+    /// The body as JSON (nil for a stream or a body that is not JSON).
+    let json: JSONValue?
+    /// A stream's events as JSON, `[DONE]` and unparseable data left out.
+    let events: [JSONValue]
+
+    init(exchange: Exchange, contractFindings: [String]) {
+        self.exchange = exchange
+        self.contractFindings = contractFindings
+        isEventStream = exchange.response.mediaType == "text/event-stream"
+        json = isEventStream ? nil : try? JSONParser.parse(exchange.response.body)
+        events = !isEventStream ? [] : SSEParser.events(exchange.response.body).compactMap {
+            $0.data == "[DONE]" ? nil : try? JSONParser.parse($0.data)
+        }
+    }
 
     var status: Int { exchange.status }
     var isSuccess: Bool { (200..<300).contains(status) }
-    var json: JSONValue? { try? JSONParser.parse(exchange.response.body) }
-    var isEventStream: Bool { exchange.response.mediaType == "text/event-stream" }
-    /// The stream's events as JSON, `[DONE]` and unparseable data left out.
-    var events: [JSONValue] {
-        SSEParser.events(exchange.response.body).compactMap { $0.data == "[DONE]" ? nil : try? JSONParser.parse($0.data) }
-    }
 
     /// A short description of an unexpected answer, with the error message if there is one.
     var statusText: String {

@@ -3,15 +3,14 @@ import UnderstudyContract
 /// Runs the chosen checks against one target, in order, and hands each result over as it ends.
 public struct ConformRunner: Sendable {
     public let client: ConformClient
+    /// The schemas the checks use, and (`contract.exchanges`) the validator every answer goes through.
     public let contract: OpenAIContract
-    public let validator: ExchangeValidator
     public let options: ConformOptions
     private let inlineSchemas = InlineSchemas()
 
-    public init(client: ConformClient, contract: OpenAIContract, validator: ExchangeValidator, options: ConformOptions) {
+    public init(client: ConformClient, contract: OpenAIContract, options: ConformOptions) {
         self.client = client
         self.contract = contract
-        self.validator = validator
         self.options = options
     }
 
@@ -31,7 +30,7 @@ public struct ConformRunner: Sendable {
                 result.outcome = .skipped
                 result.findings = ["the target does not claim determinism (pass --deterministic if it does)"]
             } else {
-                let context = ConformContext(client: client, contract: contract, validator: validator, options: options,
+                let context = ConformContext(client: client, contract: contract, options: options,
                                              check: check.name, inlineSchemas: inlineSchemas)
                 do {
                     result.findings = try await check.run(context)

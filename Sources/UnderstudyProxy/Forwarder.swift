@@ -75,7 +75,7 @@ final class Forwarder: Sendable {
         }
         let response: HTTPClientResponse
         do {
-            response = try await http.execute(upstreamRequest, timeout: .init(configuration.requestTimeout))
+            response = try await http.execute(upstreamRequest, timeout: TimeAmount(configuration.requestTimeout))
         } catch {
             let timedOut = (error as? HTTPClientError) == .deadlineExceeded
             report(head, path: path, status: 0, stream: false, requestFindings + ["no answer from upstream: \(error)"])
@@ -127,7 +127,7 @@ final class Forwarder: Sendable {
         var framing = SSEParser.Incremental()
         var findings: [String] = []
         var delays: [Int] = []
-        var last = ContinuousClock.now
+        var last = NIODeadline.now()
         var clientStayed = true
         do {
             for try await piece in response.body {
@@ -141,8 +141,8 @@ final class Forwarder: Sendable {
                 }
                 let completed = framing.feed(piece.readableBytesView).count
                 if completed > 0 {
-                    let now = ContinuousClock.now
-                    delays += [Self.milliseconds(now - last)] + Array(repeating: 0, count: completed - 1)
+                    let now = NIODeadline.now()
+                    delays += [Int((now - last).nanoseconds / 1_000_000)] + Array(repeating: 0, count: completed - 1)
                     last = now
                 }
                 let new = check?.feed(piece.readableBytesView) ?? []
@@ -206,17 +206,5 @@ final class Forwarder: Sendable {
         guard let first = findings.first else { return "0" }
         let printable = first.unicodeScalars.map { $0.value >= 0x20 && $0.value < 0x7F ? Character($0) : "?" }
         return "\(findings.count); " + String(printable.prefix(400))
-    }
-
-    static func milliseconds(_ duration: Duration) -> Int {
-        let (seconds, attoseconds) = duration.components
-        return Int(seconds * 1000 + attoseconds / 1_000_000_000_000_000)
-    }
-}
-
-extension TimeAmount {
-    init(_ duration: Duration) {
-        let (seconds, attoseconds) = duration.components
-        self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 }

@@ -76,7 +76,6 @@ extension Understudy {
                 }
                 apiKey = value
             }
-            let validator = try loadValidator(spec: spec)
             let contract: OpenAIContract
             do {
                 contract = try spec.map { try OpenAIContract.load(path: $0) } ?? OpenAIContract.embedded()
@@ -88,7 +87,7 @@ extension Understudy {
             let client = ConformClient(baseURL: baseURL, apiKey: apiKey, timeoutSeconds: timeout)
             let options = ConformOptions(model: model, seed: seed, generatedCases: max(0, cases), shrinkBudget: max(0, shrinkBudget),
                                          deterministic: deterministic)
-            let runner = ConformRunner(client: client, contract: contract, validator: validator, options: options)
+            let runner = ConformRunner(client: client, contract: contract, options: options)
             let color = format == .text && output == nil && isatty(1) == 1
             let results: [ConformResult]
             do {

@@ -62,12 +62,12 @@ extension Understudy {
 
 extension ValidationReport.Format: ExpressibleByArgument {}
 
-/// The validator for `--spec` (default: the embedded specs/openai.yaml), or exit 2 with the problem.
+/// The validator for `--spec` (any OpenAPI document; default: the embedded specs/openai.yaml), or
+/// exit 2 with the problem.
 func loadValidator(spec: String?) throws -> ExchangeValidator {
     do {
-        let document = try spec.map { try SpecDocument.load(path: $0) }
-            ?? SpecDocument.parse(Array(OpenAIContract.embedded().yaml.utf8), file: "specs/openai.yaml")
-        return try ExchangeValidator(document: document)
+        guard let spec else { return try OpenAIContract.embedded().exchanges }
+        return try ExchangeValidator(document: SpecDocument.load(path: spec))
     } catch {
         printError("understudy: \(error)")
         throw ExitCode(2)

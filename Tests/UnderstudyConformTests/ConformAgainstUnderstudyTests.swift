@@ -6,11 +6,8 @@ import UnderstudyTesting
 
 @Suite struct ConformAgainstUnderstudyTests {
     static func runner(_ understudy: Understudy, deterministic: Bool = true) throws -> (ConformRunner, ConformClient) {
-        let contract = try OpenAIContract.embedded()
-        let document = try SpecDocument.parse(Array(contract.yaml.utf8), file: "specs/openai.yaml")
         let client = ConformClient(baseURL: understudy.openAIBaseURL, apiKey: "sk-conform")
-        let runner = ConformRunner(client: client, contract: contract, validator: try ExchangeValidator(document: document),
-                                   options: ConformOptions(generatedCases: 10, deterministic: deterministic))
+        let runner = ConformRunner(client: client, contract: try OpenAIContract.embedded(), options: ConformOptions(generatedCases: 10, deterministic: deterministic))
         return (runner, client)
     }
 
@@ -63,11 +60,8 @@ import UnderstudyTesting
         let understudy = try await Understudy.start()
         let url = understudy.openAIBaseURL
         await understudy.stop()
-        let contract = try OpenAIContract.embedded()
-        let document = try SpecDocument.parse(Array(contract.yaml.utf8), file: "specs/openai.yaml")
         let client = ConformClient(baseURL: url, apiKey: nil, timeoutSeconds: 5)
-        let runner = ConformRunner(client: client, contract: contract, validator: try ExchangeValidator(document: document),
-                                   options: ConformOptions())
+        let runner = ConformRunner(client: client, contract: try OpenAIContract.embedded(), options: ConformOptions())
         await #expect(throws: ConformClient.Unreachable.self) {
             _ = try await runner.run(ConformRunner.checks(suites: [.chat]))
         }

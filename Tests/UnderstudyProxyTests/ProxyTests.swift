@@ -44,8 +44,8 @@ import UnderstudyTesting
     }
 
     static func validator(yaml: String? = nil) throws -> ExchangeValidator {
-        let text = try yaml ?? OpenAIContract.embedded().yaml
-        return try ExchangeValidator(document: SpecDocument.parse(Array(text.utf8), file: "specs/openai.yaml"))
+        guard let yaml else { return try OpenAIContract.embedded().exchanges }
+        return try ExchangeValidator(document: SpecDocument.parse(Array(yaml.utf8), file: "specs/openai.yaml"))
     }
 
     static func temporaryDirectory() -> String {

@@ -69,3 +69,23 @@ def test_proxy_records_and_replay_serves_the_same_answers(base_url, tmp_path):
 def test_proxy_refuses_a_non_http_upstream():
     result = subprocess.run([BINARY, "proxy", "--upstream", "ftp://example.com"], capture_output=True, text=True)
     assert result.returncode == 2 and "--upstream" in result.stderr
+
+
+def test_violations_reach_the_log_and_the_journal_endpoint(base_url):
+    import json
+    import urllib.error
+    import urllib.request
+
+    proxy, proxy_url = start("proxy", "--upstream", base_url, "--port", "0", ready="Understudy proxy listening on ")
+    request = urllib.request.Request(proxy_url + "/v1/chat/completions", data=b'{"model": "gpt-4o"}', method="POST",
+                                     headers={"content-type": "application/json", "authorization": f"Bearer {KEY}"})
+    with pytest.raises(urllib.error.HTTPError) as refused:  # warn: forwarded, and the upstream refuses it
+        urllib.request.urlopen(request, timeout=10)
+    assert refused.value.code == 400
+    assert refused.value.headers["x-understudy-violations"].startswith("1; request: missing required property 'messages'")
+    with urllib.request.urlopen(proxy_url + "/__understudy/journal", timeout=10) as response:
+        journal = json.load(response)["data"]
+    assert [(e["path"], e["status"], e["stream"]) for e in journal] == [("/v1/chat/completions", 400, False)]
+    assert journal[0]["violations"] == ["request: missing required property 'messages'"]
+    log = stop(proxy)
+    assert "contract violation" in log and "missing required property 'messages'" in log and KEY not in log

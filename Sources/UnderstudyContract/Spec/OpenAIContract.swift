@@ -14,6 +14,8 @@ public final class OpenAIContract: Sendable {
     public let responseEvent: Schema
     public let deletedResponse: Schema
     public let responseItemList: Schema
+    /// The same spec as a traffic validator (operations by method and path), sharing these schemas.
+    public let exchanges: ExchangeValidator
     /// Warnings found while compiling (unknown keywords and the like).
     public let warnings: [SpecProblem]
 
@@ -48,6 +50,7 @@ public final class OpenAIContract: Sendable {
         responseEvent = schema("ResponseStreamEvent")
         deletedResponse = schema("DeletedResponse")
         responseItemList = schema("ResponseItemList")
+        exchanges = ExchangeValidator(index: OperationIndex(document: document, compiler: compiler))
         compiler.compileComponents(of: document.file)
         if let first = compiler.errors.first {
             let more = compiler.errors.count > 1 ? " (and \(compiler.errors.count - 1) more)" : ""
