@@ -2,7 +2,10 @@
 /// referenced from a hundred places is one object, and cycles close on themselves.
 ///
 /// `$ref` resolves local pointers (`#/components/schemas/X`) and relative files
-/// (`common.yaml#/X`), loading those on first use. `$recursiveRef: "#"` and `$dynamicRef` resolve
+/// (`common.yaml#/X`), loading those on first use, as far as its `ReferencePolicy` allows: a schema
+/// that came in a request refers only inside itself; a spec from disk only to files in its own
+/// folder. A cycle of references that never descends into the instance (`{"$ref": "#"}`,
+/// `allOf: [$ref A]` with A ↔ B) is an error: validating against it could never end. `$recursiveRef: "#"` and `$dynamicRef` resolve
 /// to the nearest enclosing schema with `$recursiveAnchor: true` (or the matching
 /// `$dynamicAnchor`): OpenAPI components are not separate schema resources, so this is what the
 /// official document means by them.
@@ -14,10 +17,30 @@ public final class SchemaCompiler {
     /// Large objects (like `components/schemas`) indexed by key, so resolving a `$ref` into them
     /// is not a linear scan: `file#pointer` → member → value.
     private var largeObjects: [String: [String: JSONValue]] = [:]
+    private let references: ReferencePolicy
+    /// Nesting of `compile` calls; the cycle check runs when the outermost one returns.
+    private var nesting = 0
+    private var uncheckedForCycles: [Schema] = []
 
-    public init(documents: [SpecDocument] = []) {
-        for document in documents { self.documents[document.file] = document }
+    /// Where a `$ref` may lead.
+    public enum ReferencePolicy: Sendable {
+        /// Only into the same document (`#/…`): schemas that arrive in requests.
+        case sameDocument
+        /// Relative files under the folder of the first document, never absolute paths, `..`
+        /// out of it, devices or `/proc` (the default for specs from disk).
+        case specFolder
+        /// Any readable file: only by a caller's explicit choice.
+        case anyFile
     }
+
+    public init(documents: [SpecDocument] = [], references: ReferencePolicy = .specFolder) {
+        for document in documents { self.documents[document.file] = document }
+        self.references = references
+        root = documents.first.map { Self.directory(of: $0.file) } ?? ""
+    }
+
+    /// The folder the first document lives in (`specFolder` keeps references under it).
+    private let root: String
 
     public var errors: [SpecProblem] { problems.filter { $0.severity == .error } }
 
@@ -55,6 +78,12 @@ public final class SchemaCompiler {
         if let done = compiled[key] { return done }
         let schema = Schema(location: key)
         compiled[key] = schema
+        uncheckedForCycles.append(schema)
+        nesting += 1
+        defer {
+            nesting -= 1
+            if nesting == 0 { checkCycles() }
+        }
         switch value {
         case .bool(let b):
             schema.rejectsEverything = !b
@@ -195,6 +224,79 @@ public final class SchemaCompiler {
         }
     }
 
+    // MARK: Cycles
+
+    /// Schemas already known to lead into no cycle.
+    private var acyclic: Set<ObjectIdentifier> = []
+
+    /// Finds cycles among the schemas compiled since the last check, following only the edges
+    /// that apply to the same instance (`$ref`, allOf/anyOf/oneOf, not, discriminator mappings).
+    /// Depth first without recursion, so a long chain cannot exhaust the stack.
+    private func checkCycles() {
+        let roots = uncheckedForCycles
+        uncheckedForCycles.removeAll()
+        var onPath: [ObjectIdentifier: Int] = [:]
+        for root in roots where !acyclic.contains(ObjectIdentifier(root)) {
+            var stack: [(schema: Schema, next: [Schema], at: Int)] = [(root, Self.inPlace(root), 0)]
+            onPath[ObjectIdentifier(root)] = 0
+            while let top = stack.last {
+                if top.at == top.next.count {
+                    stack.removeLast()
+                    onPath[ObjectIdentifier(top.schema)] = nil
+                    acyclic.insert(ObjectIdentifier(top.schema))
+                    continue
+                }
+                let child = top.next[top.at]
+                stack[stack.count - 1].at += 1
+                let id = ObjectIdentifier(child)
+                if acyclic.contains(id) { continue }
+                if let start = onPath[id] {
+                    let loop = stack[start...].map(\.schema.location) + [child.location]
+                    let (file, pointer) = Self.split(child.location)
+                    problem(.error, "$ref cycle that never reaches a value: \(loop.map(Self.short).joined(separator: " → "))",
+                            at: location(file, pointer))
+                    // Cut the edge so later checks and the validator terminate on this graph.
+                    Self.cut(child, from: top.schema)
+                    continue
+                }
+                onPath[id] = stack.count
+                stack.append((child, Self.inPlace(child), 0))
+            }
+        }
+    }
+
+    private static func inPlace(_ s: Schema) -> [Schema] {
+        var next: [Schema] = []
+        if let reference = s.reference { next.append(reference) }
+        next += s.allOf
+        next += s.anyOf
+        next += s.oneOf
+        if let not = s.not { next.append(not) }
+        if let d = s.discriminator { next += d.mapping.map(\.schema) }
+        return next
+    }
+
+    private static func cut(_ child: Schema, from parent: Schema) {
+        if parent.reference === child { parent.reference = nil }
+        parent.allOf.removeAll { $0 === child }
+        parent.anyOf.removeAll { $0 === child }
+        parent.oneOf.removeAll { $0 === child }
+        if parent.not === child { parent.not = nil }
+        parent.discriminator?.mapping.removeAll { $0.schema === child }
+    }
+
+    private static func split(_ location: String) -> (String, String) {
+        guard let hash = location.firstIndex(of: "#") else { return (location, "") }
+        return (String(location[..<hash]), String(location[location.index(after: hash)...]))
+    }
+
+    /// `#/components/schemas/LoopA` for a location in the first document, the whole key otherwise.
+    private static func short(_ location: String) -> String {
+        guard let hash = location.firstIndex(of: "#") else { return location }
+        let pointer = location[location.index(after: hash)...]
+        return "#" + (pointer.isEmpty ? "" : pointer)
+    }
+
     // MARK: References
 
     /// Resolves a `$ref` written in `file` at `usedAt`; nil (and an error naming both) if it dangles.
@@ -202,6 +304,10 @@ public final class SchemaCompiler {
         let hash = ref.firstIndex(of: "#")
         let path = String(hash.map { ref[..<$0] } ?? Substring(ref))
         let pointer = hash.map { JSONPointer.percentDecoded(String(ref[ref.index(after: $0)...])) } ?? ""
+        if !path.isEmpty, let refusal = refusal(path, from: file) {
+            problem(.error, "$ref '\(ref)' refused: \(refusal)", at: location(file, usedAt))
+            return nil
+        }
         let target = path.isEmpty ? file : Self.join(directoryOf: file, path)
         if let done = compiled["\(target)#\(pointer)"] { return done }
         guard document(target, usedAt: location(file, usedAt)) != nil else { return nil }
@@ -253,12 +359,39 @@ public final class SchemaCompiler {
         }
     }
 
+    /// Why the policy refuses a reference to another file, or nil when it allows it.
+    private func refusal(_ path: String, from file: String) -> String? {
+        switch references {
+        case .anyFile:
+            return nil
+        case .sameDocument:
+            return "a schema in a request may only refer inside itself ('#/…')"
+        case .specFolder:
+            if path.hasPrefix("/") || path.contains("://") { return "only relative files under the spec's folder are read" }
+            let target = Self.join(directoryOf: file, path)
+            let prefix = root.isEmpty ? "" : root + "/"
+            if target.split(separator: "/").contains("..") || !target.hasPrefix(prefix) {
+                return "it leads out of the spec's folder"
+            }
+            return nil
+        }
+    }
+
+    static func directory(of file: String) -> String {
+        guard let slash = file.lastIndex(of: "/") else { return "" }
+        return String(file[..<slash])
+    }
+
     static func join(directoryOf file: String, _ relative: String) -> String {
         if relative.hasPrefix("/") { return relative }
         guard let slash = file.lastIndex(of: "/") else { return relative }
         var parts = file[..<slash].split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         for part in relative.split(separator: "/") {
-            if part == ".." { if !parts.isEmpty { parts.removeLast() } } else if part != "." { parts.append(String(part)) }
+            if part == "..", let last = parts.last, !last.isEmpty, last != ".." {
+                parts.removeLast()
+            } else if part != "." {
+                parts.append(String(part))
+            }
         }
         return parts.joined(separator: "/")
     }

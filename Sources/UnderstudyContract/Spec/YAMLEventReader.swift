@@ -40,7 +40,15 @@ enum YAMLEventReader {
         var key: String?
         var pointer: String
         var anchor: String?
+        /// Nodes in this subtree with aliases expanded (what a reader of the value walks).
+        var size = 1
     }
+
+    /// How many nodes aliases may add to a document in all. Values share an alias's subtree, but
+    /// everything that walks the document (compiling, hashing, writing) pays for each copy: a
+    /// 1 KB "billion laughs" file would otherwise cost minutes. The official OpenAI document has
+    /// no aliases at all.
+    static let aliasExpansionLimit = 1_000_000
 
     private struct Builder {
         let file: String
@@ -48,8 +56,9 @@ enum YAMLEventReader {
         var stack: [Frame] = []
         var root: JSONValue?
         var map = SourceMap()
-        var anchors: [String: JSONValue] = [:]
+        var anchors: [String: (value: JSONValue, size: Int)] = [:]
         var documents = 0
+        var aliasNodes = 0
 
         init(file: String, text: UnsafeBufferPointer<UInt8>) {
             self.file = file
@@ -91,8 +100,8 @@ enum YAMLEventReader {
                 }
                 map.record(pointer, location(event.start_mark))
                 let value = Self.resolve(string, plain: s.style == YAML_PLAIN_SCALAR_STYLE, tag: s.tag.map { String(cString: $0) })
-                if let anchor = s.anchor { anchors[String(cString: anchor)] = value }
-                try add(value, at: event.start_mark)
+                if let anchor = s.anchor { anchors[String(cString: anchor)] = (value, 1) }
+                try add(value, size: 1, at: event.start_mark)
             case YAML_SEQUENCE_START_EVENT:
                 guard let pointer = nextPointer() else { throw SpecError("a list cannot be a mapping key", at: location(event.start_mark)) }
                 map.record(pointer, location(event.start_mark))
@@ -104,24 +113,29 @@ enum YAMLEventReader {
             case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
                 let frame = stack.removeLast()
                 let value: JSONValue = frame.isMapping ? .object(JSONObject(frame.members)) : .array(frame.elements)
-                if let anchor = frame.anchor { anchors[anchor] = value }
-                try add(value, at: event.start_mark)
+                if let anchor = frame.anchor { anchors[anchor] = (value, frame.size) }
+                try add(value, size: frame.size, at: event.start_mark)
             case YAML_ALIAS_EVENT:
                 let name = String(cString: event.data.alias.anchor)
-                guard let value = anchors[name] else { throw SpecError("unknown alias '*\(name)'", at: location(event.start_mark)) }
+                guard let (value, size) = anchors[name] else { throw SpecError("unknown alias '*\(name)'", at: location(event.start_mark)) }
                 if nextPointer() == nil { throw SpecError("an alias cannot be a mapping key", at: location(event.start_mark)) }
-                try add(value, at: event.start_mark)
+                aliasNodes += size
+                if aliasNodes > YAMLEventReader.aliasExpansionLimit {
+                    throw SpecError("aliases expand to more than \(YAMLEventReader.aliasExpansionLimit) nodes (an alias bomb?)", at: location(event.start_mark))
+                }
+                try add(value, size: size, at: event.start_mark)
             default:
                 break
             }
         }
 
-        mutating func add(_ value: JSONValue, at mark: yaml_mark_t) throws(SpecError) {
+        mutating func add(_ value: JSONValue, size: Int, at mark: yaml_mark_t) throws(SpecError) {
             guard !stack.isEmpty else {
                 root = value
                 return
             }
             let top = stack.count - 1
+            stack[top].size += size
             if stack[top].isMapping {
                 stack[top].members.append((stack[top].key ?? "", value))
                 stack[top].key = nil

@@ -70,9 +70,38 @@ public enum ExchangeReader {
             return .failure(ReadError(source: source, message: "expected {\"request\": {\"method\", \"url\", …}, \"response\": {\"status\", …}}"))
         }
         var exchange = Exchange(source: source, method: method.uppercased(), url: url, request: message(request),
-                                status: Int(status), response: message(response))
-        exchange.frameDelaysMilliseconds = response["frame_delays_ms"]?.arrayValue?.compactMap { $0.integerValue.map(Int.init) }
+                                status: Int(clamping: status), response: message(response))
+        if let delays = response["frame_delays_ms"]?.arrayValue {
+            let parsed = delays.compactMap { $0.integerValue }
+            guard parsed.count == delays.count, parsed.allSatisfy({ (0...3_600_000).contains($0) }) else {
+                return .failure(ReadError(source: source, message: "frame_delays_ms must be integers from 0 to 3600000"))
+            }
+            exchange.frameDelaysMilliseconds = parsed.map(Int.init)
+        }
+        return checked(exchange)
+    }
+
+    /// What a replay would write must be valid HTTP: a real status, and header names and values
+    /// that cannot split the response (no CR, LF or NUL).
+    static func checked(_ exchange: Exchange) -> Result<Exchange, ReadError> {
+        guard (100...599).contains(exchange.status) else {
+            return .failure(ReadError(source: exchange.source, message: "status \(exchange.status) is not an HTTP status (100–599)"))
+        }
+        for (what, message) in [("request", exchange.request), ("response", exchange.response)] {
+            for header in message.headers where !isToken(header.name) || header.value.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0 }) {
+                return .failure(ReadError(source: exchange.source, message: "\(what) header '\(header.name.prefix(40))' has a name or value HTTP cannot carry (CR, LF or NUL)"))
+            }
+        }
         return .success(exchange)
+    }
+
+    /// RFC 9110 token characters: what a header name may hold (after HTTP/2's pseudo-header colon,
+    /// which browsers' HAR files keep).
+    static func isToken(_ name: String) -> Bool {
+        let name = name.hasPrefix(":") ? name.dropFirst() : Substring(name)
+        return !name.isEmpty && name.utf8.allSatisfy { b in
+            (0x30...0x39).contains(b) || (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b) || "!#$%&'*+-.^_`|~".utf8.contains(b)
+        }
     }
 
     static func message(_ object: JSONObject) -> Exchange.Message {
@@ -117,7 +146,7 @@ public enum ExchangeReader {
         if responseMessage.header("content-type") == nil, let mime = content?["mimeType"]?.stringValue {
             responseMessage.headers.append(("content-type", mime))
         }
-        return .success(Exchange(source: source, method: method.uppercased(), url: url, request: requestMessage,
-                                 status: Int(status), response: responseMessage))
+        return checked(Exchange(source: source, method: method.uppercased(), url: url, request: requestMessage,
+                                status: Int(clamping: status), response: responseMessage))
     }
 }

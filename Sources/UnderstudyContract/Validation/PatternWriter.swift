@@ -1,8 +1,11 @@
 /// Writes a string matching a simple regular expression: literals, escapes (`\d`, `\w`, `\s`,
 /// `\.`), character classes (`[a-z0-9_]`, `[^…]` is skipped), `.`, groups (first alternative), and
 /// the quantifiers `?`, `*`, `+`, `{n}`, `{n,}`, `{n,m}`; anchors are ignored. Nil for anything
-/// beyond that, or when the result does not match (the caller tries other candidates).
+/// beyond that, or when the result does not match (the caller tries other candidates). Writes at
+/// most `limit` characters: `((a{1000}){1000}){1000}` is nil, not a gigabyte.
 enum PatternWriter {
+    static let limit = 10_000
+
     static func write(_ pattern: String, seed: UInt64) -> String? {
         var chars = Array(pattern.unicodeScalars)
         if chars.first == "^" { chars.removeFirst() }
@@ -19,10 +22,12 @@ enum PatternWriter {
         var out = ""
         while i < c.count {
             if c[i] == ")" || c[i] == "|" { return out }
-            guard let choices = atom(c, &i, &state) else { return nil }
-            let (low, high) = quantifier(c, &i)
+            guard let choices = atom(c, &i, &state), let (low, high) = quantifier(c, &i), low <= limit else { return nil }
             let count = low + Int(next(&state) % UInt64(max(1, min(high, low + 8) - low + 1)))
-            for _ in 0..<count { out += choices() }
+            for _ in 0..<count {
+                out += choices()
+                if out.utf8.count > limit { return nil }
+            }
         }
         return out
     }
@@ -96,7 +101,9 @@ enum PatternWriter {
         }
     }
 
-    private static func quantifier(_ c: [Unicode.Scalar], _ i: inout Int) -> (Int, Int) {
+    /// The bounds of the quantifier at `i` ((1, 1) when there is none); nil when they make no
+    /// sense (`{-5}`, `{3,1}`).
+    private static func quantifier(_ c: [Unicode.Scalar], _ i: inout Int) -> (Int, Int)? {
         guard i < c.count else { return (1, 1) }
         switch c[i] {
         case "?": i += 1; return (0, 1)
@@ -109,9 +116,10 @@ enum PatternWriter {
             guard j < c.count else { return (1, 1) }
             i = j + 1
             let parts = text.split(separator: ",", omittingEmptySubsequences: false)
-            let low = Int(parts[0]) ?? 1
-            let high = parts.count == 1 ? low : (Int(parts[1]) ?? low + 8)
-            return (low, max(low, high))
+            guard parts.count <= 2, let low = Int(parts[0]), low >= 0 else { return nil }
+            let high = parts.count == 1 || parts[1].isEmpty ? (parts.count == 1 ? low : low + 8) : Int(parts[1])
+            guard let high, high >= low else { return nil }
+            return (low, high)
         default:
             return (1, 1)
         }

@@ -3,25 +3,63 @@
 /// strings by length, format and (where a few candidates can satisfy it) pattern, anyOf/oneOf
 /// branches, allOf merged. The result is checked with `SchemaValidator` and retried with other
 /// choices when a constraint it cannot plan for (a pattern, `not`) fails.
+///
+/// Schemas can come from requests, so the work is bounded (`Budget`): a schema that demands more
+/// (`minLength: 1000000000`, `minItems` in the millions, references that multiply) is refused
+/// with `BudgetExceeded` instead of costing the server seconds or gigabytes.
 public struct SchemaInstanceGenerator {
     /// Supplies text for a string property, by property name (nil: the generator's own words).
     public var text: (_ property: String?) -> String?
+    public var budget: Budget
     private var rng: UInt64
+    private var nodes = 0
+    private var characters = 0
+    private var exceeded: String?
 
-    public init(seed: UInt64, text: @escaping (_ property: String?) -> String? = { _ in nil }) {
+    /// What one `generate` may produce.
+    public struct Budget: Sendable {
+        /// Values (objects, arrays, scalars) in all.
+        public var values = 100_000
+        /// Characters of one string (`minLength` above this is refused).
+        public var stringLength = 100_000
+        /// Items of one array (`minItems` above this is refused).
+        public var arrayItems = 10_000
+        /// Characters of all strings together.
+        public var characters = 1_000_000
+
+        public init() {}
+    }
+
+    /// A schema that demands more than the budget allows, in words.
+    public struct BudgetExceeded: Error, Sendable, CustomStringConvertible {
+        public var description: String
+    }
+
+    public init(seed: UInt64, budget: Budget = Budget(), text: @escaping (_ property: String?) -> String? = { _ in nil }) {
         self.rng = seed
+        self.budget = budget
         self.text = text
     }
 
-    public mutating func generate(_ schema: Schema) -> JSONValue {
-        let validator = SchemaValidator()
+    public mutating func generate(_ schema: Schema) throws(BudgetExceeded) -> JSONValue {
+        // The validator gets a step budget too: a small schema can branch exponentially.
+        var validator = SchemaValidator()
+        validator.stepLimit = budget.values * 10
         var first: JSONValue?
         for _ in 0..<8 {
+            nodes = 0
+            characters = 0
             let value = make(schema, property: nil, depth: 0)
+            if let exceeded { throw BudgetExceeded(description: exceeded) }
             if validator.isValid(value, against: schema) { return value }
             if first == nil { first = value }
         }
         return first ?? .null
+    }
+
+    /// Records that the budget ran out (generation then unwinds, writing nulls).
+    private mutating func refuse(_ reason: String) {
+        if exceeded == nil { exceeded = reason }
     }
 
     private mutating func next() -> UInt64 {
@@ -32,6 +70,9 @@ public struct SchemaInstanceGenerator {
     private mutating func pick(_ count: Int) -> Int { Int(next() % UInt64(max(1, count))) }
 
     private mutating func make(_ s: Schema, property: String?, depth: Int) -> JSONValue {
+        nodes += 1
+        if nodes > budget.values { refuse("the schema asks for more than \(budget.values) values in all") }
+        if exceeded != nil { return .null }
         if let constValue = s.constValue { return constValue }
         if let values = s.enumValues, !values.isEmpty { return values[pick(values.count)] }
         let branches = s.anyOf + s.oneOf
@@ -111,7 +152,11 @@ public struct SchemaInstanceGenerator {
         if types.contains(.object) { return makeObject(s, depth: depth, fillRequired: true) }
         if types.contains(.array) { return makeArray(s, depth: depth) }
         if types.contains(.string) { return .string(makeString(s, property: property)) }
-        if types.contains(.integer) { return .int(Int64(makeNumber(s, integer: true))) }
+        if types.contains(.integer) {
+            let n = makeNumber(s, integer: true)
+            // Beyond Int64 (a bound of 1e19) an integral double is still a JSON integer.
+            return n > -9.2e18 && n < 9.2e18 ? .int(Int64(n)) : .double(n)
+        }
         if types.contains(.number) { return .double(makeNumber(s, integer: false)) }
         if types.contains(.boolean) { return .bool(next() & 1 == 0) }
         return .null
@@ -140,6 +185,10 @@ public struct SchemaInstanceGenerator {
         var count = max(s.minItems ?? 0, depth > 8 ? 0 : min(2, s.maxItems ?? 2))
         count = max(count, s.prefixItems.count)
         if let max = s.maxItems { count = min(count, max) }
+        guard count <= budget.arrayItems else {
+            refuse("minItems \(count) is more than the \(budget.arrayItems) items Understudy writes in one array")
+            return .array([])
+        }
         var elements: [JSONValue] = []
         for i in 0..<count {
             let schema = i < s.prefixItems.count ? s.prefixItems[i] : s.items
@@ -180,13 +229,36 @@ public struct SchemaInstanceGenerator {
         candidates += ["example", "sample text", "abc", "ABC", "abc123", "a1", "12345", "x", "Example-1"]
         let min = s.minLength ?? 0
         let max = s.maxLength ?? Int.max
-        for candidate in candidates {
-            var value = candidate
-            while value.unicodeScalars.count < min { value += " " + candidate }
-            if value.unicodeScalars.count > max { value = String(value.unicodeScalars.prefix(max)) }
-            if s.pattern.map({ $0.matches(value) }) ?? true { return value }
+        guard min <= budget.stringLength else {
+            refuse("minLength \(min) is more than the \(budget.stringLength) characters Understudy writes in one string")
+            return ""
         }
-        return String(repeating: "a", count: Swift.max(min, 1))
+        for candidate in candidates {
+            let value = Self.fit(candidate, min: min, max: max)
+            if s.pattern.map({ $0.matches(value) }) ?? true { return spend(value) }
+        }
+        return spend(String(repeating: "a", count: Swift.max(min, 1)))
+    }
+
+    /// `text` repeated (space-separated) up to `min` characters, cut at `max`: linear in the result.
+    static func fit(_ text: String, min: Int, max: Int) -> String {
+        var value = text
+        let length = text.unicodeScalars.count
+        if length < min, length > 0 {
+            let copies = (min - length + length) / (length + 1)  // ⌈(min − length) / (length + 1)⌉
+            value.reserveCapacity(text.utf8.count + copies * (text.utf8.count + 1))
+            for _ in 0..<copies { value += " "; value += text }
+        } else if length < min {
+            value = String(repeating: "a", count: min)
+        }
+        if value.unicodeScalars.count > max { value = String(value.unicodeScalars.prefix(max)) }
+        return value
+    }
+
+    private mutating func spend(_ string: String) -> String {
+        characters += string.utf8.count
+        if characters > budget.characters { refuse("the schema asks for more than \(budget.characters) characters in all") }
+        return string
     }
 
     private mutating func makeNumber(_ s: Schema, integer: Bool) -> Double {
@@ -198,12 +270,19 @@ public struct SchemaInstanceGenerator {
         }
         if high < low { high = low }
         let span = high - low
-        var value = low + (span > 0 ? Double(next() % 1000) / 1000 * span : 0)
+        var value = low + (span.isFinite && span > 0 ? Double(next() % 1000) / 1000 * span : 0)
         if integer { value = value.rounded(.down) }
         if let m = s.multipleOf, m > 0 {
-            value = (value / m).rounded(.up) * m
-            if value > high { value = (high / m).rounded(.down) * m }
+            let multiple = (value / m).rounded(.up) * m
+            // A multipleOf so small that the quotient overflows: any representable value is as
+            // close as the schema can mean.
+            if multiple.isFinite {
+                value = multiple
+                if value > high, ((high / m).rounded(.down) * m).isFinite { value = (high / m).rounded(.down) * m }
+            }
         }
+        if !value.isFinite { value = low.isFinite ? low : 0 }
+        guard abs(value) < 1e15 else { return value.rounded() }
         return integer ? value.rounded() : (value * 100).rounded() / 100
     }
 }

@@ -8,19 +8,23 @@ public struct SchemaValidator: Sendable {
     /// formats annotations by default; a contract tool wants them checked, so this is on unless
     /// turned off (the differential test against `jsonschema` turns it off, as its default is).
     public var checkFormats: Bool
+    /// The most schema applications one verdict may take, for schemas from requests (a small
+    /// schema whose branches repeat can take exponential time); nil for trusted specs. Past it
+    /// the value is reported invalid.
+    public var stepLimit: Int?
 
     public init(checkFormats: Bool = true) {
         self.checkFormats = checkFormats
     }
 
     public func validate(_ value: JSONValue, against schema: Schema, at path: String = "") -> [Diagnostic] {
-        var run = Run(collect: true, checkFormats: checkFormats)
+        var run = Run(collect: true, checkFormats: checkFormats, limit: stepLimit ?? .max)
         run.check(value, schema, path)
         return run.diagnostics
     }
 
     public func isValid(_ value: JSONValue, against schema: Schema) -> Bool {
-        var run = Run(collect: false, checkFormats: checkFormats)
+        var run = Run(collect: false, checkFormats: checkFormats, limit: stepLimit ?? .max)
         run.check(value, schema, "")
         return !run.failed
     }
@@ -29,12 +33,17 @@ public struct SchemaValidator: Sendable {
 private struct Run {
     let collect: Bool
     let checkFormats: Bool
+    /// Schema applications allowed, and taken so far (carried through nested runs).
+    let limit: Int
+    var taken = 0
     var diagnostics: [Diagnostic] = []
     var failed = false
 
-    init(collect: Bool, checkFormats: Bool = true) {
+    init(collect: Bool, checkFormats: Bool = true, limit: Int, taken: Int = 0) {
         self.collect = collect
         self.checkFormats = checkFormats
+        self.limit = limit
+        self.taken = taken
     }
 
     mutating func fail(_ path: String, _ schema: Schema, _ keyword: String, _ message: @autoclosure () -> String,
@@ -50,6 +59,8 @@ private struct Run {
     var done: Bool { failed && !collect }
 
     mutating func check(_ value: JSONValue, _ s: Schema, _ path: String) {
+        taken += 1
+        if overBudget(path, s) { return }
         if s.acceptsNull, case .null = value { return }
         if s.rejectsEverything {
             fail(path, s, "false", "no value is allowed here")
@@ -82,10 +93,20 @@ private struct Run {
         if !s.anyOf.isEmpty { checkAlternatives(value, s, s.anyOf, "anyOf", path) }
         if !s.oneOf.isEmpty { checkAlternatives(value, s, s.oneOf, "oneOf", path) }
         if let not = s.not {
-            var inner = Run(collect: false, checkFormats: checkFormats)
+            var inner = Run(collect: false, checkFormats: checkFormats, limit: limit, taken: taken)
             inner.check(value, not, path)
+            taken = inner.taken
+            if overBudget(path, s) { return }
             if !inner.failed { fail(path, s, "not", "must not match the schema at \(not.location)") }
         }
+    }
+
+    /// Past the step limit the verdict is "invalid" (once), whatever a nested run concluded.
+    mutating func overBudget(_ path: String, _ s: Schema) -> Bool {
+        guard taken > limit else { return false }
+        let message = "validation took more than \(limit) steps"
+        if !failed || collect && diagnostics.last?.keyword != "budget" { fail(path, s, "budget", message) }
+        return true
     }
 
     mutating func checkObject(_ object: JSONObject, _ s: Schema, _ path: String) {
@@ -184,8 +205,10 @@ private struct Run {
         // The verdict comes from every branch, exactly as JSON Schema defines it.
         var valid = 0
         for branch in branches {
-            var inner = Run(collect: false, checkFormats: checkFormats)
+            var inner = Run(collect: false, checkFormats: checkFormats, limit: limit, taken: taken)
             inner.check(value, branch, path)
+            taken = inner.taken
+            if overBudget(path, s) { return }
             if !inner.failed {
                 valid += 1
                 if keyword == "anyOf" || valid > 1 { break }
@@ -243,8 +266,9 @@ private struct Run {
         // 4. Otherwise: none matched; show the closest branch's first finding.
         var closest: [Diagnostic]?
         for branch in branches {
-            var inner = Run(collect: true, checkFormats: checkFormats)
+            var inner = Run(collect: true, checkFormats: checkFormats, limit: limit, taken: taken)
             inner.check(value, branch, path)
+            taken = inner.taken
             if closest == nil || inner.diagnostics.count < closest!.count { closest = inner.diagnostics }
         }
         fail(path, s, keyword, "matches none of the \(branches.count) allowed shapes"

@@ -80,8 +80,8 @@ extension ReplyRule {
             if let usageNode = f.optional("usage") {
                 var u = try YAMLFields(usageNode, what: "usage")
                 usage = FixedUsage(
-                    promptTokens: try u.optional("prompt_tokens")?.int("usage.prompt_tokens"),
-                    completionTokens: try u.optional("completion_tokens")?.int("usage.completion_tokens")
+                    promptTokens: try u.optional("prompt_tokens")?.int("usage.prompt_tokens", in: 0...ScenarioRule.Limits.tokens),
+                    completionTokens: try u.optional("completion_tokens")?.int("usage.completion_tokens", in: 0...ScenarioRule.Limits.tokens)
                 )
                 try u.rejectUnknown()
             }

@@ -83,6 +83,14 @@ struct YAMLDocument {
         return value
     }
 
+    /// An integer within `range`: numbers from files are checked where they are read, so none can
+    /// overflow later arithmetic (milliseconds to nanoseconds, token sums) on the request path.
+    func int(_ what: String, in range: ClosedRange<Int>) throws(FixtureError) -> Int {
+        let value = try int(what)
+        guard range.contains(value) else { throw error("\(what) must be between \(range.lowerBound) and \(range.upperBound), not \(value)") }
+        return value
+    }
+
     func double(_ what: String) throws(FixtureError) -> Double {
         guard node.scalar != nil, let value = node.float ?? node.int.map(Double.init) else {
             throw error("\(what) must be a number")

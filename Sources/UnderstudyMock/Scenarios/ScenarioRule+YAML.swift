@@ -1,6 +1,16 @@
 import UnderstudyContract
 
 extension ScenarioRule {
+    /// The ranges numbers in scenario and reply files must fall in (checked at load).
+    public enum Limits {
+        /// An hour: longer than any client waits.
+        public static let milliseconds = 3_600_000
+        /// A billion tokens: past any context window.
+        public static let tokens = 1_000_000_000
+        /// Counts (nth, times, every, after).
+        public static let count = 1_000_000_000
+    }
+
     /// Reads fixtures/scenarios.yaml: a top-level `scenarios:` list.
     public static func parseAll(yaml text: String, file: String) throws(FixtureError) -> [ScenarioRule] {
         let document = try YAMLDocument.parse(text, file: file)
@@ -41,7 +51,7 @@ extension ScenarioRule {
                 }
                 match.body.append((field.key, equals, pattern))
             }
-            match.nth = try fields.optional("nth")?.int("match.nth")
+            match.nth = try fields.optional("nth")?.int("match.nth", in: 1...Limits.count)
             try fields.rejectUnknown()
         }
         var steps: [Step] = []
@@ -52,17 +62,17 @@ extension ScenarioRule {
                     continue
                 }
                 var s = try YAMLFields(step, what: "a sequence step")
-                let times = try s.optional("times")?.int("times") ?? 1
+                let times = try s.optional("times")?.int("times", in: 1...Limits.count) ?? 1
                 let actions = try self.actions(&s)
                 try s.rejectUnknown()
-                steps.append(Step(actions: actions.isEmpty ? [.pass] : actions, times: max(1, times)))
+                steps.append(Step(actions: actions.isEmpty ? [.pass] : actions, times: times))
             }
         } else {
             let actions = try self.actions(&f)
             guard !actions.isEmpty else { throw entry.error("scenario '\(name)' needs an action: error, fault, latency, pass or sequence") }
             steps = [Step(actions: actions, times: Int.max)]
         }
-        let every = try f.optional("every")?.int("every")
+        let every = try f.optional("every")?.int("every", in: 1...Limits.count)
         let probability = try f.optional("probability")?.double("probability")
         if let probability, !(0...1).contains(probability) { throw entry.error("probability must be between 0 and 1") }
         try f.rejectUnknown()
@@ -83,10 +93,10 @@ extension ScenarioRule {
         if let node = f.optional("latency") {
             var l = try YAMLFields(node, what: "latency")
             var latency = Latency()
-            latency.fixedMilliseconds = try l.optional("fixed_ms")?.int("latency.fixed_ms") ?? 0
-            latency.jitterMilliseconds = try l.optional("jitter_ms")?.int("latency.jitter_ms") ?? 0
-            latency.firstTokenMilliseconds = try l.optional("first_token_ms")?.int("latency.first_token_ms") ?? 0
-            latency.betweenChunksMilliseconds = try l.optional("between_chunks_ms")?.int("latency.between_chunks_ms")
+            latency.fixedMilliseconds = try l.optional("fixed_ms")?.int("latency.fixed_ms", in: 0...Limits.milliseconds) ?? 0
+            latency.jitterMilliseconds = try l.optional("jitter_ms")?.int("latency.jitter_ms", in: 0...Limits.milliseconds) ?? 0
+            latency.firstTokenMilliseconds = try l.optional("first_token_ms")?.int("latency.first_token_ms", in: 0...Limits.milliseconds) ?? 0
+            latency.betweenChunksMilliseconds = try l.optional("between_chunks_ms")?.int("latency.between_chunks_ms", in: 0...Limits.milliseconds)
             try l.rejectUnknown()
             actions.append(.latency(latency))
         }
@@ -101,7 +111,7 @@ extension ScenarioRule {
             if !node.isScalar {
                 var k = try YAMLFields(node, what: "fault")
                 kindNode = try k.required("kind")
-                after = try k.optional("after")?.int("fault.after")
+                after = try k.optional("after")?.int("fault.after", in: 0...Limits.count)
                 try k.rejectUnknown()
             }
             let name = try kindNode.string("fault")
@@ -114,8 +124,8 @@ extension ScenarioRule {
             var usage: ReplyRule.FixedUsage?
             if let usageNode = f.optional("usage") {
                 var u = try YAMLFields(usageNode, what: "usage")
-                usage = ReplyRule.FixedUsage(promptTokens: try u.optional("prompt_tokens")?.int("usage.prompt_tokens"),
-                                             completionTokens: try u.optional("completion_tokens")?.int("usage.completion_tokens"))
+                usage = ReplyRule.FixedUsage(promptTokens: try u.optional("prompt_tokens")?.int("usage.prompt_tokens", in: 0...Limits.tokens),
+                                             completionTokens: try u.optional("completion_tokens")?.int("usage.completion_tokens", in: 0...Limits.tokens))
                 try u.rejectUnknown()
             }
             actions.append(.reply(ReplyRule(name: "scenario reply", modelID: nil, lastUser: nil, reply: try node.string("reply"),
@@ -137,7 +147,7 @@ extension ScenarioRule {
             return error
         }
         var e = try YAMLFields(node, what: "error")
-        let status = try e.required("status").int("error.status")
+        let status = try e.required("status").int("error.status", in: 400...599)
         var error = ErrorCatalog.error(status: status, flavor: .openai, model: "{model}")
             ?? APIError(status: status, type: "api_error", code: nil, param: nil, message: "Simulated error \(status).")
         if let message = try e.optional("message")?.string("error.message") { error.message = message }

@@ -51,7 +51,7 @@ public struct ChatSynthesizer: Sendable {
             var rng = SplitMix64(seed: StableHash.combine(textSeed, UInt64(index)))
             let content = request.output.isPlainText && rule?.toolCall == nil
                 ? .text(rule?.reply ?? ProseGenerator.reply(to: lastUser, targetTokens: rng.int(in: 24...110), using: &rng))
-                : ReplyDecider.decide(request.output, messages: request.messages, rule: rule, rng: &rng)
+                : try ReplyDecider.decide(request.output, messages: request.messages, rule: rule, rng: &rng)
             var reasoning = model.reasoning ? Self.reasoningTokens(effort: request.reasoningEffort, rng: &rng) : 0
             var budget = request.maxTokens?.value ?? Int.max
             if reasoning > budget { reasoning = budget }

@@ -14,7 +14,8 @@ enum ReplyDecider {
         var arguments: String
     }
 
-    static func decide(_ output: OutputSpec, messages: [ChatMessage], rule: ReplyRule?, rng: inout SplitMix64) -> Content {
+    /// Throws when a request's schema asks for more than the generator's budget allows.
+    static func decide(_ output: OutputSpec, messages: [ChatMessage], rule: ReplyRule?, rng: inout SplitMix64) throws(APIError) -> Content {
         let lastUser = messages.last(where: { $0.role == "user" })?.text ?? ""
         let hints = Hints(prompt: lastUser)
         let afterToolResult = messages.last?.role == "tool"
@@ -22,17 +23,19 @@ enum ReplyDecider {
             if let fixed = rule?.toolCall, output.tools.contains(where: { $0.name == fixed.name }) {
                 return .toolCalls([Call(name: fixed.name, arguments: fixed.arguments)])
             }
-            return .toolCalls(chooseTools(output, prompt: lastUser).map { tool in
+            var calls: [Call] = []
+            for tool in chooseTools(output, prompt: lastUser) {
                 var generator = SchemaInstanceGenerator(seed: rng.next(), text: hints.text)
-                let arguments = tool.parameters.map { generator.generate($0) } ?? .object([:])
-                return Call(name: tool.name, arguments: arguments.jsonString)
-            })
+                let arguments = try tool.parameters.map { (p) throws(APIError) in try generate(&generator, p, "function '\(tool.name)'", "tools") }
+                calls.append(Call(name: tool.name, arguments: (arguments ?? .object([:])).jsonString))
+            }
+            return .toolCalls(calls)
         }
         if let reply = rule?.reply { return .text(reply) }
         switch output.format {
         case .jsonSchema(_, let schema):
             var generator = SchemaInstanceGenerator(seed: rng.next(), text: hints.text)
-            return .text(generator.generate(schema).jsonString)
+            return .text(try generate(&generator, schema, "response_format", "response_format").jsonString)
         case .jsonObject:
             let answer = ProseGenerator.reply(to: lastUser, targetTokens: 20, using: &rng)
             return .text(JSONValue.object(["topic": .string(Topic.phrase(from: lastUser)), "answer": .string(answer)]).jsonString)
@@ -42,6 +45,14 @@ enum ReplyDecider {
                 return .text("Here is what I found: \(shown)\n\n" + ProseGenerator.reply(to: lastUser, targetTokens: 24, using: &rng))
             }
             return .text(ProseGenerator.reply(to: lastUser, targetTokens: rng.int(in: 24...110), using: &rng))
+        }
+    }
+
+    private static func generate(_ generator: inout SchemaInstanceGenerator, _ schema: Schema, _ what: String, _ param: String) throws(APIError) -> JSONValue {
+        do {
+            return try generator.generate(schema)
+        } catch {
+            throw .invalidRequest("Invalid schema for \(what): \(error.description) (Understudy's limit).", param: param, code: "invalid_json_schema")
         }
     }
 

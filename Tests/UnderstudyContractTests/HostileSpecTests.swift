@@ -1,0 +1,114 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Testing
+@testable import UnderstudyContract
+
+/// Specs, YAML and schemas that try to loop, explode or read outside their folder: each is an
+/// error with a position, never a hang, a crash or a file read.
+@Suite("Hostile specs and schemas")
+struct HostileSpecTests {
+    static func temporaryFolder() -> String {
+        var template = Array("/tmp/understudy-spec-XXXXXX".utf8CString)
+        return template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)) }
+    }
+
+    static func write(_ text: String, to path: String) {
+        let file = fopen(path, "w")!
+        fputs(text, file)
+        fclose(file)
+    }
+
+    @Test("a $ref cycle is a lint error at its line, and validating against it terminates")
+    func refCycle() throws {
+        let folder = Self.temporaryFolder()
+        let path = folder + "/loop.yaml"
+        Self.write("""
+        openapi: 3.1.0
+        paths:
+          /v1/x:
+            post:
+              requestBody:
+                content:
+                  application/json:
+                    schema: {$ref: '#/components/schemas/Start'}
+              responses: {}
+        components:
+          schemas:
+            Start:
+              allOf:
+                - $ref: '#/components/schemas/LoopA'
+            LoopA:
+              allOf:
+                - $ref: '#/components/schemas/LoopB'
+            LoopB:
+              allOf:
+                - $ref: '#/components/schemas/LoopA'
+        """, to: path)
+        let report = try SpecLinter.lint(path: path)
+        let cycle = try #require(report.problems.first { $0.message.contains("cycle") })
+        #expect(cycle.severity == .error)
+        #expect(cycle.location.line > 1, "\(cycle)")
+        #expect(cycle.message.contains("LoopA") && cycle.message.contains("LoopB"), "\(cycle.message)")
+        #expect(throws: SpecError.self) { try ExchangeValidator(document: try SpecDocument.load(path: path)) }
+        let checker = try InstanceChecker(specPath: path, checkFormats: true)
+        #expect(checker.check(line: Array(##"{"schema":"#/components/schemas/Start","instance":1}"##.utf8), schema: nil).hasPrefix("error"))
+    }
+
+    @Test("a spec's $ref may not leave its folder: absolute paths, .. and devices are refused")
+    func refsStayInTheFolder() throws {
+        let folder = Self.temporaryFolder()
+        Self.write("X: {type: string}\n", to: folder + "/common.yaml")
+        for (ref, allowed) in [("common.yaml#/X", true), ("./common.yaml#/X", true), ("/etc/passwd#/x", false),
+                               ("../../etc/passwd#/x", false), ("/dev/zero", false), ("/proc/self/environ#/x", false)] {
+            let path = folder + "/spec.yaml"
+            Self.write("components:\n  schemas:\n    A:\n      $ref: '\(ref)'\n", to: path)
+            let report = try SpecLinter.lint(path: path)
+            #expect((report.errors == 0) == allowed, "\(ref): \(report.problems)")
+            if !allowed { #expect(report.problems.contains { $0.message.contains("refused") }, "\(ref): \(report.problems)") }
+        }
+    }
+
+    @Test("a YAML alias bomb is refused at the alias that passes the limit")
+    func aliasBomb() {
+        var yaml = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
+        for i in 1...9 { yaml += "a\(i): &a\(i) [" + Array(repeating: "*a\(i - 1)", count: 10).joined(separator: ", ") + "]\n" }
+        let started = ContinuousClock.now
+        #expect {
+            _ = try SpecDocument.parse(Array(yaml.utf8), file: "bomb.yaml")
+        } throws: { error in
+            guard let error = error as? SpecError else { return false }
+            return error.message.contains("alias bomb") && error.location.line > 1
+        }
+        // A bound on work, not a timing assertion: 10^10 leaves would take hours if expanded.
+        _ = started
+    }
+
+    @Test("files that are not regular files are not read")
+    func devices() {
+        #expect(FileBytes.read("/dev/zero") == nil)
+        #expect(FileBytes.lastError == "not a regular file")
+    }
+
+    @Test("string building is linear and bounded; numbers beyond Int64 and tiny multiples do not trap")
+    func generatorBounds() throws {
+        #expect(SchemaInstanceGenerator.fit("ab", min: 10, max: .max).unicodeScalars.count >= 10)
+        #expect(SchemaInstanceGenerator.fit("ab", min: 7, max: 7).unicodeScalars.count == 7)
+        let doc = try SpecDocument.parse(Array(#"{"big":{"type":"integer","minimum":1e19},"tiny":{"type":"number","multipleOf":1e-320},"long":{"type":"string","minLength":2000000}}"#.utf8), file: "g.json")
+        let compiler = SchemaCompiler(documents: [doc])
+        var generator = SchemaInstanceGenerator(seed: 7)
+        #expect(try generator.generate(compiler.schema(file: "g.json", pointer: "/big")).doubleValue ?? 0 >= 1e19)
+        #expect(try generator.generate(compiler.schema(file: "g.json", pointer: "/tiny")).doubleValue?.isFinite == true)
+        #expect(throws: SchemaInstanceGenerator.BudgetExceeded.self) { try generator.generate(compiler.schema(file: "g.json", pointer: "/long")) }
+    }
+
+    @Test("pattern budget: ordinary patterns pass, explosive ones are named")
+    func patterns() {
+        for ok in ["^[a-z]+$", "^\\d{3}-\\d{4}$", "^(?:[A-Z]{2})?[0-9]{5}$", "^(foo|bar)+$"] { #expect(PatternBudget.problem(ok) == nil, "\(ok)") }
+        #expect(PatternBudget.problem("^(a+)+$") != nil)
+        #expect(PatternBudget.problem("(x*)*") != nil)
+        #expect(PatternBudget.problem("^((a{1000}){1000}){1000}$") != nil)
+        #expect(PatternBudget.problem("a{-5}") != nil)
+        #expect(PatternBudget.problem(String(repeating: "a", count: 1001)) != nil)
+    }
+}
