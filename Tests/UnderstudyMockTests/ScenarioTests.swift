@@ -300,3 +300,50 @@ struct ScenarioReplyTests {
         }
     }
 }
+
+@Suite("Numbers and headers from files are checked at load")
+struct LoadTimeRangeTests {
+    @Test("latencies, usage, counts and statuses out of range are refused with file:line", arguments: [
+        ("latency: {fixed_ms: 10000000000000}", "latency.fixed_ms must be between 0 and 3600000"),
+        ("latency: {jitter_ms: 9223372036854775807}", "latency.jitter_ms must be between"),
+        ("latency: {first_token_ms: -1}", "latency.first_token_ms must be between"),
+        ("latency: {between_chunks_ms: 99999999999}", "latency.between_chunks_ms must be between"),
+        ("reply: hi\n    usage: {prompt_tokens: 9223372036854775807}", "usage.prompt_tokens must be between"),
+        ("error: {status: -1}", "error.status must be between 400 and 599"),
+        ("error: {status: 99999}", "error.status must be between 400 and 599"),
+        ("fault: {kind: stream-cut, after: -3}", "fault.after must be between"),
+        ("every: 0\n    pass: true", "every must be between 1"),
+    ])
+    func refused(_ action: String, _ says: String) {
+        let yaml = "scenarios:\n  - name: bad\n    \(action)\n"
+        #expect {
+            _ = try ScenarioRule.parseAll(yaml: yaml, file: "s.yaml")
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains(says) && text.contains("s.yaml:")
+        }
+    }
+
+    @Test("the admin API refuses such a rule with a 400, and the models list is still served")
+    func admin() {
+        let engine = MockEngine(configuration: MockConfiguration(fixtures: try! Fixtures.embedded(), clock: .fixed(0)))
+        let added = engine.respond(to: MockRequest(method: "POST", path: "/__understudy/scenarios",
+                                                   body: Array("scenarios:\n  - name: slow\n    latency: {fixed_ms: 10000000000000}\n".utf8)))
+        #expect(added.status == 400)
+        #expect(engine.respond(to: MockRequest(method: "GET", path: "/v1/models")).status == 200)
+    }
+
+    @Test("a recording whose header would split the response, or whose status is not HTTP, is unreadable")
+    func recordings() {
+        let split = #"{"request":{"method":"GET","url":"/v1/models"},"response":{"status":200,"headers":{"x-evil":"a\r\nSet-Cookie: injected=1"},"body":{}}}"#
+        let status = #"{"request":{"method":"GET","url":"/v1/models"},"response":{"status":-1,"body":{}}}"#
+        let delays = #"{"request":{"method":"GET","url":"/v1/models"},"response":{"status":200,"frame_delays_ms":[99999999999999],"body":{}}}"#
+        for (line, says) in [(split, "CR, LF or NUL"), (status, "not an HTTP status"), (delays, "frame_delays_ms")] {
+            guard case .failure(let error) = ExchangeReader.exchange(fromJSONL: Array(line.utf8), source: "r.jsonl:1") else {
+                Issue.record("accepted: \(line)")
+                continue
+            }
+            #expect(error.message.contains(says), "\(error.message)")
+        }
+    }
+}

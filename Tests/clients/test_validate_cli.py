@@ -45,3 +45,27 @@ def test_unreadable_input_or_spec_exits_two(tmp_path):
     result = validate("--spec", bad_spec, TRAFFIC / "valid" / "understudy.jsonl")
     assert result.returncode == 2
     assert f"{bad_spec}:1:8" in result.stderr
+
+
+def test_truncated_empty_or_non_har_input_exits_two_never_green(tmp_path):
+    """CI must never be told green on broken input: every cut of a real HAR, an empty file and a
+    HAR whose entries are not objects are exit 2, with the file (and for a cut, the position)."""
+    har = (TRAFFIC / "valid" / "understudy.har").read_bytes()
+    cut = tmp_path / "cut.har"
+    points = range(1, len(har) - 1, max(1, len(har) // 300))
+    green = []
+    for n in points:
+        cut.write_bytes(har[:n])
+        result = validate(cut)
+        if result.returncode != 2:
+            green.append((n, result.returncode))
+        elif "not a HAR file" not in result.stderr:
+            assert "at byte" in result.stderr and str(cut) in result.stderr, result.stderr
+    assert not green, f"{len(green)} of {len(points)} truncation points did not exit 2: {green[:5]}"
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("")
+    assert validate(empty).returncode == 2
+    scalars = tmp_path / "scalars.har"
+    scalars.write_text('{"log":{"entries":[1,2]}}')
+    result = validate(scalars)
+    assert result.returncode == 2 and "log.entries[0] is not an object" in result.stderr

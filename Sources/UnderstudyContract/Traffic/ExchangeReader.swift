@@ -39,12 +39,15 @@ public enum ExchangeReader {
                 }
             }
             if !scanner.sawEntries { throw ReadError(source: path, message: "not a HAR file: no log.entries") }
+            if let reason = scanner.incompleteReason { throw ReadError(source: path, message: "not a whole HAR file: \(reason)") }
+            if index == 0 { throw ReadError(source: path, message: "no exchanges: log.entries is empty") }
             return
         }
         var line: UnsafeMutablePointer<CChar>?
         var capacity = 0
         defer { free(line) }
         var number = 0
+        var exchanges = 0
         while true {
             let n = getline(&line, &capacity, file)
             if n < 0 { break }
@@ -53,11 +56,14 @@ public enum ExchangeReader {
             var bytes = Array(UnsafeRawBufferPointer(start: line, count: n))
             while let last = bytes.last, last == 0x0A || last == 0x0D { bytes.removeLast() }
             if bytes.isEmpty { continue }
+            exchanges += 1
             body(exchange(fromJSONL: bytes, source: "\(path):\(number)"))
         }
+        if exchanges == 0 { throw ReadError(source: path, message: "no exchanges: the file is empty") }
     }
 
-    static func exchange(fromJSONL bytes: [UInt8], source: String) -> Result<Exchange, ReadError> {
+    /// One JSONL line as an exchange, checked as `checked` checks it.
+    public static func exchange(fromJSONL bytes: [UInt8], source: String) -> Result<Exchange, ReadError> {
         let value: JSONValue
         do {
             value = try JSONParser.parse(bytes)

@@ -31,12 +31,20 @@ public final class ReplayBook: Sendable {
     /// Loads every .jsonl and .har file in `directory`.
     public init(directory: String, miss: Miss, recordedPacing: Bool) throws(ExchangeReader.ReadError) {
         var recordings: [UInt64: [Exchange]] = [:]
+        var refused: ExchangeReader.ReadError?
         for file in Self.files(in: directory) {
             try ExchangeReader.read(path: file) { read in
-                guard case .success(let exchange) = read else { return }
-                recordings[Self.key(method: exchange.method, path: exchange.path, body: exchange.request.body), default: []].append(exchange)
+                switch read {
+                case .success(let exchange):
+                    recordings[Self.key(method: exchange.method, path: exchange.path, body: exchange.request.body), default: []].append(exchange)
+                case .failure(let error):
+                    // A recording that cannot be served as it is (a bad status, a header that
+                    // would split the response) stops the load: replaying it would be a lie.
+                    if refused == nil { refused = error }
+                }
             }
         }
+        if let refused { throw refused }
         self.recordings = recordings
         self.miss = miss
         self.recordedPacing = recordedPacing
