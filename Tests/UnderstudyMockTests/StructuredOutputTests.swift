@@ -85,12 +85,30 @@ struct StructuredOutputTests {
     func strictFunctions() throws {
         let engine = try Self.engine()
         let error = try Self.post(engine, "/v1/responses",
-            #"{"model":"gpt-4o","input":"x","tools":[{"type":"function","name":"f","parameters":{"type":"object","properties":{"a":{"type":"string"},"b":{"type":"string"}},"required":["a"],"additionalProperties":false}}]}"#)["error"]
+            #"{"model":"gpt-4o","input":"x","tools":[{"type":"function","name":"f","strict":true,"parameters":{"type":"object","properties":{"a":{"type":"string"},"b":{"type":"string"}},"required":["a"],"additionalProperties":false}}]}"#)["error"]
         #expect(error?["param"] == .string("tools[0].parameters"))
         #expect(error?["message"] == .string("Invalid schema for function 'f': In context=(), 'required' is required to be supplied and to be an array including every key in properties. Missing 'b'."))
         let lenient = try Self.post(engine, "/v1/responses",
             #"{"model":"gpt-4o","input":"x","tools":[{"type":"function","name":"f","strict":false,"parameters":{"type":"object","properties":{"a":{"type":"string"}}}}]}"#)
         #expect(lenient["output"]?.arrayValue?.first?["type"] == .string("function_call"))
+    }
+
+    @Test("Responses: a tool that omits strict is made strict when it can be (every property present), best effort when not")
+    func strictByDefault() throws {
+        let engine = try Self.engine()
+        // What langchain-openai sends for bind_tools: no strict, no additionalProperties, one optional property.
+        let normalised = try Self.post(engine, "/v1/responses",
+            #"{"model":"gpt-4o","input":"Weather in Paris?","tools":[{"type":"function","name":"get_weather","parameters":{"type":"object","properties":{"location":{"type":"string"},"unit":{"type":"string","enum":["celsius","fahrenheit"]}},"required":["location"]}}]}"#)
+        let call = try #require(normalised["output"]?[0])
+        #expect(call["type"] == .string("function_call"))
+        let arguments = try JSONParser.parse(Array((call["arguments"]?.stringValue ?? "").utf8))
+        #expect(arguments.objectValue?.keys.sorted() == ["location", "unit"])
+        #expect(normalised["tools"]?[0]?["strict"] == .bool(true))
+        // additionalProperties: true cannot be made strict: served best effort, never a 400.
+        let open = try Self.post(engine, "/v1/responses",
+            #"{"model":"gpt-4o","input":"Weather in Paris?","tools":[{"type":"function","name":"get_weather","parameters":{"type":"object","properties":{"location":{"type":"string"}},"required":["location"],"additionalProperties":true}}]}"#)
+        #expect(open["output"]?[0]?["type"] == .string("function_call"))
+        #expect(open["tools"]?[0]?["strict"] == .bool(false))
     }
 }
 

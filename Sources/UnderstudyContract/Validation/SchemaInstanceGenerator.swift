@@ -11,6 +11,14 @@ public struct SchemaInstanceGenerator {
     /// Supplies text for a string property, by property name (nil: the generator's own words).
     public var text: (_ property: String?) -> String?
     public var budget: Budget
+    /// Which properties an object gets besides its required ones.
+    public var optionalProperties: Inclusion = .all
+    public enum Inclusion: Sendable {
+        /// Every property (strict structured outputs and tools).
+        case all
+        /// Each optional property with even odds, from the seed (best-effort tool calls).
+        case some
+    }
     private var rng: UInt64
     private var nodes = 0
     private var characters = 0
@@ -165,6 +173,7 @@ public struct SchemaInstanceGenerator {
     private mutating func makeObject(_ s: Schema, depth: Int, fillRequired: Bool) -> JSONValue {
         var object = JSONObject()
         for (name, schema) in s.properties where depth < 12 || s.required.contains(name) {
+            if optionalProperties == .some, !s.required.contains(name), next() & 1 == 0 { continue }
             object[name] = make(schema, property: name, depth: depth + 1)
         }
         if let reference = s.reference, case .object(let more) = make(reference, property: nil, depth: depth + 1) {

@@ -30,6 +30,14 @@ extension MockEngine {
             input.store = false
         }
         input.output = try OutputSpec.responses(body.objectValue ?? JSONObject(), messages: input.messages, schemas: inlineSchemas)
+        // The response lists each function tool with the strict mode it was given.
+        var functions = input.output.tools.makeIterator()
+        input.tools = input.tools.map { tool in
+            guard var object = tool.objectValue, object["type"] == .string("function"), object["name"]?.stringValue != nil,
+                  let decided = functions.next() else { return tool }
+            if object["strict"] == nil || object["strict"] == .null { object["strict"] = .bool(decided.strict) }
+            return .object(object)
+        }
         guard let model = configuration.fixtures.catalog.model(named: input.model) else { throw .modelNotFound(input.model) }
         let now = now()
         try ModelAvailability.check(model, requested: input.model, now: now, flavor: flavor, catalog: configuration.fixtures.catalog)
@@ -65,7 +73,9 @@ extension MockEngine {
         if flavor == .openrouter { headers.append(("x-generation-id", plan.id)) }
         headers += ModelAvailability.headers(model, now: now, catalog: configuration.fixtures.catalog)
         var response: MockResponse
-        if input.stream && !input.background {
+        if input.stream {
+            // A background response streams too; a client whose stream drops picks it up again
+            // with GET /v1/responses/{id}?stream=true&starting_after=N.
             response = MockResponse(status: 200, headers: headers, body: .stream(StreamPlan(
                 frames: ResponsesEncoder.streamFrames(plan), intervalNanoseconds: configuration.streamIntervalNanoseconds)))
         } else {
@@ -113,7 +123,9 @@ extension MockEngine {
         return ResponsePlan(
             id: responseID, createdAt: now, status: choice.finishReason == "length" ? "incomplete" : "completed",
             model: chatPlan.model, request: input, reasoning: reasoning,
-            message: choice.content.map { ResponsePlan.Message(id: messageID, text: $0, pieces: choice.pieces) },
+            message: choice.content.map {
+                ResponsePlan.Message(id: messageID, text: $0, pieces: choice.pieces, logprobs: input.logprobs, logprobSeed: chatPlan.logprobSeed)
+            },
             functionCalls: calls,
             usage: usage, incompleteReason: choice.finishReason == "length" ? "max_output_tokens" : nil)
     }
@@ -127,12 +139,29 @@ extension MockEngine {
         APIError(status: 404, type: "invalid_request_error", code: nil, param: nil, message: "Response with id '\(id)' not found.")
     }
 
-    func retrieveResponse(_ id: String) throws(APIError) -> MockResponse {
+    func retrieveResponse(_ id: String, query: String?) throws(APIError) -> MockResponse {
+        let q = QueryParameters(query)
+        if q["stream"] == "true" { return try resumeResponseStream(id, startingAfter: q.integer("starting_after", in: -1...Int(Int32.max))) }
         // A background response moves on each time it is looked at: in_progress, then done.
         guard let entry = responseStore.use(id, change: { $0.polls += 1 }) else { throw Self.notFound(id) }
         var plan = entry.plan
         if plan.request.background && plan.status != "cancelled" && entry.polls < 2 { plan.status = "in_progress" }
         return json(200, ResponsesEncoder.json(plan))
+    }
+
+    /// The events of a background response after `startingAfter` (a sequence number), as the
+    /// live API replays them to a client that lost its stream.
+    private func resumeResponseStream(_ id: String, startingAfter: Int?) throws(APIError) -> MockResponse {
+        guard let entry = responseStore.use(id) else { throw Self.notFound(id) }
+        guard entry.plan.request.background else {
+            throw .invalidRequest("Only responses created with background=true can be streamed again.", param: "stream", code: nil)
+        }
+        let frames = ResponsesEncoder.streamFrames(entry.plan)
+        // Frame i carries sequence_number i.
+        let first = min(frames.count, (startingAfter ?? -1) + 1)
+        let headers: [(name: String, value: String)] = [("content-type", "text/event-stream; charset=utf-8"), ("openai-version", "2020-10-01")]
+        return MockResponse(status: 200, headers: headers, body: .stream(StreamPlan(
+            frames: Array(frames[first...]), intervalNanoseconds: configuration.streamIntervalNanoseconds)))
     }
 
     func deleteResponse(_ id: String) throws(APIError) -> MockResponse {

@@ -161,7 +161,7 @@ public final class MockEngine: Sendable {
             case .createResponse:
                 return try createResponse(request, flavor: flavor)
             case .response(let id, _):
-                return try retrieveResponse(id)
+                return try retrieveResponse(id, query: request.query)
             case .deleteResponse(let id, _):
                 return try deleteResponse(id)
             case .inputItems(let id, _):

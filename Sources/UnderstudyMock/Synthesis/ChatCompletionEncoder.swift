@@ -32,7 +32,22 @@ public enum ChatCompletionEncoder {
             w.key("refusal"); w.null()
             w.key("annotations"); w.beginArray(); w.endArray()
             w.endObject()
-            w.key("logprobs"); w.null()
+            if let top = plan.logprobs {
+                w.key("logprobs")
+                w.beginObject()
+                w.key("content")
+                if choice.content == nil {
+                    w.null()
+                } else {
+                    w.beginArray()
+                    for (i, piece) in choice.pieces.enumerated() { TokenLogprobs.write(&w, token: piece, position: i, top: top, seed: plan.logprobSeed) }
+                    w.endArray()
+                }
+                w.key("refusal"); w.null()
+                w.endObject()
+            } else {
+                w.key("logprobs"); w.null()
+            }
             w.key("finish_reason"); w.string(choice.finishReason)
             if plan.flavor == .openrouter { w.key("native_finish_reason"); w.string(choice.finishReason) }
             w.endObject()
@@ -64,13 +79,21 @@ public enum ChatCompletionEncoder {
             w.endObject()
             frames.append(sse(w.bytes))
         }
-        func choice(_ w: inout JSONWriter, _ index: Int, finish: String?, delta: (inout JSONWriter) -> Void) {
+        func choice(_ w: inout JSONWriter, _ index: Int, finish: String?, token: (Substring, Int)? = nil, delta: (inout JSONWriter) -> Void) {
             w.key("choices")
             w.beginArray()
             w.beginObject()
             w.key("index"); w.int(index)
             w.key("delta"); w.beginObject(); delta(&w); w.endObject()
-            w.key("logprobs"); w.null()
+            if let (piece, position) = token, let top = plan.logprobs {
+                w.key("logprobs")
+                w.beginObject()
+                w.key("content"); w.beginArray(); TokenLogprobs.write(&w, token: piece, position: position, top: top, seed: plan.logprobSeed); w.endArray()
+                w.key("refusal"); w.null()
+                w.endObject()
+            } else {
+                w.key("logprobs"); w.null()
+            }
             w.key("finish_reason"); w.string(finish)
             if plan.flavor == .openrouter { w.key("native_finish_reason"); w.string(finish) }
             w.endObject()
@@ -80,8 +103,10 @@ public enum ChatCompletionEncoder {
         // Each choice's deltas in order (role first, then content pieces or tool-call parts);
         // choices are interleaved step by step.
         var steps: [[(inout JSONWriter) -> Void]] = []
+        var tokens: [[(Substring, Int)?]] = []
         for c in plan.choices {
             var deltas: [(inout JSONWriter) -> Void] = []
+            var pieceAt: [(Substring, Int)?] = []
             func toolCallDelta(_ w: inout JSONWriter, _ index: Int, _ call: ChatPlan.ToolCall, opening: Bool, piece: Substring?) {
                 w.key("tool_calls")
                 w.beginArray()
@@ -105,8 +130,10 @@ public enum ChatCompletionEncoder {
                 if let first = c.toolCalls.first { toolCallDelta(&w, 0, first, opening: true, piece: nil) }
                 w.key("refusal"); w.null()
             }
-            for piece in c.pieces {
+            pieceAt.append(nil)
+            for (position, piece) in c.pieces.enumerated() {
                 deltas.append { w in w.key("content"); w.string(String(piece)) }
+                pieceAt.append((piece, position))
             }
             for (i, call) in c.toolCalls.enumerated() {
                 if i > 0 { deltas.append { w in toolCallDelta(&w, i, call, opening: true, piece: nil) } }
@@ -115,11 +142,13 @@ public enum ChatCompletionEncoder {
                 }
             }
             steps.append(deltas)
+            tokens.append(pieceAt)
         }
         let longest = steps.map(\.count).max() ?? 0
         for step in 0..<longest {
             for (index, deltas) in steps.enumerated() where step < deltas.count {
-                frame { w in choice(&w, index, finish: nil, delta: deltas[step]) }
+                let token = step < tokens[index].count ? tokens[index][step] : nil
+                frame { w in choice(&w, index, finish: nil, token: token, delta: deltas[step]) }
             }
         }
         for (index, c) in plan.choices.enumerated() {

@@ -19,6 +19,11 @@ public struct ChatPlan: Sendable {
     /// The content does not depend on how often the request came before (a canned reply, a seed,
     /// temperature 0): repeats differ only in their ids.
     public var repeatable: Bool
+    /// With `logprobs: true`: how many alternatives each token lists (`top_logprobs`); nil when
+    /// log probabilities were not asked for.
+    public var logprobs: Int?
+    /// Seeds the log probabilities (the conversation's text seed: they follow the text).
+    public var logprobSeed: UInt64 = 0
 
     public struct Choice: Sendable {
         /// The message content (nil when the answer is tool calls).

@@ -71,8 +71,8 @@ extension ChatRequest {
         }
         _ = try r.number("frequency_penalty", min: -2, max: 2)
         _ = try r.number("presence_penalty", min: -2, max: 2)
-        _ = try r.integer("top_logprobs", min: 0, max: 20)
-        _ = try r.bool("logprobs")
+        let topLogprobs = try r.integer("top_logprobs", min: 0, max: 20)
+        let logprobs = try r.bool("logprobs") ?? false
         _ = try r.bool("store")
         _ = try r.bool("parallel_tool_calls")
         _ = try r.object("metadata")
@@ -95,6 +95,7 @@ extension ChatRequest {
             serviceTier: try r.oneOf("service_tier", ["auto", "default", "flex", "scale", "priority", "fast"])
         )
         request.output = try OutputSpec.chat(object, messages: messages, schemas: schemas)
+        request.logprobs = logprobs ? Int(topLogprobs ?? 0) : nil
         return request
     }
 }

@@ -19,6 +19,8 @@ public struct ChatRequest: Sendable {
     public var serviceTier: String?
     /// Structured output, tools and tool choice.
     public var output = OutputSpec()
+    /// `top_logprobs` when `logprobs` is true; nil without log probabilities.
+    public var logprobs: Int?
 }
 
 public struct ChatMessage: Sendable {

@@ -89,7 +89,9 @@ public struct ChatSynthesizer: Sendable {
             usage: usage,
             flavor: context.flavor,
             paddingSeed: paddingSeed,
-            repeatable: repeatable && !madeCalls
+            repeatable: repeatable && !madeCalls,
+            logprobs: request.logprobs,
+            logprobSeed: textSeed
         )
     }
 
@@ -126,6 +128,7 @@ public struct ChatSynthesizer: Sendable {
             }
             if let t = request.temperature, t != 1 { throw .unsupportedValue("temperature", JSONValue.double(t).jsonString) }
             if let p = request.topP, p != 1 { throw .unsupportedValue("top_p", JSONValue.double(p).jsonString) }
+            if request.logprobs != nil { throw .unsupportedParameter("logprobs", instead: nil) }
         } else if request.reasoningEffort != nil {
             throw .unsupportedParameter("reasoning_effort", instead: nil)
         }

@@ -13,6 +13,9 @@ public struct OutputSpec: Sendable {
         public var name: String
         public var parameters: Schema?
         public var description: String?
+        /// Strict mode: the arguments carry every property. Otherwise best effort: the required
+        /// ones, and optional ones some of the time.
+        public var strict = false
     }
 
     public enum ToolChoice: Sendable, Equatable {
@@ -58,20 +61,27 @@ extension OutputSpec {
         for (i, tool) in (object["tools"]?.arrayValue ?? []).enumerated() {
             guard tool["type"]?.stringValue == "function", let function = tool["function"], let name = function["name"]?.stringValue else { continue }
             let parameters = function["parameters"]
-            if function["strict"] == .bool(true), let parameters {
+            // Chat Completions keeps `strict` false when it is omitted (the function-calling
+            // guide, "Strict mode").
+            let strict = function["strict"] == .bool(true)
+            if strict, let parameters {
                 try StrictSchemaRules.check(parameters, what: "function '\(name)'", param: "tools[\(i)].function.parameters")
             }
             spec.tools.append(FunctionTool(name: name, parameters: try parameters.map { (p) throws(APIError) in
                 try compile(p, schemas, param: "tools[\(i)].function.parameters")
-            }, description: function["description"]?.stringValue))
+            }, description: function["description"]?.stringValue, strict: strict))
         }
         spec.toolChoice = try toolChoice(object["tool_choice"], named: { $0["function"]?["name"]?.stringValue }, tools: spec.tools)
         spec.parallelToolCalls = object["parallel_tool_calls"]?.boolValue ?? true
         return spec
     }
 
-    /// Reads the Responses API's `text.format` and flat function `tools` (strict unless they say
-    /// `strict: false`, as the API defaults them).
+    /// Reads the Responses API's `text.format` and flat function `tools`. A tool that says
+    /// `strict: true` must meet the strict rules (else 400); one that omits `strict` is made strict
+    /// when its schema can be (every property required, `additionalProperties: false`) and is
+    /// called best-effort otherwise; only an explicit `strict: true` is refused. This is the live
+    /// API's behaviour (OpenAI's function-calling guide, "Strict mode"), not the published
+    /// document's, which says nothing of the default.
     static func responses(_ object: JSONObject, messages: [ChatMessage], schemas: InlineSchemas) throws(APIError) -> OutputSpec {
         var spec = OutputSpec()
         if let format = object["text"]?["format"], let type = format["type"]?.stringValue {
@@ -93,12 +103,21 @@ extension OutputSpec {
         for (i, tool) in (object["tools"]?.arrayValue ?? []).enumerated() {
             guard tool["type"]?.stringValue == "function", let name = tool["name"]?.stringValue else { continue }
             let parameters = tool["parameters"]
-            if tool["strict"] != .bool(false), let parameters, !parameters.isNull {
-                try StrictSchemaRules.check(parameters, what: "function '\(name)'", param: "tools[\(i)].parameters")
+            let strict: Bool
+            switch tool["strict"]?.boolValue {
+            case true?:
+                if let parameters, !parameters.isNull {
+                    try StrictSchemaRules.check(parameters, what: "function '\(name)'", param: "tools[\(i)].parameters")
+                }
+                strict = true
+            case false?:
+                strict = false
+            case nil:
+                strict = parameters.map { $0.isNull || StrictSchemaRules.canNormalise($0) } ?? true
             }
             spec.tools.append(FunctionTool(name: name, parameters: try parameters.flatMap { (p) throws(APIError) in
                 p.isNull ? nil : try compile(p, schemas, param: "tools[\(i)].parameters")
-            }, description: tool["description"]?.stringValue))
+            }, description: tool["description"]?.stringValue, strict: strict))
         }
         spec.toolChoice = try toolChoice(object["tool_choice"], named: { $0["name"]?.stringValue }, tools: spec.tools)
         spec.parallelToolCalls = object["parallel_tool_calls"]?.boolValue ?? true
@@ -141,6 +160,44 @@ enum StrictSchemaRules {
     static func check(_ schema: JSONValue, what: String, param: String) throws(APIError) {
         if let problem = problem(in: schema, context: []) {
             throw .invalidRequest("Invalid schema for \(what): \(problem)", param: param, code: "invalid_json_schema")
+        }
+    }
+
+    /// Whether the API can put `schema` into strict mode by itself: closing every object and
+    /// requiring every property is enough, i.e. no object allows other properties on purpose.
+    static func canNormalise(_ schema: JSONValue) -> Bool {
+        problem(in: normalised(schema), context: []) == nil
+    }
+
+    /// `schema` with every object closed and every property required, where it does not say
+    /// otherwise.
+    static func normalised(_ schema: JSONValue) -> JSONValue {
+        switch schema {
+        case .object(var object):
+            for member in object.members {
+                switch member.key {
+                case "properties", "$defs", "definitions":
+                    if case .object(var children) = member.value {
+                        for child in children.members { children[child.key] = normalised(child.value) }
+                        object[member.key] = .object(children)
+                    }
+                case "items", "not":
+                    object[member.key] = normalised(member.value)
+                case "anyOf", "oneOf", "allOf":
+                    if case .array(let branches) = member.value { object[member.key] = .array(branches.map(normalised)) }
+                default:
+                    break
+                }
+            }
+            let isObject = object["type"] == .string("object") || object["type"]?.arrayValue?.contains(.string("object")) == true
+                || object["properties"] != nil
+            if isObject {
+                if object["additionalProperties"] == nil { object["additionalProperties"] = .bool(false) }
+                object["required"] = .array((object["properties"]?.objectValue?.keys ?? []).map(JSONValue.string))
+            }
+            return .object(object)
+        default:
+            return schema
         }
     }
 

@@ -26,6 +26,7 @@ enum ReplyDecider {
             var calls: [Call] = []
             for tool in chooseTools(output, prompt: lastUser) {
                 var generator = SchemaInstanceGenerator(seed: rng.next(), text: hints.text)
+                generator.optionalProperties = tool.strict ? .all : .some
                 let arguments = try tool.parameters.map { (p) throws(APIError) in try generate(&generator, p, "function '\(tool.name)'", "tools") }
                 calls.append(Call(name: tool.name, arguments: (arguments ?? .object([:])).jsonString))
             }
@@ -37,8 +38,17 @@ enum ReplyDecider {
             var generator = SchemaInstanceGenerator(seed: rng.next(), text: hints.text)
             return .text(try generate(&generator, schema, "response_format", "response_format").jsonString)
         case .jsonObject:
-            let answer = ProseGenerator.reply(to: lastUser, targetTokens: 20, using: &rng)
-            return .text(JSONValue.object(["topic": .string(Topic.phrase(from: lastUser)), "answer": .string(answer)]).jsonString)
+            // The keys the prompt asks for, when it names them ("the keys "name" (a string) and
+            // "age" (an integer)"), as a model would answer; otherwise a topic and an answer.
+            let prompt = messages.filter { $0.role != "assistant" && $0.role != "tool" }.map(\.text).joined(separator: "\n")
+            let asked = JSONKeysRequested.keys(in: prompt)
+            guard !asked.isEmpty else {
+                let answer = ProseGenerator.reply(to: lastUser, targetTokens: 20, using: &rng)
+                return .text(JSONValue.object(["topic": .string(Topic.phrase(from: lastUser)), "answer": .string(answer)]).jsonString)
+            }
+            var object = JSONObject()
+            for (key, type) in asked { object[key] = JSONKeysRequested.value(for: key, type: type, hints: hints, prompt: lastUser, rng: &rng) }
+            return .text(JSONValue.object(object).jsonString)
         case .text:
             if afterToolResult, let result = messages.last?.text {
                 let shown = result.count > 240 ? String(result.prefix(240)) + "…" : result

@@ -25,6 +25,9 @@ public struct ResponsePlan: Sendable {
         public var text: String
         /// The text as stream deltas, one per token.
         public var pieces: [Substring]
+        /// `top_logprobs` when log probabilities were asked for (see `ResponsesRequest.logprobs`).
+        public var logprobs: Int?
+        public var logprobSeed: UInt64 = 0
     }
 
     public struct FunctionCall: Sendable {

@@ -92,7 +92,7 @@ public enum ResponsesEncoder {
         w.key("status"); w.string(status)
         w.key("content")
         w.beginArray()
-        if let text { outputText(&w, text) }
+        if let text { outputText(&w, text, message: message) }
         w.endArray()
         w.key("role"); w.string("assistant")
         w.endObject()
@@ -109,13 +109,23 @@ public enum ResponsesEncoder {
         w.endObject()
     }
 
-    static func outputText(_ w: inout JSONWriter, _ text: String) {
+    /// An output_text part; with `message`, its tokens' log probabilities when they were asked for.
+    static func outputText(_ w: inout JSONWriter, _ text: String, message: ResponsePlan.Message? = nil) {
         w.beginObject()
         w.key("type"); w.string("output_text")
         w.key("annotations"); w.beginArray(); w.endArray()
-        w.key("logprobs"); w.beginArray(); w.endArray()
+        w.key("logprobs"); logprobs(&w, message, pieces: message?.pieces.indices ?? 0..<0)
         w.key("text"); w.string(text)
         w.endObject()
+    }
+
+    /// The log probabilities of `message`'s tokens at `pieces` (an empty list when not asked for).
+    static func logprobs(_ w: inout JSONWriter, _ message: ResponsePlan.Message?, pieces: Range<Int>) {
+        w.beginArray()
+        if let message, let top = message.logprobs {
+            for i in pieces { TokenLogprobs.write(&w, token: message.pieces[i], position: i, top: top, seed: message.logprobSeed) }
+        }
+        w.endArray()
     }
 
     static func usage(_ w: inout JSONWriter, _ usage: Usage) {
@@ -193,15 +203,15 @@ public enum ResponsesEncoder {
                 w.key("output_index"); w.int(index); w.key("item"); messageItem(&w, message, status: "in_progress", text: nil)
             }
             event("response.content_part.added") { w in location(&w); w.key("part"); outputText(&w, "") }
-            for piece in message.pieces {
+            for (i, piece) in message.pieces.enumerated() {
                 event("response.output_text.delta") { w in
-                    location(&w); w.key("delta"); w.string(String(piece)); w.key("logprobs"); w.beginArray(); w.endArray()
+                    location(&w); w.key("delta"); w.string(String(piece)); w.key("logprobs"); logprobs(&w, message, pieces: i..<(i + 1))
                 }
             }
             event("response.output_text.done") { w in
-                location(&w); w.key("text"); w.string(message.text); w.key("logprobs"); w.beginArray(); w.endArray()
+                location(&w); w.key("text"); w.string(message.text); w.key("logprobs"); logprobs(&w, message, pieces: message.pieces.indices)
             }
-            event("response.content_part.done") { w in location(&w); w.key("part"); outputText(&w, message.text) }
+            event("response.content_part.done") { w in location(&w); w.key("part"); outputText(&w, message.text, message: message) }
             event("response.output_item.done") { w in
                 w.key("output_index"); w.int(index); w.key("item"); messageItem(&w, message, status: itemStatus, text: message.text)
             }

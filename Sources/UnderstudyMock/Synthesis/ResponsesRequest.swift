@@ -27,6 +27,9 @@ public struct ResponsesRequest: Sendable {
     public var toolChoice: JSONValue
     public var serviceTier: String?
     public var user: String?
+    /// With `include: ["message.output_text.logprobs"]`: `top_logprobs` (0 when not given); nil
+    /// without log probabilities.
+    public var logprobs: Int?
     /// Structured output, function tools and tool choice (read by the engine, which holds the
     /// schema cache).
     public var output = OutputSpec()
@@ -83,7 +86,9 @@ public struct ResponsesRequest: Sendable {
             tools: try r.array("tools") ?? [],
             toolChoice: r.value("tool_choice") ?? .string("auto"),
             serviceTier: try r.string("service_tier"),
-            user: try r.string("user")
+            user: try r.string("user"),
+            logprobs: try (r.array("include") ?? []).contains(.string("message.output_text.logprobs"))
+                ? Int(r.integer("top_logprobs", min: 0, max: 20) ?? 0) : nil
         )
     }
 

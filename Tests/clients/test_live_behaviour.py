@@ -1,0 +1,80 @@
+"""Issue 10: what the live API does where the published document is silent, through the official
+SDK parsing strictly. Each test is one of the reports that real clients failed on."""
+
+WEATHER = {
+    "type": "function",
+    "name": "get_weather",
+    "description": "Get the current weather for a city.",
+    # What langchain-openai's bind_tools sends: no `strict`, no `additionalProperties`, an optional property.
+    "parameters": {
+        "type": "object",
+        "properties": {"location": {"type": "string"}, "unit": {"type": "string", "enum": ["celsius", "fahrenheit"]}},
+        "required": ["location"],
+    },
+}
+
+
+def test_responses_tool_without_strict_is_made_strict_not_refused(client):
+    response = client.responses.create(model="gpt-4o", input="What is the weather in Paris?", tools=[WEATHER])
+    call = response.output[0]
+    assert call.type == "function_call" and call.name == "get_weather"
+    import json
+    arguments = json.loads(call.arguments)
+    assert set(arguments) == {"location", "unit"}, arguments  # strict: every property present
+    assert "Paris" in arguments["location"]
+    assert response.tools[0].strict is True
+
+
+def test_explicit_strict_with_an_open_schema_is_still_a_400(client):
+    import openai
+    import pytest
+    with pytest.raises(openai.BadRequestError) as raised:
+        client.responses.create(model="gpt-4o", input="Weather in Paris?", tools=[{**WEATHER, "strict": True}])
+    assert raised.value.body["code"] == "invalid_json_schema"
+
+
+def test_background_stream_streams_and_resumes_after_a_sequence_number(client):
+    events = list(client.responses.create(model="gpt-4o", input="Explain how tides work", background=True, stream=True))
+    assert events[0].type == "response.created" and events[-1].type == "response.completed"
+    assert [e.sequence_number for e in events] == list(range(len(events)))
+    response_id = events[0].response.id
+    cut = len(events) // 2
+    resumed = list(client.responses.retrieve(response_id, stream=True, starting_after=cut))
+    assert [e.sequence_number for e in resumed] == list(range(cut + 1, len(events)))
+    assert resumed[-1].response.output_text == events[-1].response.output_text
+
+
+def test_chat_logprobs_are_negative_with_the_chosen_token_most_likely(client):
+    completion = client.chat.completions.create(
+        model="gpt-4o", messages=[{"role": "user", "content": "Say something about copper."}], logprobs=True, top_logprobs=3)
+    content = completion.choices[0].logprobs.content
+    message = completion.choices[0].message.content
+    assert "".join(t.token for t in content) == message
+    for token in content:
+        assert token.logprob < 0 and token.bytes == list(token.token.encode())
+        assert len(token.top_logprobs) == 3 and token.top_logprobs[0].token == token.token
+        assert [t.logprob for t in token.top_logprobs] == sorted((t.logprob for t in token.top_logprobs), reverse=True)
+    streamed = client.chat.completions.create(
+        model="gpt-4o", messages=[{"role": "user", "content": "Say something about copper."}], logprobs=True, top_logprobs=3,
+        stream=True)
+    tokens = [t for chunk in streamed if chunk.choices and chunk.choices[0].logprobs for t in chunk.choices[0].logprobs.content]
+    assert [(t.token, t.logprob) for t in tokens] == [(t.token, t.logprob) for t in content]
+
+
+def test_responses_logprobs_when_included(client):
+    response = client.responses.create(model="gpt-4o", input="Say something about copper.",
+                                       include=["message.output_text.logprobs"], top_logprobs=2)
+    part = response.output[0].content[0]
+    assert "".join(t.token for t in part.logprobs) == part.text
+    assert all(t.logprob < 0 and len(t.top_logprobs) == 2 for t in part.logprobs)
+    plain = client.responses.create(model="gpt-4o", input="Say something about copper.")
+    assert plain.output[0].content[0].logprobs == []
+
+
+def test_json_mode_answers_with_the_keys_the_prompt_names(client):
+    import json
+    completion = client.chat.completions.create(
+        model="gpt-4o", response_format={"type": "json_object"},
+        messages=[{"role": "user", "content": 'Ada Lovelace was 36. Answer in JSON with the keys "name" (a string) and "age" (an integer).'}])
+    answer = json.loads(completion.choices[0].message.content)
+    assert set(answer) == {"name", "age"} and isinstance(answer["age"], int) and isinstance(answer["name"], str)
