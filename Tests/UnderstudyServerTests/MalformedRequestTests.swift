@@ -92,7 +92,7 @@ struct MalformedRequestTests {
         Case("unknown argument", #"{"model":"gpt-4o","messages":\#(user),"temprature":1}"#, code: "unknown_parameter", param: "temprature", says: "Unrecognized request argument supplied: temprature"),
         Case("unknown model", #"{"model":"gpt-9","messages":\#(user)}"#, status: 404, code: "model_not_found", says: "The model `gpt-9` does not exist"),
         Case("wrong content type", #"{"model":"gpt-4o","messages":\#(user)}"#, status: 415, code: "unsupported_media_type", says: "Content-Type 'text/plain'", contentType: "text/plain"),
-        Case("GET on a POST route", nil, status: 405, code: "method_not_allowed", says: "Use POST", method: .GET),
+        Case("PUT on chat completions", nil, status: 405, code: "method_not_allowed", says: "POST", method: .PUT),
         Case("DELETE on /v1/models", nil, status: 405, code: "method_not_allowed", says: "Use GET", method: .DELETE, path: "/v1/models"),
         Case("unknown path", #"{}"#, status: 404, code: "unknown_url", says: "Invalid URL (POST /v1/chat/completion)", path: "/v1/chat/completion"),
     ]

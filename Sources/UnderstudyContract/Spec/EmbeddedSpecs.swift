@@ -33,6 +33,123 @@ paths:
           content:
             application/json:
               schema: {$ref: '#/components/schemas/ErrorResponse'}
+    get:
+      operationId: listChatCompletions
+      parameters:
+        - {name: model, in: query, schema: {type: string}}
+        - {name: metadata, in: query, style: deepObject, schema: {type: object, additionalProperties: {type: string}}}
+        - {name: after, in: query, schema: {type: string}}
+        - {name: limit, in: query, schema: {type: integer, minimum: 1, maximum: 100, default: 20}}
+        - {name: order, in: query, schema: {type: string, enum: [asc, desc], default: asc}}
+      responses:
+        '200':
+          description: The completions created with `store` true, a page at a time.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/ChatCompletionList'}
+        default:
+          description: An error.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/ErrorResponse'}
+  /chat/completions/{completion_id}:
+    get:
+      operationId: getChatCompletion
+      parameters:
+        - {name: completion_id, in: path, required: true, schema: {type: string}}
+      responses:
+        '200':
+          description: A stored completion.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/CreateChatCompletionResponse'}
+        default:
+          description: An error.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/ErrorResponse'}
+    post:
+      operationId: updateChatCompletion
+      parameters:
+        - {name: completion_id, in: path, required: true, schema: {type: string}}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [metadata]
+              additionalProperties: false
+              properties:
+                metadata:
+                  type: [object, 'null']
+                  maxProperties: 16
+                  additionalProperties: {type: string, maxLength: 512}
+      responses:
+        '200':
+          description: The stored completion, its metadata replaced.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/CreateChatCompletionResponse'}
+        default:
+          description: An error.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/ErrorResponse'}
+    delete:
+      operationId: deleteChatCompletion
+      parameters:
+        - {name: completion_id, in: path, required: true, schema: {type: string}}
+      responses:
+        '200':
+          description: The stored completion was deleted.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/ChatCompletionDeleted'}
+        default:
+          description: An error.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/ErrorResponse'}
+  /chat/completions/{completion_id}/messages:
+    get:
+      operationId: getChatCompletionMessages
+      parameters:
+        - {name: completion_id, in: path, required: true, schema: {type: string}}
+        - {name: after, in: query, schema: {type: string}}
+        - {name: limit, in: query, schema: {type: integer, minimum: 1, maximum: 100, default: 20}}
+        - {name: order, in: query, schema: {type: string, enum: [asc, desc], default: asc}}
+      responses:
+        '200':
+          description: The request's messages, a page at a time.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/ChatCompletionMessageList'}
+        default:
+          description: An error.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/ErrorResponse'}
+  /responses/input_tokens:
+    post:
+      operationId: getInputTokenCounts
+      requestBody:
+        required: true
+        content:
+          application/json:
+            # The same members as a create request; model may be left out.
+            schema: {type: object}
+      responses:
+        '200':
+          description: The input tokens creating this response would bill.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/TokenCountsResource'}
+        default:
+          description: An error.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/ErrorResponse'}
   /responses:
     post:
       operationId: createResponse
@@ -503,8 +620,74 @@ components:
       type: object
       required: [content, refusal]
       properties:
-        content: {type: [array, 'null'], items: {type: object}}
-        refusal: {type: [array, 'null'], items: {type: object}}
+        content: {type: [array, 'null'], items: {$ref: '#/components/schemas/TokenLogprob'}}
+        refusal: {type: [array, 'null'], items: {$ref: '#/components/schemas/TokenLogprob'}}
+
+    TokenLogprob:
+      type: object
+      required: [token, logprob, bytes, top_logprobs]
+      properties:
+        token: {type: string}
+        logprob: {type: number, maximum: 0}
+        bytes: {type: [array, 'null'], items: {type: integer, minimum: 0, maximum: 255}}
+        top_logprobs:
+          type: array
+          items:
+            type: object
+            required: [token, logprob, bytes]
+            properties:
+              token: {type: string}
+              logprob: {type: number, maximum: 0}
+              bytes: {type: [array, 'null'], items: {type: integer, minimum: 0, maximum: 255}}
+
+    ChatCompletionList:
+      type: object
+      required: [object, data, first_id, last_id, has_more]
+      properties:
+        object: {type: string, enum: [list]}
+        data: {type: array, items: {$ref: '#/components/schemas/CreateChatCompletionResponse'}}
+        first_id: {type: [string, 'null']}
+        last_id: {type: [string, 'null']}
+        has_more: {type: boolean}
+
+    ChatCompletionDeleted:
+      type: object
+      required: [object, id, deleted]
+      properties:
+        object: {type: string, enum: [chat.completion.deleted]}
+        id: {type: string}
+        deleted: {type: boolean}
+
+    # The published document types these messages as assistant messages, but they are the
+    # request's messages, each with the role it was sent with (as the live API lists them): the
+    # role is left open here.
+    ChatCompletionMessageList:
+      type: object
+      required: [object, data, first_id, last_id, has_more]
+      properties:
+        object: {type: string, enum: [list]}
+        data:
+          type: array
+          items:
+            type: object
+            required: [id, role, content]
+            properties:
+              id: {type: string}
+              role: {type: string, enum: [developer, system, user, assistant, tool, function]}
+              content: {type: [string, 'null']}
+              name: {type: string}
+              content_parts: {type: [array, 'null'], items: {type: object}}
+        first_id: {type: [string, 'null']}
+        last_id: {type: [string, 'null']}
+        has_more: {type: boolean}
+
+    TokenCountsResource:
+      type: object
+      required: [object, input_tokens]
+      additionalProperties: false
+      properties:
+        object: {type: string, enum: [response.input_tokens]}
+        input_tokens: {type: integer, minimum: 0}
 
     CreateChatCompletionStreamResponse:
       type: object

@@ -14,6 +14,10 @@ public final class OpenAIContract: Sendable {
     public let responseEvent: Schema
     public let deletedResponse: Schema
     public let responseItemList: Schema
+    public let chatCompletionList: Schema
+    public let chatCompletionDeleted: Schema
+    public let chatCompletionMessageList: Schema
+    public let inputTokens: Schema
     /// The same spec as a traffic validator (operations by method and path), sharing these schemas.
     public let exchanges: ExchangeValidator
     /// Warnings found while compiling (unknown keywords and the like).
@@ -50,6 +54,10 @@ public final class OpenAIContract: Sendable {
         responseEvent = schema("ResponseStreamEvent")
         deletedResponse = schema("DeletedResponse")
         responseItemList = schema("ResponseItemList")
+        chatCompletionList = schema("ChatCompletionList")
+        chatCompletionDeleted = schema("ChatCompletionDeleted")
+        chatCompletionMessageList = schema("ChatCompletionMessageList")
+        inputTokens = schema("TokenCountsResource")
         exchanges = ExchangeValidator(index: OperationIndex(document: document, compiler: compiler))
         compiler.compileComponents(of: document.file)
         if let first = compiler.errors.first {

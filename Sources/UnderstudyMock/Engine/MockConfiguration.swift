@@ -29,6 +29,9 @@ public struct MockConfiguration: Sendable {
     public var access: Access?
     /// How many stored responses (Responses API, `store: true`) are kept; least recently used go.
     public var responseStoreLimit: Int = 1000
+    /// Bytes the stored responses, and separately the stored chat completions, may hold in all
+    /// (the least recently used go first).
+    public var storeByteLimit: Int = 256 << 20
 
     public init(fixtures: Fixtures, contract: OpenAIContract? = nil, requestValidation: RequestValidation = .strict,
                 selfCheck: Bool = false, seed: UInt64 = 0, clock: ServerClock = .system, streamIntervalNanoseconds: Int64 = 0,

@@ -196,16 +196,7 @@ extension MockEngine {
         if let after = q["after"], let index = items.firstIndex(where: { $0["id"]?.stringValue == after }) {
             items = Array(items[(index + 1)...])
         }
-        let page = Array(items.prefix(limit))
-        var w = JSONWriter(capacity: 512)
-        w.beginObject()
-        w.key("object"); w.string("list")
-        w.key("data"); w.value(.array(page))
-        w.key("first_id"); w.string(page.first?["id"]?.stringValue)
-        w.key("last_id"); w.string(page.last?["id"]?.stringValue)
-        w.key("has_more"); w.bool(items.count > page.count)
-        w.endObject()
-        return json(200, w.bytes)
+        return listPage(items, total: items.count, limit: limit)
     }
 }
 
@@ -223,6 +214,9 @@ struct QueryParameters {
 
     subscript(name: String) -> String? { values.first { $0.0 == name }?.1 }
 
+    /// Every parameter in order (for families like `metadata[key]`).
+    var all: [(String, String)] { values }
+
     func integer(_ name: String, in range: ClosedRange<Int>) throws(APIError) -> Int? {
         guard let text = self[name] else { return nil }
         guard let value = Int(text) else { throw .invalidType(name, expected: "an integer", got: .string(text)) }
@@ -231,5 +225,30 @@ struct QueryParameters {
                               limit: String(value > range.upperBound ? range.upperBound : range.lowerBound), got: text)
         }
         return value
+    }
+}
+
+extension MockEngine {
+    /// POST /v1/responses/input_tokens: what creating this response would bill as input, by the
+    /// same estimator (instructions, the input, tools' text, and a `previous_response_id` chain).
+    func countInputTokens(_ request: MockRequest) throws(APIError) -> MockResponse {
+        try checkContentType(request)
+        var body = try jsonBody(request)
+        // The model is optional here; count as for the default model.
+        if body["model"] == nil || body["model"] == .null, case .object(var object) = body {
+            object["model"] = .string("gpt-4o")
+            body = .object(object)
+        }
+        let input = try ResponsesRequest.decode(body)
+        var history: [ChatMessage] = []
+        if let previousID = input.previousResponseID {
+            guard let previous = responseStore.use(previousID) else {
+                throw .invalidRequest("Previous response with id '\(previousID)' not found.", param: "previous_response_id",
+                                      code: "previous_response_not_found")
+            }
+            history = previous.conversation
+        }
+        let tokens = PromptTokenEstimator.count(history + input.promptMessages).total
+        return json(200, JSONValue.object(["object": .string("response.input_tokens"), "input_tokens": .int(Int64(tokens))]).jsonBytes)
     }
 }

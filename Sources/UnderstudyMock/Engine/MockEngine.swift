@@ -13,6 +13,7 @@ public final class MockEngine: Sendable {
     private let validator = SchemaValidator()
     private let selfCheckLog = Mutex<[String]>([])
     let responseStore: ResponseStore
+    let storedCompletions: ChatCompletionStore
     let scenarioBook: ScenarioBook
     let rateLimiter: RateLimiter?
     let journal = Journal()
@@ -25,7 +26,8 @@ public final class MockEngine: Sendable {
         self.configuration = configuration
         self.synthesizer = ChatSynthesizer(replies: configuration.fixtures.replies)
         self.templates = configuration.cacheRepeatableResponses ? ResponseTemplateCache() : nil
-        self.responseStore = ResponseStore(limit: configuration.responseStoreLimit)
+        self.responseStore = ResponseStore(limit: configuration.responseStoreLimit, byteLimit: configuration.storeByteLimit)
+        self.storedCompletions = ChatCompletionStore(limit: configuration.responseStoreLimit, byteLimit: configuration.storeByteLimit)
         self.scenarioBook = ScenarioBook(rules: configuration.fixtures.scenarios, seed: configuration.seed)
         self.rateLimiter = configuration.rateLimits.map(RateLimiter.init(limits:))
     }
@@ -68,6 +70,7 @@ public final class MockEngine: Sendable {
         occurrences.reset()
         templates?.reset()
         responseStore.reset()
+        storedCompletions.reset()
         scenarioBook.reset()
         rateLimiter?.reset()
         journal.reset()
@@ -158,6 +161,16 @@ public final class MockEngine: Sendable {
             switch route {
             case .chatCompletions:
                 return try chatCompletion(request, flavor: flavor)
+            case .storedCompletions:
+                return try listStoredCompletions(query: request.query)
+            case .storedCompletion(let id, _):
+                return request.method == "POST" ? try updateStoredCompletion(id, request) : try retrieveStoredCompletion(id)
+            case .deleteStoredCompletion(let id, _):
+                return try deleteStoredCompletion(id)
+            case .storedCompletionMessages(let id, _):
+                return try listStoredMessages(id, query: request.query)
+            case .responseInputTokens:
+                return try countInputTokens(request)
             case .createResponse:
                 return try createResponse(request, flavor: flavor)
             case .response(let id, _):
@@ -260,6 +273,7 @@ public final class MockEngine: Sendable {
         let headers = chatHeaders(stream: chat.stream, requestHash: requestHash, occurrence: occurrence,
                                   processingMilliseconds: processing, id: plan.id, flavor: flavor) + notices
         if chat.stream {
+            if chat.store && flavor == .openai { storeCompletion(ChatCompletionEncoder.json(plan), body: body, created: now) }
             let frames = ChatCompletionEncoder.streamFrames(plan, includeUsage: chat.includeUsage, includeObfuscation: chat.includeObfuscation)
             var response = MockResponse(status: 200, headers: headers,
                                         body: .stream(StreamPlan(frames: frames, intervalNanoseconds: configuration.streamIntervalNanoseconds)))
@@ -268,7 +282,8 @@ public final class MockEngine: Sendable {
             return response
         }
         let json = ChatCompletionEncoder.json(plan)
-        if plan.repeatable && warnings.isEmpty && serveAs == nil && forcedReply == nil {
+        if chat.store && flavor == .openai { storeCompletion(json, body: body, created: now) }
+        if plan.repeatable && warnings.isEmpty && serveAs == nil && forcedReply == nil && !chat.store {
             templates?.store(key: templateKey, body: json, id: plan.id, requestHash: requestHash, created: now,
                              flavor: flavor, processingMilliseconds: processing, notices: notices)
         }
@@ -457,6 +472,11 @@ public final class MockEngine: Sendable {
         case .createResponse, .response, .cancelResponse:
             schema = contract.response
             eventSchema = contract.responseEvent
+        case .storedCompletions: schema = contract.chatCompletionList
+        case .storedCompletion: schema = contract.chatResponse
+        case .deleteStoredCompletion: schema = contract.chatCompletionDeleted
+        case .storedCompletionMessages: schema = contract.chatCompletionMessageList
+        case .responseInputTokens: schema = contract.inputTokens
         case .deleteResponse: schema = contract.deletedResponse
         case .inputItems: schema = contract.responseItemList
         case .listModels: schema = contract.modelList

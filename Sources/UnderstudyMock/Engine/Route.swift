@@ -1,6 +1,14 @@
 /// Where a request goes, decided from its method and path alone.
 public enum Route: Sendable, Equatable {
     case chatCompletions(Flavor)
+    /// GET /v1/chat/completions: the stored completions.
+    case storedCompletions(Flavor)
+    /// GET or POST (metadata) /v1/chat/completions/{id}.
+    case storedCompletion(id: String, Flavor)
+    case deleteStoredCompletion(id: String, Flavor)
+    case storedCompletionMessages(id: String, Flavor)
+    /// POST /v1/responses/input_tokens.
+    case responseInputTokens(Flavor)
     case createResponse(Flavor)
     case response(id: String, Flavor)
     case deleteResponse(id: String, Flavor)
@@ -46,7 +54,22 @@ public enum Route: Sendable, Equatable {
         if rest.hasSuffix("/") { rest = rest.dropLast() }
         switch rest {
         case "chat/completions":
-            self = method == "POST" ? .chatCompletions(flavor) : .methodNotAllowed(allowed: ["POST"])
+            self = method == "POST" ? .chatCompletions(flavor) : method == "GET" ? .storedCompletions(flavor)
+                : .methodNotAllowed(allowed: ["GET", "POST"])
+        case _ where rest.hasPrefix("chat/completions/"):
+            let parts = rest.dropFirst(17).split(separator: "/", omittingEmptySubsequences: false)
+            let id = String(parts[0])
+            switch (parts.count, parts.count > 1 ? parts[1] : "") {
+            case (1, _) where !id.isEmpty:
+                self = method == "GET" || method == "POST" ? .storedCompletion(id: id, flavor)
+                    : method == "DELETE" ? .deleteStoredCompletion(id: id, flavor) : .methodNotAllowed(allowed: ["GET", "POST", "DELETE"])
+            case (2, "messages") where !id.isEmpty:
+                self = method == "GET" ? .storedCompletionMessages(id: id, flavor) : .methodNotAllowed(allowed: ["GET"])
+            default:
+                self = .notFound
+            }
+        case "responses/input_tokens":
+            self = method == "POST" ? .responseInputTokens(flavor) : .methodNotAllowed(allowed: ["POST"])
         case "models":
             self = method == "GET" ? .listModels(flavor) : .methodNotAllowed(allowed: ["GET"])
         case "responses":
@@ -91,7 +114,8 @@ public enum Route: Sendable, Equatable {
     /// The flavour the path implies: OpenRouter for /api/v1, otherwise OpenAI's.
     var flavor: Flavor {
         switch self {
-        case .chatCompletions(let f), .listModels(let f), .model(_, let f), .createResponse(let f), .response(_, let f),
+        case .chatCompletions(let f), .storedCompletions(let f), .storedCompletion(_, let f), .deleteStoredCompletion(_, let f), .storedCompletionMessages(_, let f),
+             .responseInputTokens(let f), .listModels(let f), .model(_, let f), .createResponse(let f), .response(_, let f),
              .deleteResponse(_, let f), .inputItems(_, let f), .cancelResponse(_, let f): f
         default: .openai
         }

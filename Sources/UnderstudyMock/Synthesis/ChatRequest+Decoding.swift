@@ -73,7 +73,7 @@ extension ChatRequest {
         _ = try r.number("presence_penalty", min: -2, max: 2)
         let topLogprobs = try r.integer("top_logprobs", min: 0, max: 20)
         let logprobs = try r.bool("logprobs") ?? false
-        _ = try r.bool("store")
+        let store = try r.bool("store") ?? false
         _ = try r.bool("parallel_tool_calls")
         _ = try r.object("metadata")
         _ = try r.object("logit_bias")
@@ -96,6 +96,7 @@ extension ChatRequest {
         )
         request.output = try OutputSpec.chat(object, messages: messages, schemas: schemas)
         request.logprobs = logprobs ? Int(topLogprobs ?? 0) : nil
+        request.store = store
         return request
     }
 }

@@ -21,6 +21,8 @@ public struct ChatRequest: Sendable {
     public var output = OutputSpec()
     /// `top_logprobs` when `logprobs` is true; nil without log probabilities.
     public var logprobs: Int?
+    /// Keep the completion for the stored-completions endpoints.
+    public var store = false
 }
 
 public struct ChatMessage: Sendable {
@@ -41,6 +43,18 @@ public struct ChatMessage: Sendable {
             }
         }
         return out
+    }
+
+    /// Roughly what the message holds in memory (for stores bounded by bytes).
+    var bytes: Int {
+        64 + toolCallText.utf8.count + parts.reduce(0) { total, part in
+            switch part {
+            case .text(let t): total + t.utf8.count
+            case .image(let url, _): total + url.utf8.count
+            case .audio(let data, _): total + data.utf8.count
+            case .file(let data, let id, let name): total + (data?.utf8.count ?? 0) + (id?.utf8.count ?? 0) + (name?.utf8.count ?? 0)
+            }
+        }
     }
 }
 
