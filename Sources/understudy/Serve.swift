@@ -74,6 +74,11 @@ extension Understudy {
         @Option(name: .customLong("response-store-limit"), help: "Stored responses kept (Responses API); the least recently used go.")
         var responseStoreLimit = 1000
 
+        @Option(name: .customLong("models"), help: ArgumentHelp(
+            "'catalog' (unknown model ids get the live API's 404) or 'open[=ID]': unknown ids (fine-tunes, a gateway's names) are served with the facts of ID (default gpt-4o; a fine-tune ft:BASE:… uses BASE's), said in x-understudy-model-stand-in.",
+            valueName: "catalog|open[=ID]"))
+        var models = "catalog"
+
         @Option(name: .customLong("max-body-bytes"), help: "Largest request body accepted; larger gets 413.")
         var maxBodyBytes = 8 * 1024 * 1024
 
@@ -94,6 +99,9 @@ extension Understudy {
             guard maxBodyBytes > 0, idleTimeoutSeconds > 0, streamIntervalMilliseconds >= 0, responseStoreLimit > 0 else {
                 throw ValidationError("--max-body-bytes and --idle-timeout must be positive, --stream-interval-ms not negative.")
             }
+            guard models == "catalog" || models == "open" || models.hasPrefix("open=") else {
+                throw ValidationError("--models takes 'catalog', 'open' or 'open=MODEL', not '\(models)'.")
+            }
             guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("Unknown --log-level '\(logLevel)'.") }
             if let rateLimit, RateLimiter.Limits(argument: rateLimit) == nil {
                 throw ValidationError("--rate-limit takes rpm=N and/or tpm=N, comma-separated, e.g. rpm=60,tpm=40000.")
@@ -109,6 +117,14 @@ extension Understudy {
             } catch {
                 printError("understudy: \(error)")
                 throw ExitCode(2)
+            }
+            if models != "catalog" {
+                let standIn = models.hasPrefix("open=") ? String(models.dropFirst(5)) : "gpt-4o"
+                guard loaded.catalog.model(named: standIn) != nil else {
+                    printError("understudy: --models open=\(standIn): no such model in the catalog")
+                    throw ExitCode(2)
+                }
+                loaded.catalog.openDefault = standIn
             }
             let contract: OpenAIContract
             do {

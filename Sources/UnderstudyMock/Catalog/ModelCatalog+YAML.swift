@@ -37,6 +37,20 @@ extension ModelCatalog {
             deprecation: deprecation,
             systemFingerprint: try f.optional("system_fingerprint")?.string("system_fingerprint")
         )
+        if let endpoints = try f.optional("endpoints")?.strings("endpoints") {
+            guard !endpoints.isEmpty, endpoints.allSatisfy(["chat", "responses"].contains) else {
+                throw entry.error("\(id): endpoints must list chat and/or responses")
+            }
+            model.endpoints = endpoints
+        }
+        if let modalities = try f.optional("output_modalities")?.strings("output_modalities") {
+            guard modalities.contains("text"), modalities.allSatisfy(["text", "audio"].contains) else {
+                throw entry.error("\(id): output_modalities must be [text] or [text, audio]")
+            }
+            model.outputModalities = modalities
+        }
+        model.unsupportedParameters = try f.optional("unsupported_parameters")?.strings("unsupported_parameters") ?? []
+        model.unconfirmed = try f.optional("unconfirmed")?.strings("unconfirmed") ?? []
         if let list = f.optional("providers") {
             var providers: [ModelInfo.Provider] = []
             for item in try list.sequence("providers") {

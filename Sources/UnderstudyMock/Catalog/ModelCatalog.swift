@@ -23,4 +23,25 @@ public struct ModelCatalog: Sendable {
     public func model(named name: String) -> ModelInfo? {
         index[name].map { models[$0] }
     }
+
+    /// With `--models open`, the catalog id whose facts an unknown model id borrows (a fine-tune
+    /// `ft:gpt-4o-mini:org::id`, a gateway's own name); nil serves the live API's 404.
+    public var openDefault: String?
+
+    /// The model that serves a request naming `name`: the catalog's, else (with `openDefault`) a
+    /// stand-in with the default's facts under the requested id. A fine-tune borrows its base
+    /// model's facts when the base is known.
+    public func serving(_ name: String) -> ModelInfo? {
+        if let known = model(named: name) { return known }
+        guard let openDefault, !name.isEmpty, name.utf8.count <= 256 else { return nil }
+        let base = name.hasPrefix("ft:") ? name.split(separator: ":").dropFirst().first.flatMap { model(named: String($0)) } : nil
+        guard var standIn = base ?? model(named: openDefault) else { return nil }
+        standIn.standInFor = standIn.id
+        standIn.id = name
+        standIn.aliases = [name]
+        standIn.snapshot = name
+        standIn.name = name
+        standIn.deprecation = nil
+        return standIn
+    }
 }

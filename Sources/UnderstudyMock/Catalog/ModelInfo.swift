@@ -25,6 +25,16 @@ public struct ModelInfo: Sendable, Equatable {
     public var systemFingerprint: String?
     /// The simulated providers serving it through OpenRouter, in default order.
     public var providers: [Provider] = [Provider(name: "OpenAI")]
+    /// Which APIs serve it: `chat` (/chat/completions) and `responses` (/responses).
+    public var endpoints: [String] = ["chat", "responses"]
+    /// `text`, or `text` and `audio` for the audio models.
+    public var outputModalities: [String] = ["text"]
+    /// Request members the live API refuses for this model, beyond a reasoning model's rules.
+    public var unsupportedParameters: [String] = []
+    /// Facts in models.yaml that no source confirmed (listed there, never invented silently).
+    public var unconfirmed: [String] = []
+    /// With `--models open`: the catalog model whose facts an unknown id borrowed.
+    public var standInFor: String?
 
     /// A simulated OpenRouter provider of a model, with what `provider.sort` ranks by.
     public struct Provider: Sendable, Equatable {

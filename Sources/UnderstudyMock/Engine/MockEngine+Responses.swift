@@ -38,7 +38,8 @@ extension MockEngine {
             if object["strict"] == nil || object["strict"] == .null { object["strict"] = .bool(decided.strict) }
             return .object(object)
         }
-        guard let model = configuration.fixtures.catalog.model(named: input.model) else { throw .modelNotFound(input.model) }
+        guard let model = configuration.fixtures.catalog.serving(input.model) else { throw .modelNotFound(input.model) }
+        try ModelRules.check(model, api: "responses", body: body)
         let now = now()
         try ModelAvailability.check(model, requested: input.model, now: now, flavor: flavor, catalog: configuration.fixtures.catalog)
         if let denied = Access.byok(model, request: request, flavor: flavor, access: configuration.access) { throw denied }
@@ -71,7 +72,7 @@ extension MockEngine {
             ("openai-version", "2020-10-01"),
         ]
         if flavor == .openrouter { headers.append(("x-generation-id", plan.id)) }
-        headers += ModelAvailability.headers(model, now: now, catalog: configuration.fixtures.catalog)
+        headers += ModelAvailability.headers(model, now: now, catalog: configuration.fixtures.catalog) + ModelRules.headers(model)
         var response: MockResponse
         if input.stream {
             // A background response streams too; a client whose stream drops picks it up again

@@ -184,7 +184,7 @@ public final class MockEngine: Sendable {
             case .listModels:
                 return json(200, ModelListEncoder.list(configuration.fixtures.catalog.models, flavor: flavor))
             case .model(let id, _):
-                guard let model = configuration.fixtures.catalog.model(named: id) else { throw .modelNotFound(id) }
+                guard let model = configuration.fixtures.catalog.serving(id) else { throw .modelNotFound(id) }
                 return json(200, ModelListEncoder.single(model, flavor: flavor))
             case .health:
                 return json(200, Array(#"{"status":"ok"}"#.utf8))
@@ -250,7 +250,8 @@ public final class MockEngine: Sendable {
             }
         }
         let chat = try ChatRequest.decode(body, allowOpenRouterMembers: flavor == .openrouter, schemas: inlineSchemas)
-        guard let model = serveAs?.model ?? configuration.fixtures.catalog.model(named: chat.model) else { throw .modelNotFound(chat.model) }
+        guard let model = serveAs?.model ?? configuration.fixtures.catalog.serving(chat.model) else { throw .modelNotFound(chat.model) }
+        try ModelRules.check(model, api: "chat", body: body)
         try ModelAvailability.check(model, requested: serveAs?.requested ?? chat.model, now: now, flavor: flavor, catalog: configuration.fixtures.catalog)
         if let denied = Access.byok(model, request: request, flavor: flavor, access: configuration.access) { throw denied }
 
@@ -271,7 +272,7 @@ public final class MockEngine: Sendable {
         let processing = String(Self.processingMilliseconds(plan))
         let notices = ModelAvailability.headers(model, now: now, catalog: configuration.fixtures.catalog)
         let headers = chatHeaders(stream: chat.stream, requestHash: requestHash, occurrence: occurrence,
-                                  processingMilliseconds: processing, id: plan.id, flavor: flavor) + notices
+                                  processingMilliseconds: processing, id: plan.id, flavor: flavor) + notices + ModelRules.headers(model)
         if chat.stream {
             if chat.store && flavor == .openai { storeCompletion(ChatCompletionEncoder.json(plan), body: body, created: now) }
             let frames = ChatCompletionEncoder.streamFrames(plan, includeUsage: chat.includeUsage, includeObfuscation: chat.includeObfuscation)

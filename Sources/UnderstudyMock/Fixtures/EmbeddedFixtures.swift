@@ -12,7 +12,656 @@ enum EmbeddedFixtures {
 # deprecation {announced, shutdown, replacement}, system_fingerprint, providers (the simulated
 # OpenRouter providers serving the model, in default order, each a name or {name, price_factor,
 # throughput, latency_ms} for provider.sort; simulated, not in the seeds).
+#
+# Keys added for issue 10 (every OpenAI model that answers chat completions or responses):
+#   endpoints               which of /v1/chat/completions (`chat`) and /v1/responses (`responses`)
+#                           serve the model; default [chat, responses].
+#   output_modalities       [text] (default), or [text, audio] for the audio-preview models.
+#   reasoning               true for the o-series and the gpt-5 family: reports reasoning tokens, takes
+#                           reasoning_effort, and refuses what reasoning models refuse (temperature and
+#                           top_p other than 1, max_tokens (max_completion_tokens instead),
+#                           presence/frequency penalties, logprobs).
+#   unsupported_parameters  request parameters the live API refuses with a 400 for this model, beyond
+#                           what `reasoning: true` already implies; listed only where a source says so.
+#   unconfirmed             the fields of this entry whose values no seed or source read for this file
+#                           confirms; each such value has a comment giving its basis.
+#
+# Every id in the OpenAPI document's ModelIdsShared and ModelIdsResponses enums
+# (shared/reference/openai-openapi.yaml) names exactly one entry, as the tail of its id or as an
+# alias, except gpt-5.1-mini, which the openai SDK marks "Not a supported model ID. Retained for SDK
+# compatibility." and which therefore stays the live API's 404. gpt-4.5-preview is in no enum and
+# stays (from the seeds). Aliases list the bare id first, then the dated snapshots and `-latest` ids
+# that resolve to the entry. A request naming a dated snapshot gets it back in `model`; one naming the
+# bare id gets `snapshot` (the newest dated snapshot the enums list, else the bare id, unless a source
+# says otherwise: gpt-4o keeps the seeds' 2024-08-06, Daybreak Blue reports gpt-5.6-sol).
+#
+# Sources for the entries not in the seeds, as the one-line family comments name them:
+#   [enum]       the OpenAPI document above: ids, and ResponsesOnlyModel for `endpoints: [responses]`.
+#   [openai]     OpenAI's model pages, developers.openai.com/api/docs/models/<id> (as stored copies).
+#   [litellm]    BerriAI/litellm model_prices_and_context_window.json as mirrored by
+#                Wei-Shaw/model-price-repo (synced 2026-07-24): limits, prices, modalities, endpoints.
+#   [models.dev] models.dev's OpenAI provider data (fork narevai/models.dev, 2026-03-03): release
+#                dates and limits.
+#   [gateways]   third-party listings of the same models (Vercel AI Gateway, Venice, Runware, APIYI,
+#                Oxen, OpenRouter pages found by search), quoted where OpenAI's own page was not found.
+#   [sdk]        openai-python 3.54.0, types/shared/chat_model.py: announced shutdown dates.
+# `created` for these entries is the release date: the date in the first dated snapshot's id, else
+# the date a source gives. Shutdown dates announced in the SDK are comments ("[sdk] announced
+# shutdown ..."), not `deprecation`: under the system clock (late 2026) many would make the model a
+# 404 today (o4-mini, gpt-3.5-turbo, the audio and search previews ...), which is for the lead to decide.
+# Prices are per million text tokens; audio tokens, web-search calls and long-context (>272K input)
+# surcharges are not modelled and are noted in comments.
 models:
+
+  # ------------------------------------------------------------------------------------------------
+  # GPT-5.6 (Sol, Terra, Luna; released 2026-07-09): [openai] pages for gpt-5.6-sol and gpt-5.6-luna
+  # (context, max output, prices, cache-write rule); Terra from [gateways] (Vercel, Venice, Runware) and
+  # the Terra price in OpenAI's Luna page; cache reads 10%, cache writes 1.25x input per [openai].
+  # From gpt-5.1 on, reasoning_effort defaults to none and temperature/top_p are then accepted
+  # (litellm PR #17011, vercel/ai #10942); `reasoning: true` here cannot say so.
+
+  - id: openai/gpt-5.6-sol
+    aliases: [gpt-5.6-sol]
+    name: "OpenAI: GPT-5.6 Sol"
+    description: >-
+      GPT-5.6 Sol is the flagship of OpenAI's GPT-5.6 family, for complex professional work: coding,
+      biology and cybersecurity, with the max reasoning effort and the ultra (subagent) mode.
+    created: 2026-07-09
+    snapshot: gpt-5.6-sol                     # no dated snapshot in the enums
+    context_length: 1050000
+    max_output_tokens: 128000
+    # pricing: [openai] promotional price "at least until 2026-11-21"; launch price 5/30/0.50
+    pricing: {input: 4, output: 20, cache_read: 0.40, cache_write: 5}
+    input_modalities: [text, image, file]
+    reasoning: true
+
+  - id: openai/gpt-5.6-terra
+    aliases: [gpt-5.6-terra]
+    name: "OpenAI: GPT-5.6 Terra"
+    description: >-
+      GPT-5.6 Terra is the balanced GPT-5.6 model for everyday production work, comparable to GPT-5.5
+      at a lower price.
+    created: 2026-07-09
+    snapshot: gpt-5.6-terra
+    context_length: 1050000                   # [gateways] Vercel, Runware
+    max_output_tokens: 128000
+    # pricing: input per [openai] Luna page; output per [gateways]; launch 2.50/15
+    pricing: {input: 2, output: 12, cache_read: 0.20, cache_write: 2.50}
+    input_modalities: [text, image, file]
+    reasoning: true
+
+  - id: openai/gpt-5.6-luna
+    aliases: [gpt-5.6-luna]
+    name: "OpenAI: GPT-5.6 Luna"
+    description: >-
+      GPT-5.6 Luna is the fastest and most cost-efficient GPT-5.6 model, for high-volume,
+      cost-sensitive workloads.
+    created: 2026-07-09
+    snapshot: gpt-5.6-luna
+    context_length: 1050000
+    max_output_tokens: 128000
+    # pricing: [openai]; launch price was 1/6
+    pricing: {input: 0.20, output: 1.20, cache_read: 0.02, cache_write: 0.25}
+    input_modalities: [text, image, file]
+    reasoning: true
+
+  # Only OpenAI's Daybreak guide names it (it replaces gpt-5.5-cyber-preview, for daybreak_red);
+  # no page with its facts was found: everything but the id and endpoint is gpt-5.6-sol's.
+  - id: openai/gpt-5.6-cyber
+    aliases: [gpt-5.6-cyber]
+    name: "OpenAI: GPT-5.6-Cyber"
+    description: >-
+      GPT-5.6-Cyber is the Daybreak Red (approved offensive-security access) model of the GPT-5.6
+      generation, served through the Responses API only.
+    created: 2026-07-09                       # guess: the GPT-5.6 family's release date
+    snapshot: gpt-5.6-cyber
+    context_length: 1050000                   # guess: gpt-5.6-sol's
+    max_output_tokens: 128000                 # guess: gpt-5.6-sol's
+    pricing: {input: 4, output: 20, cache_read: 0.40, cache_write: 5}  # guess: gpt-5.6-sol's
+    input_modalities: [text, image, file]     # guess: gpt-5.6-sol's
+    endpoints: [responses]                    # [enum] ResponsesOnlyModel
+    reasoning: true
+    unconfirmed: [created, context_length, max_output_tokens, pricing, input_modalities]
+
+  # ------------------------------------------------------------------------------------------------
+  # Daybreak aliases (Responses only, approved cybersecurity access): [openai] page for
+  # gpt-daybreak-blue-latest (default snapshot gpt-5.6-sol, 1,050,000 context, 128,000 output,
+  # text+image, Responses only). No page for the Red alias was found.
+
+  - id: openai/gpt-daybreak-blue-latest
+    aliases: [gpt-daybreak-blue-latest]
+    name: "OpenAI: Daybreak Blue"
+    description: >-
+      An alias for OpenAI's flagship general-purpose models with safeguards calibrated for defensive
+      cybersecurity work; requires separate approval and provisioning.
+    created: 2026-05-12                       # guess: Daybreak launch (CIO Dive, 2026-05-12)
+    snapshot: gpt-5.6-sol                     # [openai] "Default snapshot: gpt-5.6-sol"
+    context_length: 1050000
+    max_output_tokens: 128000
+    # pricing: guess: gpt-5.6-sol's (the page defers to the pricing page)
+    pricing: {input: 4, output: 20, cache_read: 0.40, cache_write: 5}
+    input_modalities: [text, image, file]
+    endpoints: [responses]
+    reasoning: true
+    unconfirmed: [created, pricing]
+
+  - id: openai/gpt-daybreak-red-latest
+    aliases: [gpt-daybreak-red-latest]
+    name: "OpenAI: Daybreak Red"
+    description: >-
+      An alias for OpenAI's flagship models for approved offensive-security (Daybreak Red) work;
+      requires separate approval and provisioning.
+    created: 2026-05-12                       # guess: as Daybreak Blue
+    snapshot: gpt-daybreak-red-latest         # no source names its default snapshot
+    context_length: 1050000                   # guess: as Daybreak Blue
+    max_output_tokens: 128000                 # guess: as Daybreak Blue
+    pricing: {input: 4, output: 20, cache_read: 0.40, cache_write: 5}  # guess: gpt-5.6-sol's
+    input_modalities: [text, image, file]     # guess: as Daybreak Blue
+    endpoints: [responses]                    # [enum] ResponsesOnlyModel
+    reasoning: true
+    unconfirmed: [created, context_length, max_output_tokens, pricing, input_modalities]
+
+  # ------------------------------------------------------------------------------------------------
+  # GPT-5.5 (2026-04-23): [litellm] (1,050,000 context, 128,000 output, prices), [gateways] APIYI and
+  # Oxen for gpt-5.5-pro (Responses only, cache read $3). Input over 272K tokens costs 2x (not modelled).
+
+  - id: openai/gpt-5.5
+    aliases: [gpt-5.5, gpt-5.5-2026-04-23]
+    name: "OpenAI: GPT-5.5"
+    description: >-
+      GPT-5.5 is OpenAI's fully retrained agentic GPT-5 model of April 2026, with a 1M-token context.
+    created: 2026-04-23
+    snapshot: gpt-5.5-2026-04-23
+    context_length: 1050000
+    max_output_tokens: 128000
+    pricing: {input: 5, output: 30, cache_read: 0.50}
+    input_modalities: [text, image, file]
+    reasoning: true
+
+  - id: openai/gpt-5.5-pro
+    aliases: [gpt-5.5-pro, gpt-5.5-pro-2026-04-23]
+    name: "OpenAI: GPT-5.5 Pro"
+    description: >-
+      GPT-5.5 Pro uses more compute to think harder on the hardest problems; Responses API only.
+    created: 2026-04-23
+    snapshot: gpt-5.5-pro-2026-04-23
+    context_length: 1050000
+    max_output_tokens: 128000
+    pricing: {input: 30, output: 180, cache_read: 3}
+    input_modalities: [text, image, file]
+    endpoints: [responses]                    # [enum] ResponsesOnlyModel
+    reasoning: true
+
+  # ------------------------------------------------------------------------------------------------
+  # GPT-5.4 (gpt-5.4 2026-03-05, mini/nano 2026-03-17): [litellm] limits and prices, [gateways] Vercel,
+  # Venice, Box (release date, 1,050,000/128,000 for gpt-5.4), Oxen (gpt-5.4-mini 400,000/128,000).
+
+  - id: openai/gpt-5.4
+    aliases: [gpt-5.4]
+    name: "OpenAI: GPT-5.4"
+    description: >-
+      GPT-5.4 is OpenAI's frontier model unifying the Codex and GPT lines, with a 1M-token context and
+      text and image input.
+    created: 2026-03-05
+    snapshot: gpt-5.4                         # no dated snapshot in the enums
+    context_length: 1050000
+    max_output_tokens: 128000
+    pricing: {input: 2.50, output: 15, cache_read: 0.25}
+    input_modalities: [text, image, file]
+    reasoning: true
+
+  - id: openai/gpt-5.4-mini
+    aliases: [gpt-5.4-mini, gpt-5.4-mini-2026-03-17]
+    name: "OpenAI: GPT-5.4 Mini"
+    description: >-
+      GPT-5.4 mini is OpenAI's strongest mini model for coding, computer use and subagents, for
+      high-volume production use.
+    created: 2026-03-17
+    snapshot: gpt-5.4-mini-2026-03-17
+    context_length: 400000
+    max_output_tokens: 128000
+    pricing: {input: 0.75, output: 4.50, cache_read: 0.075}
+    input_modalities: [text, image, file]
+    reasoning: true
+
+  - id: openai/gpt-5.4-nano
+    aliases: [gpt-5.4-nano, gpt-5.4-nano-2026-03-17]
+    name: "OpenAI: GPT-5.4 Nano"
+    description: >-
+      GPT-5.4 nano is the smallest and cheapest GPT-5.4 model, for classification, extraction and other
+      high-volume tasks.
+    created: 2026-03-17
+    snapshot: gpt-5.4-nano-2026-03-17
+    context_length: 400000                    # [litellm] bare id (its dated entry says 1,050,000)
+    max_output_tokens: 128000
+    pricing: {input: 0.20, output: 1.25, cache_read: 0.02}
+    input_modalities: [text, image, file]
+    reasoning: true
+    # [sdk] announced shutdown 2027-04-01 (not set as `deprecation`: see the header)
+
+  # ------------------------------------------------------------------------------------------------
+  # GPT-5.3 Chat (2026-03-03): [openai] page for gpt-5.3-chat-latest (128,000/16,384, prices, text+image,
+  # no reasoning-token line), release date from [gateways] APIYI.
+
+  - id: openai/gpt-5.3-chat-latest
+    aliases: [gpt-5.3-chat-latest]
+    name: "OpenAI: GPT-5.3 Chat"
+    description: >-
+      GPT-5.3 Chat points to the GPT-5.3 Instant snapshot used in ChatGPT.
+    created: 2026-03-03
+    snapshot: gpt-5.3-chat-latest
+    context_length: 128000
+    max_output_tokens: 16384
+    pricing: {input: 1.75, output: 14, cache_read: 0.175}
+    input_modalities: [text, image]
+    # reasoning: [openai] page lists no reasoning tokens; [litellm] says reasoning
+    reasoning: false
+    unconfirmed: [reasoning]
+    # [sdk] announced shutdown 2026-08-10 (not set as `deprecation`: see the header)
+
+  # ------------------------------------------------------------------------------------------------
+  # GPT-5.2 (2025-12-11): [litellm] limits and prices (max input 272,000 + 128,000 output = the
+  # 400,000 context of [models.dev]); gpt-5.2-pro served by Responses only per [litellm] although the
+  # enum lists it as shared.
+
+  - id: openai/gpt-5.2
+    aliases: [gpt-5.2, gpt-5.2-2025-12-11]
+    name: "OpenAI: GPT-5.2"
+    description: >-
+      GPT-5.2 is the GPT-5 series model of December 2025, with stronger agentic and long-context
+      performance than GPT-5.1.
+    created: 2025-12-11
+    snapshot: gpt-5.2-2025-12-11
+    context_length: 400000
+    max_output_tokens: 128000
+    pricing: {input: 1.75, output: 14, cache_read: 0.175}
+    input_modalities: [text, image, file]
+    reasoning: true
+
+  - id: openai/gpt-5.2-chat-latest
+    aliases: [gpt-5.2-chat-latest]
+    name: "OpenAI: GPT-5.2 Chat"
+    description: >-
+      GPT-5.2 Chat points to the GPT-5.2 Instant snapshot used in ChatGPT.
+    created: 2025-12-11
+    snapshot: gpt-5.2-chat-latest
+    context_length: 128000
+    max_output_tokens: 16384
+    pricing: {input: 1.75, output: 14, cache_read: 0.175}
+    input_modalities: [text, image, file]
+    # reasoning: [litellm] and [models.dev] say reasoning; the 5.3 Chat page lists none
+    reasoning: true
+    unconfirmed: [reasoning]
+    # [sdk] announced shutdown 2026-08-10 (not set as `deprecation`: see the header)
+
+  - id: openai/gpt-5.2-pro
+    aliases: [gpt-5.2-pro, gpt-5.2-pro-2025-12-11]
+    name: "OpenAI: GPT-5.2 Pro"
+    description: >-
+      GPT-5.2 Pro uses more compute to think harder and give consistently better answers.
+    created: 2025-12-11
+    snapshot: gpt-5.2-pro-2025-12-11
+    context_length: 400000
+    max_output_tokens: 128000
+    pricing: {input: 21, output: 168}
+    input_modalities: [text, image, file]
+    endpoints: [responses]                    # [litellm] /v1/responses and /v1/batch only
+    reasoning: true
+
+  # ------------------------------------------------------------------------------------------------
+  # GPT-5.1 (2025-11-13): [litellm] limits and prices, [models.dev] release dates; the codex models are
+  # Responses-only per [litellm]. gpt-5.1-mini (in the enum) is left out: see the header.
+
+  - id: openai/gpt-5.1
+    aliases: [gpt-5.1, gpt-5.1-2025-11-13]
+    name: "OpenAI: GPT-5.1"
+    description: >-
+      GPT-5.1 is the GPT-5 series update of November 2025 with adaptive reasoning; reasoning_effort
+      defaults to none.
+    created: 2025-11-13
+    snapshot: gpt-5.1-2025-11-13
+    context_length: 400000
+    max_output_tokens: 128000
+    pricing: {input: 1.25, output: 10, cache_read: 0.125}
+    input_modalities: [text, image, file]
+    reasoning: true
+    # [sdk] announced shutdown 2027-04-01 (not set as `deprecation`: see the header)
+
+  - id: openai/gpt-5.1-chat-latest
+    aliases: [gpt-5.1-chat-latest]
+    name: "OpenAI: GPT-5.1 Chat"
+    description: >-
+      GPT-5.1 Chat points to the GPT-5.1 Instant snapshot used in ChatGPT.
+    created: 2025-11-13
+    snapshot: gpt-5.1-chat-latest
+    context_length: 128000
+    max_output_tokens: 16384
+    pricing: {input: 1.25, output: 10, cache_read: 0.125}
+    input_modalities: [text, image, file]
+    reasoning: true                           # [litellm] and [models.dev] say reasoning (no temperature)
+    unconfirmed: [reasoning]
+    # [sdk] announced shutdown 2026-07-23 (not set as `deprecation`: see the header)
+
+  - id: openai/gpt-5.1-codex
+    aliases: [gpt-5.1-codex]
+    name: "OpenAI: GPT-5.1-Codex"
+    description: >-
+      GPT-5.1-Codex is a GPT-5.1 variant optimized for agentic coding in Codex.
+    created: 2025-11-13
+    snapshot: gpt-5.1-codex
+    context_length: 400000
+    max_output_tokens: 128000
+    pricing: {input: 1.25, output: 10, cache_read: 0.125}
+    input_modalities: [text, image, file]
+    endpoints: [responses]                    # [litellm] /v1/responses only (the enum lists it as shared)
+    reasoning: true
+    # [sdk] announced shutdown 2026-07-23 (not set as `deprecation`: see the header)
+
+  - id: openai/gpt-5.1-codex-max
+    aliases: [gpt-5.1-codex-max]
+    name: "OpenAI: GPT-5.1-Codex-Max"
+    description: >-
+      GPT-5.1-Codex-Max is OpenAI's agentic coding model for long-running, high-context software work.
+    created: 2025-11-13                       # [models.dev]; OpenAI announced Codex-Max later in Nov 2025
+    snapshot: gpt-5.1-codex-max
+    context_length: 400000
+    max_output_tokens: 128000
+    pricing: {input: 1.25, output: 10, cache_read: 0.125}
+    input_modalities: [text, image, file]
+    endpoints: [responses]                    # [enum] ResponsesOnlyModel
+    reasoning: true
+    unconfirmed: [created]
+
+  # ------------------------------------------------------------------------------------------------
+  # GPT-5 (2025-08-07): gpt-5 from the seeds; the others from [litellm] and [models.dev]; gpt-5-pro's
+  # 272,000 max output from OpenAI's model text as quoted by the Koog docs ([litellm] says 128,000).
+
+  - id: openai/gpt-5
+    aliases: [gpt-5, gpt-5-2025-08-07]
+    name: "OpenAI: GPT-5"
+    description: >-
+      GPT-5 is OpenAI's most advanced model, offering major improvements in reasoning, code quality,
+      and user experience.
+    created: 2025-08-07                       # not in the seeds: OpenAI's launch date
+    snapshot: gpt-5-2025-08-07
+    context_length: 400000
+    max_output_tokens: 128000
+    pricing: {input: 1.25, output: 10, cache_read: 0.125}
+    input_modalities: [text, image, file]
+    reasoning: true
+    byok_required: true
+    providers: [OpenAI]
+    system_fingerprint: null
+    # [sdk] announced shutdown 2026-12-11 (not set as `deprecation`: see the header)
+
+  - id: openai/gpt-5-mini
+    aliases: [gpt-5-mini, gpt-5-mini-2025-08-07]
+    name: "OpenAI: GPT-5 Mini"
+    description: >-
+      GPT-5 mini is a faster, cheaper GPT-5 for well-defined tasks and precise prompts.
+    created: 2025-08-07
+    snapshot: gpt-5-mini-2025-08-07
+    context_length: 400000                    # [openai] page: 400,000 / 128,000
+    max_output_tokens: 128000
+    pricing: {input: 0.25, output: 2, cache_read: 0.025}
+    input_modalities: [text, image, file]
+    reasoning: true
+    # [sdk] announced shutdown 2026-12-11 (not set as `deprecation`: see the header)
+
+  - id: openai/gpt-5-nano
+    aliases: [gpt-5-nano, gpt-5-nano-2025-08-07]
+    name: "OpenAI: GPT-5 Nano"
+    description: >-
+      GPT-5 nano is the fastest, cheapest GPT-5, for summarization and classification.
+    created: 2025-08-07
+    snapshot: gpt-5-nano-2025-08-07
+    context_length: 400000
+    max_output_tokens: 128000
+    pricing: {input: 0.05, output: 0.40, cache_read: 0.005}
+    input_modalities: [text, image, file]
+    reasoning: true
+    # [sdk] announced shutdown 2026-12-11 (not set as `deprecation`: see the header)
+
+  - id: openai/gpt-5-chat-latest
+    aliases: [gpt-5-chat-latest]
+    name: "OpenAI: GPT-5 Chat"
+    description: >-
+      GPT-5 Chat points to the GPT-5 snapshot used in ChatGPT.
+    created: 2025-08-07
+    snapshot: gpt-5-chat-latest
+    context_length: 128000
+    max_output_tokens: 16384
+    pricing: {input: 1.25, output: 10, cache_read: 0.125}
+    input_modalities: [text, image, file]
+    # reasoning: per the brief; [models.dev]: takes temperature; [litellm]: reasoning
+    reasoning: false
+    unconfirmed: [reasoning]
+    # [sdk] announced shutdown 2026-07-23 (not set as `deprecation`: see the header)
+
+  - id: openai/gpt-5-codex
+    aliases: [gpt-5-codex]
+    name: "OpenAI: GPT-5-Codex"
+    description: >-
+      GPT-5-Codex is a GPT-5 variant optimized for agentic coding in Codex; Responses API only.
+    created: 2025-09-15                       # [models.dev]
+    snapshot: gpt-5-codex
+    context_length: 400000
+    max_output_tokens: 128000
+    pricing: {input: 1.25, output: 10, cache_read: 0.125}
+    input_modalities: [text, image, file]
+    endpoints: [responses]                    # [enum] ResponsesOnlyModel
+    reasoning: true
+
+  - id: openai/gpt-5-pro
+    aliases: [gpt-5-pro, gpt-5-pro-2025-10-06]
+    name: "OpenAI: GPT-5 Pro"
+    description: >-
+      GPT-5 pro uses more compute to think harder; Responses API only, reasoning effort high only.
+    created: 2025-10-06
+    snapshot: gpt-5-pro-2025-10-06
+    context_length: 400000
+    max_output_tokens: 272000                 # OpenAI text via Koog docs; [litellm] 128,000
+    pricing: {input: 15, output: 120}
+    input_modalities: [text, image, file]
+    endpoints: [responses]                    # [enum] ResponsesOnlyModel
+    reasoning: true
+
+  # ------------------------------------------------------------------------------------------------
+  # o3 and o4-mini (2025-04-16), o3-mini (2025-01-31), o3-pro (2025-06-10), deep research (2025-06-26):
+  # [litellm] limits and prices, [models.dev]. Deep-research models are Responses-only per the enum
+  # ([litellm] also lists /v1/chat/completions).
+
+  - id: openai/o4-mini
+    aliases: [o4-mini, o4-mini-2025-04-16]
+    name: "OpenAI: o4 Mini"
+    description: >-
+      o4-mini is OpenAI's small o-series reasoning model, optimized for fast, effective reasoning in
+      coding and visual tasks.
+    created: 2025-04-16
+    snapshot: o4-mini-2025-04-16
+    context_length: 200000
+    max_output_tokens: 100000
+    pricing: {input: 1.10, output: 4.40, cache_read: 0.275}
+    input_modalities: [text, image, file]
+    reasoning: true
+    # [sdk] announced shutdown 2026-10-23 (not set as `deprecation`: see the header)
+
+  - id: openai/o4-mini-deep-research
+    aliases: [o4-mini-deep-research, o4-mini-deep-research-2025-06-26]
+    name: "OpenAI: o4 Mini Deep Research"
+    description: >-
+      o4-mini-deep-research is a faster, cheaper deep research model for multi-step research with web
+      search; Responses API only.
+    created: 2025-06-26
+    snapshot: o4-mini-deep-research-2025-06-26
+    context_length: 200000
+    max_output_tokens: 100000
+    pricing: {input: 2, output: 8, cache_read: 0.50}
+    input_modalities: [text, image, file]
+    endpoints: [responses]                    # [enum] ResponsesOnlyModel
+    reasoning: true
+
+  - id: openai/o3
+    aliases: [o3, o3-2025-04-16]
+    name: "OpenAI: o3"
+    description: >-
+      o3 is a well-rounded o-series reasoning model for math, science, coding and visual reasoning.
+    created: 2025-04-16
+    snapshot: o3-2025-04-16
+    context_length: 200000
+    max_output_tokens: 100000
+    pricing: {input: 2, output: 8, cache_read: 0.50}
+    input_modalities: [text, image, file]
+    reasoning: true
+    # [sdk] announced shutdown 2026-12-11 (not set as `deprecation`: see the header)
+
+  - id: openai/o3-pro
+    aliases: [o3-pro, o3-pro-2025-06-10]
+    name: "OpenAI: o3 Pro"
+    description: >-
+      o3-pro uses more compute to think harder than o3; Responses API only.
+    created: 2025-06-10
+    snapshot: o3-pro-2025-06-10
+    context_length: 200000
+    max_output_tokens: 100000
+    pricing: {input: 20, output: 80}
+    input_modalities: [text, image, file]
+    endpoints: [responses]                    # [enum] ResponsesOnlyModel
+    reasoning: true
+
+  - id: openai/o3-deep-research
+    aliases: [o3-deep-research, o3-deep-research-2025-06-26]
+    name: "OpenAI: o3 Deep Research"
+    description: >-
+      o3-deep-research is OpenAI's most advanced model for deep, multi-step research with web search;
+      Responses API only.
+    created: 2025-06-26
+    snapshot: o3-deep-research-2025-06-26
+    context_length: 200000
+    max_output_tokens: 100000
+    pricing: {input: 10, output: 40, cache_read: 2.50}
+    input_modalities: [text, image, file]
+    endpoints: [responses]                    # [enum] ResponsesOnlyModel
+    reasoning: true
+
+  - id: openai/o3-mini
+    aliases: [o3-mini, o3-mini-2025-01-31]
+    name: "OpenAI: o3 Mini"
+    description: >-
+      o3-mini is a small, cost-efficient reasoning model for STEM and coding; text input only.
+    created: 2025-01-31
+    snapshot: o3-mini-2025-01-31
+    context_length: 200000
+    max_output_tokens: 100000
+    pricing: {input: 1.10, output: 4.40, cache_read: 0.55}
+    input_modalities: [text]
+    reasoning: true
+    # [sdk] announced shutdown 2026-10-23 (not set as `deprecation`: see the header)
+
+  # ------------------------------------------------------------------------------------------------
+  # o1 (2024-12-17), o1-pro (2025-03-19), o1-preview and o1-mini (2024-09-12): [litellm] for o1 and
+  # o1-pro, [models.dev] for o1-preview and o1-mini (both text only, no tools). o1-mini also refuses
+  # system and developer messages (many client issues quote the 400) and json_schema (fenic PR #207).
+
+  - id: openai/o1
+    aliases: [o1, o1-2024-12-17]
+    name: "OpenAI: o1"
+    description: >-
+      o1 is OpenAI's first full o-series reasoning model, trained to think before answering.
+    created: 2024-12-17
+    snapshot: o1-2024-12-17
+    context_length: 200000
+    max_output_tokens: 100000
+    pricing: {input: 15, output: 60, cache_read: 7.50}
+    input_modalities: [text, image, file]
+    reasoning: true
+    # [sdk] announced shutdown 2026-10-23 (not set as `deprecation`: see the header)
+
+  - id: openai/o1-pro
+    aliases: [o1-pro, o1-pro-2025-03-19]
+    name: "OpenAI: o1-pro"
+    description: >-
+      o1-pro uses more compute than o1 to think harder; Responses API only.
+    created: 2025-03-19
+    snapshot: o1-pro-2025-03-19
+    context_length: 200000
+    max_output_tokens: 100000
+    pricing: {input: 150, output: 600}
+    input_modalities: [text, image, file]
+    endpoints: [responses]                    # [enum] ResponsesOnlyModel
+    reasoning: true
+
+  - id: openai/o1-preview
+    aliases: [o1-preview, o1-preview-2024-09-12]
+    name: "OpenAI: o1-preview"
+    description: >-
+      o1-preview is the research preview of the o1 reasoning series.
+    created: 2024-09-12
+    snapshot: o1-preview-2024-09-12
+    context_length: 128000
+    max_output_tokens: 32768
+    pricing: {input: 15, output: 60, cache_read: 7.50}
+    input_modalities: [text]
+    reasoning: true
+    unsupported_parameters: [tools]           # [models.dev] tool_call = false
+    # [sdk] announced shutdown 2025-07-28 (not set as `deprecation`: see the header)
+
+  - id: openai/o1-mini
+    aliases: [o1-mini, o1-mini-2024-09-12]
+    name: "OpenAI: o1-mini"
+    description: >-
+      o1-mini is a small, fast o1 reasoning model for coding, math and science.
+    created: 2024-09-12
+    snapshot: o1-mini-2024-09-12
+    context_length: 128000
+    max_output_tokens: 65536
+    # pricing: [models.dev], a later price; older price tables say 3/12
+    pricing: {input: 1.10, output: 4.40, cache_read: 0.55}
+    input_modalities: [text]
+    reasoning: true
+    # unsupported_parameters: [models.dev] tool_call = false; fenic PR #207
+    unsupported_parameters: [tools, response_format, reasoning_effort]
+    # [sdk] announced shutdown 2025-10-27 (not set as `deprecation`: see the header)
+
+  # ------------------------------------------------------------------------------------------------
+  # Codex Mini and Computer Use (Responses only): [openai] page for codex-mini-latest (200,000/100,000,
+  # prices, text+image, Chat Completions not supported), release date [models.dev]; computer-use-preview
+  # prices from several pricing tables, limits from a LiteLLM-derived table (its Azure entry).
+
+  - id: openai/codex-mini-latest
+    aliases: [codex-mini-latest]
+    name: "OpenAI: Codex Mini"
+    description: >-
+      codex-mini-latest is a fine-tuned o4-mini for the Codex CLI.
+    created: 2025-05-16
+    snapshot: codex-mini-latest
+    context_length: 200000
+    max_output_tokens: 100000
+    pricing: {input: 1.50, output: 6, cache_read: 0.375}
+    input_modalities: [text, image]
+    # endpoints: [openai] Chat Completions not supported (the enum lists it as shared)
+    endpoints: [responses]
+    reasoning: true
+    # [sdk] announced shutdown 2026-02-12 (not set as `deprecation`: see the header)
+
+  - id: openai/computer-use-preview
+    aliases: [computer-use-preview, computer-use-preview-2025-03-11]
+    name: "OpenAI: Computer Use Preview"
+    description: >-
+      computer-use-preview is the model behind the computer use tool: it reads screenshots and proposes
+      UI actions; Responses API only.
+    created: 2025-03-11
+    snapshot: computer-use-preview-2025-03-11
+    context_length: 8192                      # LiteLLM-derived table's Azure entry only
+    max_output_tokens: 1024                   # LiteLLM-derived table's Azure entry only
+    pricing: {input: 3, output: 12}
+    input_modalities: [text, image]           # guess: it reads screenshots
+    endpoints: [responses]                    # [enum] ResponsesOnlyModel
+    unconfirmed: [context_length, max_output_tokens, input_modalities]
+
+  # ------------------------------------------------------------------------------------------------
+  # GPT-4.5 Preview: the seeds (OpenRouter and AIML API pages). Not in the enums any more.
+
   - id: openai/gpt-4.5-preview
     aliases: [gpt-4.5-preview, gpt-4.5-preview-2025-02-27]
     name: "OpenAI: GPT-4.5 (Preview)"
@@ -31,53 +680,9 @@ models:
       replacement: openai/gpt-4.1
     system_fingerprint: null                  # the seed's example response has none
 
-  - id: openai/gpt-4o
-    aliases: [gpt-4o, gpt-4o-2024-08-06]
-    name: "OpenAI: GPT-4o"
-    description: >-
-      GPT-4o ("o" for "omni") is OpenAI's latest AI model, supporting both text and image inputs with
-      text outputs.
-    created: 2024-05-13
-    snapshot: gpt-4o-2024-08-06
-    context_length: 128000
-    max_output_tokens: 16384                  # not in the seeds: OpenAI's model page
-    pricing: {input: 2.50, output: 10, image: 3.613}
-    input_modalities: [text, image, file]
-    system_fingerprint: fp_7c3d9e2a41
-    providers:
-      - {name: OpenAI, price_factor: 1.0, throughput: 85, latency_ms: 450}
-      - {name: Azure, price_factor: 1.1, throughput: 110, latency_ms: 320}
-
-  - id: openai/gpt-4
-    aliases: [gpt-4, gpt-4-0613]
-    name: "OpenAI: GPT-4"
-    description: >-
-      OpenAI's flagship model, GPT-4 is a large-scale multimodal language model capable of solving
-      difficult problems with greater accuracy than previous models.
-    created: 2023-05-28
-    snapshot: gpt-4-0613
-    context_length: 8191
-    max_output_tokens: 4096                   # not in the seeds: OpenAI's model page
-    pricing: {input: 30, output: 60}
-    input_modalities: [text]
-    system_fingerprint: null
-
-  - id: openai/gpt-5
-    aliases: [gpt-5, gpt-5-2025-08-07]
-    name: "OpenAI: GPT-5"
-    description: >-
-      GPT-5 is OpenAI's most advanced model, offering major improvements in reasoning, code quality,
-      and user experience.
-    created: 2025-08-07                       # not in the seeds: OpenAI's launch date
-    snapshot: gpt-5-2025-08-07
-    context_length: 400000
-    max_output_tokens: 128000
-    pricing: {input: 1.25, output: 10, cache_read: 0.125}
-    input_modalities: [text, image, file]
-    reasoning: true
-    byok_required: true
-    providers: [OpenAI]
-    system_fingerprint: null
+  # ------------------------------------------------------------------------------------------------
+  # GPT-4.1 (2025-04-14): gpt-4.1 from OpenAI's model page (entry below); mini and nano from [litellm]
+  # and [models.dev].
 
   # The seeds name gpt-4.1 as gpt-4.5-preview's replacement but give no page for it: these facts are
   # from OpenAI's gpt-4.1 model page (not in the seeds).
@@ -95,6 +700,312 @@ models:
     input_modalities: [text, image, file]
     system_fingerprint: fp_b38e740b47
     providers: [OpenAI, Azure]
+    # [sdk] announced shutdown 2027-01-14 (not set as `deprecation`: see the header)
+
+  - id: openai/gpt-4.1-mini
+    aliases: [gpt-4.1-mini, gpt-4.1-mini-2025-04-14]
+    name: "OpenAI: GPT-4.1 Mini"
+    description: >-
+      GPT-4.1 mini is a fast, low-cost GPT-4.1 with the same one-million-token context.
+    created: 2025-04-14
+    snapshot: gpt-4.1-mini-2025-04-14
+    context_length: 1047576
+    max_output_tokens: 32768
+    pricing: {input: 0.40, output: 1.60, cache_read: 0.10}
+    input_modalities: [text, image, file]
+    # [sdk] announced shutdown 2027-01-14 (not set as `deprecation`: see the header)
+
+  - id: openai/gpt-4.1-nano
+    aliases: [gpt-4.1-nano, gpt-4.1-nano-2025-04-14]
+    name: "OpenAI: GPT-4.1 Nano"
+    description: >-
+      GPT-4.1 nano is the fastest, cheapest GPT-4.1, for classification and autocompletion.
+    created: 2025-04-14
+    snapshot: gpt-4.1-nano-2025-04-14
+    context_length: 1047576
+    max_output_tokens: 32768
+    pricing: {input: 0.10, output: 0.40, cache_read: 0.025}
+    input_modalities: [text, image, file]
+    # [sdk] announced shutdown 2026-10-23 (not set as `deprecation`: see the header)
+
+  # ------------------------------------------------------------------------------------------------
+  # GPT-4o: gpt-4o from the seeds (gpt-4o still reports gpt-4o-2024-08-06, the live pointer, although
+  # 2024-11-20 is newer); gpt-4o-2024-05-13 from its OpenRouter page (own prices, 4,096 output);
+  # gpt-4o-mini from [litellm] and [models.dev]; chatgpt-4o-latest from pricing tables and the openai-go
+  # SDK (id added 2024-08-16).
+
+  - id: openai/gpt-4o
+    aliases: [gpt-4o, gpt-4o-2024-08-06, gpt-4o-2024-11-20]
+    name: "OpenAI: GPT-4o"
+    description: >-
+      GPT-4o ("o" for "omni") is OpenAI's latest AI model, supporting both text and image inputs with
+      text outputs.
+    created: 2024-05-13
+    snapshot: gpt-4o-2024-08-06
+    context_length: 128000
+    max_output_tokens: 16384                  # not in the seeds: OpenAI's model page
+    pricing: {input: 2.50, output: 10, image: 3.613}
+    input_modalities: [text, image, file]
+    system_fingerprint: fp_7c3d9e2a41
+    providers:
+      - {name: OpenAI, price_factor: 1.0, throughput: 85, latency_ms: 450}
+      - {name: Azure, price_factor: 1.1, throughput: 110, latency_ms: 320}
+    # [sdk] announced shutdown 2027-01-14 (not set as `deprecation`: see the header)
+
+  - id: openai/gpt-4o-2024-05-13
+    aliases: [gpt-4o-2024-05-13]
+    name: "OpenAI: GPT-4o (2024-05-13)"
+    description: >-
+      The original GPT-4o snapshot of May 2024, with text and image input and text output.
+    created: 2024-05-13
+    snapshot: gpt-4o-2024-05-13
+    context_length: 128000                    # OpenRouter page; 4,096 output per [litellm], [models.dev]
+    max_output_tokens: 4096
+    pricing: {input: 5, output: 15, image: 7.225}
+    input_modalities: [text, image, file]
+    # [sdk] announced shutdown 2026-10-23 (not set as `deprecation`: see the header)
+
+  - id: openai/chatgpt-4o-latest
+    aliases: [chatgpt-4o-latest]
+    name: "OpenAI: ChatGPT-4o"
+    description: >-
+      A dynamic alias continuously updated to the GPT-4o version in ChatGPT; for research and
+      evaluation.
+    created: 2024-08-14                       # guess: mid-August 2024 (openai-go added the id 2024-08-16)
+    snapshot: chatgpt-4o-latest
+    context_length: 128000
+    max_output_tokens: 16384
+    pricing: {input: 5, output: 15}
+    input_modalities: [text, image]
+    unconfirmed: [created]
+    # [sdk] announced shutdown 2026-02-17 (not set as `deprecation`: see the header)
+
+  - id: openai/gpt-4o-mini
+    aliases: [gpt-4o-mini, gpt-4o-mini-2024-07-18]
+    name: "OpenAI: GPT-4o-mini"
+    description: >-
+      GPT-4o mini is OpenAI's small, low-cost GPT-4o for fast, focused tasks, with text and image
+      input.
+    created: 2024-07-18
+    snapshot: gpt-4o-mini-2024-07-18
+    context_length: 128000
+    max_output_tokens: 16384
+    pricing: {input: 0.15, output: 0.60, cache_read: 0.075}
+    input_modalities: [text, image, file]
+    # [sdk] announced shutdown 2027-01-14 (not set as `deprecation`: see the header)
+
+  # ------------------------------------------------------------------------------------------------
+  # GPT-4o audio previews (Chat Completions only; text and audio in and out): [litellm]. Prices are for
+  # text tokens; audio tokens cost 40/80 (gpt-4o) and 10/20 (mini) per million, not modelled.
+
+  - id: openai/gpt-4o-audio-preview
+    aliases: [gpt-4o-audio-preview, gpt-4o-audio-preview-2025-06-03, gpt-4o-audio-preview-2024-12-17,
+              gpt-4o-audio-preview-2024-10-01]
+    name: "OpenAI: GPT-4o Audio"
+    description: >-
+      GPT-4o Audio Preview takes and produces audio in Chat Completions (`modalities: ["text",
+      "audio"]`).
+    created: 2024-10-01
+    snapshot: gpt-4o-audio-preview-2025-06-03
+    context_length: 128000
+    max_output_tokens: 16384
+    pricing: {input: 2.50, output: 10}
+    input_modalities: [text, audio]
+    output_modalities: [text, audio]
+    endpoints: [chat]
+    # [sdk] announced shutdowns (not set as `deprecation`: see the header):
+    #   2025-10-10: gpt-4o-audio-preview-2024-10-01
+    #   2026-05-07: gpt-4o-audio-preview, gpt-4o-audio-preview-2025-06-03, gpt-4o-audio-preview-2024-12-17
+
+  - id: openai/gpt-4o-mini-audio-preview
+    aliases: [gpt-4o-mini-audio-preview, gpt-4o-mini-audio-preview-2024-12-17]
+    name: "OpenAI: GPT-4o-mini Audio"
+    description: >-
+      GPT-4o mini Audio Preview is the small audio-capable GPT-4o for Chat Completions.
+    created: 2024-12-17
+    snapshot: gpt-4o-mini-audio-preview-2024-12-17
+    context_length: 128000
+    max_output_tokens: 16384
+    pricing: {input: 0.15, output: 0.60}
+    input_modalities: [text, audio]
+    output_modalities: [text, audio]
+    endpoints: [chat]
+    # [sdk] announced shutdown 2026-05-07 (not set as `deprecation`: see the header)
+
+  # ------------------------------------------------------------------------------------------------
+  # GPT-4o search previews (Chat Completions only, 2025-03-11): [litellm] limits and prices (web search
+  # is also billed per call, not modelled); the refused parameters from the live API's 400 "Model
+  # incompatible request arguments supplied: frequency_penalty, presence_penalty, temperature, top_p"
+  # (vercel/ai PR #5647, NextChat #6569).
+
+  - id: openai/gpt-4o-search-preview
+    aliases: [gpt-4o-search-preview, gpt-4o-search-preview-2025-03-11]
+    name: "OpenAI: GPT-4o Search Preview"
+    description: >-
+      GPT-4o Search Preview is a specialized model for web search in Chat Completions, trained to
+      understand and execute web search queries.
+    created: 2025-03-11
+    snapshot: gpt-4o-search-preview-2025-03-11
+    context_length: 128000
+    max_output_tokens: 16384
+    pricing: {input: 2.50, output: 10, cache_read: 1.25}
+    input_modalities: [text]                  # OpenRouter listings say text; [litellm] says vision
+    endpoints: [chat]
+    unsupported_parameters: [temperature, top_p, presence_penalty, frequency_penalty]
+    unconfirmed: [input_modalities]
+    # [sdk] announced shutdown 2026-07-23 (not set as `deprecation`: see the header)
+
+  - id: openai/gpt-4o-mini-search-preview
+    aliases: [gpt-4o-mini-search-preview, gpt-4o-mini-search-preview-2025-03-11]
+    name: "OpenAI: GPT-4o-mini Search Preview"
+    description: >-
+      GPT-4o mini Search Preview is a specialized model for web search in Chat Completions.
+    created: 2025-03-11
+    snapshot: gpt-4o-mini-search-preview-2025-03-11
+    context_length: 128000
+    max_output_tokens: 16384
+    pricing: {input: 0.15, output: 0.60, cache_read: 0.075}
+    input_modalities: [text]                  # OpenRouter listings say text; [litellm] says vision
+    endpoints: [chat]
+    unsupported_parameters: [temperature, top_p, presence_penalty, frequency_penalty]
+    unconfirmed: [input_modalities]
+    # [sdk] announced shutdown 2026-07-23 (not set as `deprecation`: see the header)
+
+  # ------------------------------------------------------------------------------------------------
+  # GPT-4 Turbo: [litellm] and [models.dev] (128,000 context, 4,096 output, 10/30); gpt-4-1106-preview's
+  # creation date from its OpenRouter page; gpt-4-vision-preview's price from pricing tables.
+
+  - id: openai/gpt-4-turbo
+    aliases: [gpt-4-turbo, gpt-4-turbo-2024-04-09]
+    name: "OpenAI: GPT-4 Turbo"
+    description: >-
+      GPT-4 Turbo with Vision, the April 2024 GPT-4 Turbo with text and image input.
+    created: 2024-04-09
+    snapshot: gpt-4-turbo-2024-04-09
+    context_length: 128000
+    max_output_tokens: 4096
+    pricing: {input: 10, output: 30}
+    input_modalities: [text, image]
+    # [sdk] announced shutdown 2026-10-23 (not set as `deprecation`: see the header)
+
+  - id: openai/gpt-4-turbo-preview
+    aliases: [gpt-4-turbo-preview, gpt-4-0125-preview, gpt-4-1106-preview]
+    name: "OpenAI: GPT-4 Turbo Preview"
+    description: >-
+      The GPT-4 Turbo previews of November 2023 and January 2024: 128K context, JSON mode, parallel
+      function calling.
+    created: 2023-11-06
+    snapshot: gpt-4-0125-preview
+    context_length: 128000
+    max_output_tokens: 4096
+    pricing: {input: 10, output: 30}
+    input_modalities: [text]
+    # [sdk] announced shutdowns (not set as `deprecation`: see the header):
+    #   2026-03-26: gpt-4-turbo-preview, gpt-4-0125-preview
+    #   2026-10-23: gpt-4-1106-preview
+
+  - id: openai/gpt-4-vision-preview
+    aliases: [gpt-4-vision-preview]
+    name: "OpenAI: GPT-4 Vision Preview"
+    description: >-
+      The GPT-4 Turbo preview with image input of November 2023.
+    created: 2023-11-06
+    snapshot: gpt-4-vision-preview
+    context_length: 128000                    # guess: as gpt-4-1106-preview, same generation
+    max_output_tokens: 4096                   # guess: as gpt-4-1106-preview
+    pricing: {input: 10, output: 30}
+    input_modalities: [text, image]
+    unconfirmed: [context_length, max_output_tokens]
+    # [sdk] announced shutdown 2024-12-06 (not set as `deprecation`: see the header)
+
+  # ------------------------------------------------------------------------------------------------
+  # GPT-4: gpt-4 from the seeds; gpt-4-32k from [models.dev] and pricing tables (60/120).
+
+  - id: openai/gpt-4
+    aliases: [gpt-4, gpt-4-0613, gpt-4-0314]
+    name: "OpenAI: GPT-4"
+    description: >-
+      OpenAI's flagship model, GPT-4 is a large-scale multimodal language model capable of solving
+      difficult problems with greater accuracy than previous models.
+    created: 2023-05-28
+    snapshot: gpt-4-0613
+    context_length: 8191
+    max_output_tokens: 4096                   # not in the seeds: OpenAI's model page
+    pricing: {input: 30, output: 60}
+    input_modalities: [text]
+    system_fingerprint: null
+    # [sdk] announced shutdowns (not set as `deprecation`: see the header):
+    #   2026-03-26: gpt-4-0314
+    #   2026-10-23: gpt-4, gpt-4-0613
+
+  - id: openai/gpt-4-32k
+    aliases: [gpt-4-32k, gpt-4-32k-0613, gpt-4-32k-0314]
+    name: "OpenAI: GPT-4 32k"
+    description: >-
+      GPT-4 with a 32,768-token context window.
+    created: 2023-03-14
+    snapshot: gpt-4-32k-0613
+    context_length: 32768
+    max_output_tokens: 32768                  # [models.dev]: no separate output limit
+    pricing: {input: 60, output: 120}
+    input_modalities: [text]
+    # [sdk] announced shutdown 2025-06-06 (not set as `deprecation`: see the header)
+
+  # ------------------------------------------------------------------------------------------------
+  # GPT-3.5 Turbo: [litellm] and [models.dev] (16,385 context, 4,096 output); the 4K snapshots 0301 and
+  # 0613 (4,096 context, 1.50/2) from OpenAI's model list as quoted in release notes and price tables.
+
+  - id: openai/gpt-3.5-turbo
+    aliases: [gpt-3.5-turbo, gpt-3.5-turbo-0125]
+    name: "OpenAI: GPT-3.5 Turbo"
+    description: >-
+      GPT-3.5 Turbo is OpenAI's fast, inexpensive chat model, pointing to the January 2024 snapshot.
+    created: 2023-03-01                       # [models.dev] (the first gpt-3.5-turbo)
+    snapshot: gpt-3.5-turbo-0125
+    context_length: 16385
+    max_output_tokens: 4096
+    pricing: {input: 0.50, output: 1.50}
+    input_modalities: [text]
+    # [sdk] announced shutdown 2026-10-23 (not set as `deprecation`: see the header)
+
+  - id: openai/gpt-3.5-turbo-1106
+    aliases: [gpt-3.5-turbo-1106]
+    name: "OpenAI: GPT-3.5 Turbo (1106)"
+    description: >-
+      The November 2023 GPT-3.5 Turbo snapshot, with JSON mode and parallel function calling.
+    created: 2023-11-06
+    snapshot: gpt-3.5-turbo-1106
+    context_length: 16385
+    max_output_tokens: 4096
+    pricing: {input: 1, output: 2}
+    input_modalities: [text]
+    # [sdk] announced shutdown 2026-09-28 (not set as `deprecation`: see the header)
+
+  - id: openai/gpt-3.5-turbo-16k
+    aliases: [gpt-3.5-turbo-16k, gpt-3.5-turbo-16k-0613]
+    name: "OpenAI: GPT-3.5 Turbo 16k"
+    description: >-
+      The June 2023 GPT-3.5 Turbo with a 16K context window.
+    created: 2023-06-13
+    snapshot: gpt-3.5-turbo-16k-0613
+    context_length: 16385
+    max_output_tokens: 4096
+    pricing: {input: 3, output: 4}
+    input_modalities: [text]
+    # [sdk] announced shutdown 2024-09-13 (not set as `deprecation`: see the header)
+
+  - id: openai/gpt-3.5-turbo-0613
+    aliases: [gpt-3.5-turbo-0613, gpt-3.5-turbo-0301]
+    name: "OpenAI: GPT-3.5 Turbo (0613)"
+    description: >-
+      The 4K-context GPT-3.5 Turbo snapshots of March and June 2023.
+    created: 2023-06-13
+    snapshot: gpt-3.5-turbo-0613
+    context_length: 4096
+    max_output_tokens: 4096                   # no separate limit: the 4,096-token context
+    pricing: {input: 1.50, output: 2}
+    input_modalities: [text]
+    # [sdk] announced shutdown 2024-09-13 (not set as `deprecation`: see the header)
 
 """#
     static let repliesYAML = #"""

@@ -1,0 +1,25 @@
+import UnderstudyContract
+
+/// What a model itself refuses, decided from the catalog: the API it is not served on, and the
+/// parameters it does not take (a reasoning model's sampling rules live in `ChatSynthesizer`).
+enum ModelRules {
+    static func check(_ model: ModelInfo, api: String, body: JSONValue) throws(APIError) {
+        if !model.endpoints.contains(api) {
+            // The live API's words for a Responses-only model on /chat/completions (o1-pro,
+            // o3-pro, codex); a chat-only model on /responses gets the mirror sentence.
+            let message = api == "chat"
+                ? "This model is only supported in v1/responses and not in v1/chat/completions."
+                : "This model is only supported in v1/chat/completions and not in v1/responses."
+            throw APIError(status: 404, type: "invalid_request_error", code: "model_not_found", param: "model", message: message)
+        }
+        for name in model.unsupportedParameters {
+            if let value = body[name], !value.isNull { throw .unsupportedParameter(name, instead: nil) }
+        }
+    }
+
+    /// Says when an unknown id was served with another model's facts (`--models open`).
+    static func headers(_ model: ModelInfo) -> [(name: String, value: String)] {
+        guard let standIn = model.standInFor else { return [] }
+        return [("x-understudy-model-stand-in", standIn)]
+    }
+}

@@ -1,0 +1,63 @@
+import NIOHTTP1
+import Testing
+import UnderstudyContract
+import UnderstudyMock
+import UnderstudyServer
+
+/// Every model of the catalog answers on the APIs that serve it, under every one of its names,
+/// and is refused (in the live API's words) on the one that does not.
+@Suite("The model catalog over a socket")
+struct ModelCatalogServerTests {
+    @Test("every id and alias answers chat or responses as its endpoints say")
+    func everyModel() async throws {
+        let catalog = try Fixtures.embedded().catalog
+        try await withServer(clock: .fixed(1_751_328_000)) { server in
+            try await TestHTTPClient.withConnection(port: server.port) { connection in
+                for model in catalog.models where model.deprecation == nil {
+                    for name in [model.id] + model.aliases {
+                        let chat = #"{"model":"\#(name)","messages":[{"role":"user","content":"Say hello."}]}"#
+                        let r = try await connection.send(.POST, "/v1/chat/completions", body: Array(chat.utf8), headers: [("content-type", "application/json")])
+                        #expect(r.status == (model.endpoints.contains("chat") ? 200 : 404), "\(name) chat: \(r.text.prefix(200))")
+                        let input = #"{"model":"\#(name)","input":"Say hello."}"#
+                        let s = try await connection.send(.POST, "/v1/responses", body: Array(input.utf8), headers: [("content-type", "application/json")])
+                        #expect(s.status == (model.endpoints.contains("responses") ? 200 : 404), "\(name) responses: \(s.text.prefix(200))")
+                    }
+                }
+            }
+        }
+        #expect(catalog.models.count >= 50)
+    }
+
+    @Test("a parameter a model refuses is a 400 naming it")
+    func refusedParameters() async throws {
+        let catalog = try Fixtures.embedded().catalog
+        let model = try #require(catalog.models.first { !$0.unsupportedParameters.isEmpty && $0.endpoints.contains("chat") })
+        let parameter = model.unsupportedParameters[0]
+        try await withServer { server in
+            let body = #"{"model":"\#(model.openAIID)","\#(parameter)":1,"messages":[{"role":"user","content":"hi"}]}"#
+            let r = try await TestHTTPClient.send(port: server.port, .POST, "/v1/chat/completions", json: body)
+            #expect(r.status == 400)
+            #expect(try JSONParser.parse(r.body)["error"]?["param"] == .string(parameter))
+        }
+    }
+
+    @Test("--models open serves unknown ids with a stand-in's facts and says so; the default stays 404")
+    func openModels() async throws {
+        let body = #"{"model":"ft:gpt-4o-mini:acme::abc123","messages":[{"role":"user","content":"hi"}]}"#
+        try await withServer { server in
+            let unknown = try await TestHTTPClient.send(port: server.port, .POST, "/v1/chat/completions", json: body)
+            #expect(unknown.status == 404)
+        }
+        var fixtures = try Fixtures.embedded()
+        fixtures.catalog.openDefault = "gpt-4o"
+        let engine = MockEngine(configuration: MockConfiguration(fixtures: fixtures, contract: testContract, selfCheck: true, clock: .fixed(0)))
+        let fineTune = engine.respond(to: MockRequest(method: "POST", path: "/v1/chat/completions", body: Array(body.utf8)))
+        #expect(fineTune.status == 200)
+        #expect(fineTune.headers.contains { $0.name == "x-understudy-model-stand-in" && $0.value == "openai/gpt-4o-mini" })
+        let gateway = engine.respond(to: MockRequest(method: "POST", path: "/v1/responses",
+                                                     body: Array(#"{"model":"my-gateway-model","input":"hi"}"#.utf8)))
+        #expect(gateway.status == 200)
+        #expect(gateway.headers.contains { $0.name == "x-understudy-model-stand-in" && $0.value == "openai/gpt-4o" })
+        #expect(engine.selfCheckViolations.isEmpty)
+    }
+}
