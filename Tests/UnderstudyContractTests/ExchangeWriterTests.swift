@@ -63,4 +63,28 @@ import UnderstudyContract
         seen += parser.finish()
         #expect(seen == whole)
     }
+
+    @Test("every credential the client sent is redacted wherever it reappears, percent-encoded forms included")
+    func redactionByValue() {
+        let query = "Qz7kP2mX9vL4nR8tW1yB"      // sent as ?%6Bey= (percent-encoded name)
+        let token = "tok_5f3a9c1e7b2d4f6a8c0e"  // sent as ?auth_token=
+        let apim = "apim0123456789abcdefsecret"
+        let portkey = "pk-9f8e7d6c5b4a39281706"
+        let organization = "org-AbCdEfGh12345678"
+        let exchange = Exchange(
+            source: "test", method: "POST", url: "/v1/chat/completions?%6Bey=\(query)&auth_token=\(token)&stream=true",
+            request: .init(headers: [("Ocp-Apim-Subscription-Key", apim), ("x-portkey-api-key", portkey),
+                                     ("OpenAI-Organization", organization), ("content-type", "application/json")],
+                           body: Array(#"{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]}"#.utf8)),
+            status: 200,
+            response: .init(headers: [("content-type", "text/event-stream"), ("x-echo", "key=\(query)"),
+                                      ("x-echo-encoded", "auth%5Ftoken=" + token.replacingOccurrences(of: "_", with: "%5F"))],
+                            body: Array("data: {\"seen\":\"\(apim) \(portkey) \(organization) \(token)\"}\n\ndata: [DONE]\n\n".utf8)))
+        let line = String(decoding: ExchangeWriter.jsonl(exchange), as: UTF8.self)
+        for secret in [query, token, apim, portkey, organization, token.replacingOccurrences(of: "_", with: "%5F")] {
+            #expect(!line.contains(secret), "\(secret) is in \(line)")
+        }
+        #expect(line.contains("stream=true"))
+        #expect(line.contains(#"{"name":"content-type","value":"application/json"}"#))
+    }
 }

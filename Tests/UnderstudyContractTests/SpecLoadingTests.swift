@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 @testable import UnderstudyContract
 
@@ -9,8 +12,16 @@ struct SpecLoadingTests {
         return parts.joined(separator: "/")
     }()
 
-    /// The official OpenAI document, beside the repository in shared/reference (not copied in).
-    static let officialPath = root + "/../shared/reference/openai-openapi.yaml"
+    /// The official OpenAI document, never copied into the repository: named by
+    /// UNDERSTUDY_OPENAPI_DOCUMENT (.ci/run sets it; scripts/fetch-openai-spec fetches it). The
+    /// tests that need it are skipped, by name, without it.
+    static let officialPath: String? = {
+        guard let value = getenv("UNDERSTUDY_OPENAPI_DOCUMENT") else { return nil }
+        let path = String(cString: value)
+        return path.isEmpty ? nil : path
+    }()
+
+    static let withoutOfficialDocument: Comment = "UNDERSTUDY_OPENAPI_DOCUMENT is not set (scripts/fetch-openai-spec fetches the document)"
 
     @Test("scalars resolve by YAML 1.2's core schema; quoted ones stay strings; positions are recorded")
     func scalars() throws {
@@ -60,9 +71,9 @@ struct SpecLoadingTests {
         }
     }
 
-    @Test("the official OpenAI document loads: 1,422 schemas")
+    @Test("the official OpenAI document loads: 1,422 schemas", .enabled(if: officialPath != nil, withoutOfficialDocument))
     func officialDocument() throws {
-        let doc = try SpecDocument.load(path: Self.officialPath)
+        let doc = try SpecDocument.load(path: try #require(Self.officialPath))
         #expect(doc.root["openapi"] == .string("3.1.0"))
         #expect(doc.root["components"]?["schemas"]?.objectValue?.count == 1422)
         #expect(doc.root["paths"]?.objectValue?.count == 182)

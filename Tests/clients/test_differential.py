@@ -27,7 +27,8 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 ROOT = Path(__file__).resolve().parents[2]
-OFFICIAL = ROOT.parent / "shared" / "reference" / "openai-openapi.yaml"
+# The official document comes in through UNDERSTUDY_OPENAPI_DOCUMENT (never copied into the repository).
+OFFICIAL = Path(os.environ["UNDERSTUDY_OPENAPI_DOCUMENT"]) if os.environ.get("UNDERSTUDY_OPENAPI_DOCUMENT") else None
 OURS = ROOT / "specs" / "openai.yaml"
 SEED = 20261121
 
@@ -223,20 +224,22 @@ def differences(spec_path, names, rng):
 
 
 def test_verdicts_agree_with_jsonschema():
-    if not OFFICIAL.exists():
-        pytest.skip(f"{OFFICIAL} is not beside the repository")
+    """Always on every schema of specs/openai.yaml; with UNDERSTUDY_OPENAPI_DOCUMENT, on a sample
+    of the official document's schemas too."""
     rng = random.Random(SEED)
     ours_names = list(yaml.load(OURS.read_text(), Loader=yaml.CSafeLoader)["components"]["schemas"])
-    official = yaml.load(OFFICIAL.read_text(), Loader=yaml.CSafeLoader)["components"]["schemas"]
-    names = sorted(official)
-    wanted = max(65, 100 - len(ours_names))
-    sample = names[:: max(1, len(names) // wanted)][:wanted]
+    specs = [(OURS, ours_names)]
+    if OFFICIAL:
+        official = yaml.load(OFFICIAL.read_text(), Loader=yaml.CSafeLoader)["components"]["schemas"]
+        names = sorted(official)
+        wanted = max(65, 100 - len(ours_names))
+        specs.append((OFFICIAL, names[:: max(1, len(names) // wanted)][:wanted]))
     total = 0
     problems = []
-    for spec, chosen in ((OURS, ours_names), (OFFICIAL, sample)):
+    for spec, chosen in specs:
         count, valid, disagreements = differences(spec, chosen, rng)
         print(f"{spec.name}: {count} instances ({valid} valid, {count - valid} invalid), {len(disagreements)} disagreements")
         total += count
         problems += disagreements
-    assert total >= 2000
+    assert total >= (2000 if OFFICIAL else 1200), total
     assert not problems, "\n".join(f"{p}: {i}\n  understudy: {v}\n  jsonschema valid: {t}" for p, i, v, t in problems[:10])

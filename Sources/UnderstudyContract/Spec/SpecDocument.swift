@@ -7,14 +7,12 @@ public struct SpecDocument: Sendable {
     /// Parses YAML (through libyaml) or, for `.json` files, JSON.
     public static func parse(_ bytes: [UInt8], file: String) throws(SpecError) -> SpecDocument {
         if file.hasSuffix(".json") {
-            do {
+            do throws(JSONParseError) {
                 var map = SourceMap()
                 map.file = file
                 return SpecDocument(file: file, root: try JSONParser.parse(bytes), sourceMap: map)
-            } catch let error as JSONParseError {
-                throw SpecError(error.message, at: SourceLocation(file: file, line: error.line, column: error.column))
             } catch {
-                throw SpecError("\(error)", at: SourceLocation(file: file, line: 1, column: 1))
+                throw SpecError(error.message, at: SourceLocation(file: file, line: error.line, column: error.column))
             }
         }
         let (root, map) = try YAMLEventReader.read(bytes, file: file)
