@@ -5,7 +5,7 @@ import Testing
 struct SchemaInstanceGeneratorTests {
     @Test("every schema of specs/openai.yaml gets a valid instance")
     func everySchemaOfOurs() throws {
-        #expect(try Self.generateEvery(in: SpecLoadingTests.root + "/specs/openai.yaml") > 90)
+        #expect(try Self.generateEvery(in: SpecLoadingTests.root + "/specs/openai.yaml") >= 60)
     }
 
     @Test("every schema of the official document gets a valid instance",

@@ -347,3 +347,21 @@ struct LoadTimeRangeTests {
         }
     }
 }
+
+@Suite("The journal names header-triggered scenarios")
+struct HeaderTriggerJournalTests {
+    @Test("X-Understudy-Scenario and Prefer: code= show in the journal like rules do")
+    func named() throws {
+        let engine = MockEngine(configuration: MockConfiguration(fixtures: try Fixtures.embedded(), clock: .fixed(0)))
+        let body = Array(#"{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]}"#.utf8)
+        _ = engine.respond(to: MockRequest(method: "POST", path: "/v1/chat/completions", headers: [("x-understudy-scenario", "overloaded")], body: body))
+        _ = engine.respond(to: MockRequest(method: "POST", path: "/v1/chat/completions", headers: [("prefer", "code=429")], body: body))
+        _ = engine.respond(to: MockRequest(method: "POST", path: "/v1/chat/completions", body: body))
+        guard case .bytes(let bytes) = engine.respond(to: MockRequest(method: "GET", path: "/__understudy/journal")).body else {
+            Issue.record("the journal is not JSON")
+            return
+        }
+        let scenarios = (try JSONParser.parse(bytes)["data"]?.arrayValue ?? []).map { $0["scenario"]?.stringValue ?? "-" }
+        #expect(scenarios.sorted() == ["-", "code=429", "overloaded"], "\(scenarios)")
+    }
+}

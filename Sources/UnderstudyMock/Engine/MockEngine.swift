@@ -42,6 +42,8 @@ public final class MockEngine: Sendable {
         let flavor = flavor(of: request, route: route)
         if case .admin(let rest) = route { return admin(rest, request) }
         var response = dispatch(request, route, flavor: flavor)
+        // A header-triggered scenario is named in the journal like a rule's.
+        if route.isAPI, response.scenario == nil { response.scenario = Trigger.label(request) }
         if configuration.selfCheck, let contract = configuration.contract {
             selfCheck(&response, route: route, flavor: flavor, contract: contract)
         }

@@ -15,6 +15,15 @@ enum Trigger {
         return scenario
     }
 
+    /// How the journal names what the headers asked for: the scenario's name, or `code=N`.
+    static func label(_ request: MockRequest) -> String? {
+        if let name = scenarioName(request) { return name }
+        for part in (request.header("prefer") ?? "").split(whereSeparator: { $0 == "," || $0 == ";" || $0 == " " }) where part.hasPrefix("code=") {
+            return String(part)
+        }
+        return nil
+    }
+
     /// The error a request asks for by header, if any: a catalog error, or a bad name (400).
     static func error(for request: MockRequest, flavor: Flavor, model: String) -> APIError? {
         var code: String?
