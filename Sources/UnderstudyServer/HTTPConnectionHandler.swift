@@ -37,6 +37,12 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     /// Set by every read; the idle check clears it. A connection is closed when a whole period
     /// passes without reads and nothing is in flight, so it lives one to two periods when idle.
     private var sawActivity = true
+    /// A stream waiting for the client to read (the channel stopped being writable): where to
+    /// resume. Frames are written only while the channel is writable, so a client that stops
+    /// reading holds at most NIO's high-water mark, not the whole stream.
+    private var pausedStream: (plan: StreamPlan, next: Int, chunked: Bool, keepAlive: Bool)?
+    /// A frame was written since the last idle check.
+    private var wroteFrame = false
     private var dateCache: (second: Int64, text: String) = (-1, "")
 
     init(engine: MockEngine, configuration: ServerConfiguration, logger: Logger) {
@@ -160,6 +166,11 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         var i = index
         while i < plan.frames.count {
             guard context.channel.isActive else { return }
+            guard context.channel.isWritable else {
+                pausedStream = (plan, i, chunked, keepAlive)
+                return
+            }
+            wroteFrame = true
             var buffer = context.channel.allocator.buffer(capacity: plan.frames[i].count + 16)
             if chunked {
                 HTTPResponseWriter.chunk(plan.frames[i], into: &buffer)
@@ -337,12 +348,29 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         if context.channel.isActive { scheduleIdleCheck(context: context) }
     }
 
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable, let paused = pausedStream {
+            pausedStream = nil
+            writeFrames(paused.plan, from: paused.next, chunked: paused.chunked, keepAlive: paused.keepAlive, context: context)
+        }
+        context.fireChannelWritabilityChanged()
+    }
+
     private func scheduleIdleCheck(context: ChannelHandlerContext) {
         guard idleCheck == nil else { return }
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         idleCheck = context.eventLoop.scheduleTask(in: TimeAmount(configuration.idleTimeout)) {
             let (handler, context) = bound.value
             handler.idleCheck = nil
+            // A stream whose client stopped reading for a whole period is given up: what is
+            // queued for it will never be flushed, so the connection is closed without waiting.
+            if handler.pausedStream != nil, !handler.wroteFrame {
+                handler.pausedStream = nil
+                handler.closing = true
+                context.close(promise: nil)
+                return
+            }
+            handler.wroteFrame = false
             let busy = handler.streaming || handler.head != nil || !handler.waiting.isEmpty
             if handler.sawActivity || busy {
                 handler.sawActivity = false

@@ -1,0 +1,66 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import NIOHTTP1
+import Testing
+import UnderstudyServer
+
+/// A client that asks for a large stream and never reads it must not hold the server's memory or
+/// a connection forever: frames are written only while the socket takes them, and the stream is
+/// given up after an idle period without progress.
+@Suite("Clients that stop reading")
+struct SlowReaderTests {
+    @Test("a stream nobody reads is closed after the idle timeout; the server keeps serving")
+    func neverReads() async throws {
+        let words = Array(repeating: "copper", count: 6_000).joined(separator: " ")
+        let scenarios = """
+        scenarios:
+          - name: long
+            match: {header: {x-test: long}}
+            reply: "\(words)"
+        """
+        try await withServer(scenarios: scenarios, configure: { $0.idleTimeout = .milliseconds(500) }) { server in
+            // A plain socket with a small receive buffer set before connecting (no autotuning), so
+            // the server's side stops being writable once the kernel buffers are full.
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            #expect(fd >= 0)
+            defer { close(fd) }
+            var small: Int32 = 4096
+            setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, socklen_t(MemoryLayout<Int32>.size))
+            var timeout = timeval(tv_sec: 30, tv_usec: 0)
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = in_port_t(UInt16(server.port).bigEndian)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            #expect(connected == 0)
+            let body = #"{"model":"gpt-4o","n":4,"stream":true,"messages":[{"role":"user","content":"hi"}]}"#
+            let request = Array("POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\nx-test: long\r\ncontent-length: \(body.utf8.count)\r\n\r\n\(body)".utf8)
+            #expect(send(fd, request, request.count, 0) == request.count)
+            // Wait for the answer to start (the test server self-checks every chunk first), then
+            // read nothing for several idle periods.
+            var first = [UInt8](repeating: 0, count: 16)
+            #expect(recv(fd, &first, first.count, 0) == first.count)
+            try await Task.sleep(for: .seconds(2.5))
+            // Then read: the server gave up, so what arrives ends (EOF or reset) well short of the
+            // ~7.7 MB stream (4 × 6,000 tokens). Had it kept the stream, all of it would arrive and the keep-alive
+            // connection would stay open until the 10 s receive timeout.
+            var received = 0
+            var ended = false
+            var chunk = [UInt8](repeating: 0, count: 65_536)
+            while true {
+                let n = recv(fd, &chunk, chunk.count, 0)
+                if n > 0 { received += n; continue }
+                ended = n == 0 || errno == ECONNRESET
+                break
+            }
+            #expect(ended, "the connection stayed open (errno \(errno))")
+            #expect(received < 6_000_000, "\(received) of ~7.7 MB arrived: the whole stream was kept")
+            let after = try await TestHTTPClient.send(port: server.port, .POST, "/v1/chat/completions", json: MalformedRequestTests.good)
+            #expect(after.status == 200)
+        }
+    }
+}
