@@ -113,3 +113,29 @@ def test_input_tokens_counts_what_create_bills(client):
     counted = client.responses.input_tokens.count(**args)
     assert counted.object == "response.input_tokens"
     assert counted.input_tokens == client.responses.create(**args).usage.input_tokens
+
+
+def test_audio_model_answers_with_a_wav_and_its_transcript(client):
+    import base64
+    import io
+    import wave
+    import openai
+    import pytest
+    completion = client.chat.completions.create(
+        model="gpt-4o-audio-preview", modalities=["text", "audio"], audio={"voice": "alloy", "format": "wav"},
+        messages=[{"role": "user", "content": "Say something about harbours."}])
+    message = completion.choices[0].message
+    assert message.content is None and message.audio.transcript and message.audio.id.startswith("audio_")
+    with wave.open(io.BytesIO(base64.b64decode(message.audio.data))) as wav:
+        assert (wav.getnchannels(), wav.getsampwidth(), wav.getframerate()) == (1, 2, 24000)
+        assert wav.getnframes() > 24000 * 0.3
+    streamed = client.chat.completions.create(
+        model="gpt-4o-audio-preview", modalities=["text", "audio"], audio={"voice": "alloy", "format": "wav"}, stream=True,
+        messages=[{"role": "user", "content": "Say something about harbours."}])
+    deltas = [c.choices[0].delta for c in streamed if c.choices]
+    transcript = "".join(d.audio.transcript or "" for d in deltas if getattr(d, "audio", None))
+    assert transcript == message.audio.transcript
+    with pytest.raises(openai.BadRequestError) as raised:
+        client.chat.completions.create(model="gpt-4o", modalities=["text", "audio"], audio={"voice": "alloy", "format": "wav"},
+                                       messages=[{"role": "user", "content": "hi"}])
+    assert raised.value.body["param"] == "modalities"
