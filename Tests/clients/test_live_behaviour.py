@@ -139,3 +139,22 @@ def test_audio_model_answers_with_a_wav_and_its_transcript(client):
         client.chat.completions.create(model="gpt-4o", modalities=["text", "audio"], audio={"voice": "alloy", "format": "wav"},
                                        messages=[{"role": "user", "content": "hi"}])
     assert raised.value.body["param"] == "modalities"
+
+
+def test_compact_then_continue_from_the_compaction_item(client):
+    import openai
+    first = client.responses.create(model="gpt-4o", input="Explain how tides work, in detail.")
+    # The output is "all user messages, followed by a single compaction item" (the SDK's own
+    # docstring), but the SDK types the items as output items, which user messages are not: this
+    # one call parses without strict validation.
+    lenient = openai.OpenAI(base_url=str(client.base_url), api_key="sk-test", max_retries=0)
+    compacted = lenient.responses.compact(model="gpt-4o", previous_response_id=first.id,
+                                         input=[{"role": "user", "content": "And the moon's part?"}])
+    assert compacted.object == "response.compaction"
+    kinds = [item.type for item in compacted.output]
+    assert kinds[-1] == "compaction" and "message" in kinds
+    assert compacted.usage.input_tokens > first.usage.input_tokens
+    follow_up = [item.model_dump(exclude_none=True) for item in compacted.output] + [{"role": "user", "content": "Summarise."}]
+    after = client.responses.create(model="gpt-4o", input=follow_up)
+    plain = client.responses.create(model="gpt-4o", input="Summarise.")
+    assert after.status == "completed" and after.usage.input_tokens > plain.usage.input_tokens  # the item carries the conversation
