@@ -113,3 +113,48 @@ def test_input_tokens_counts_what_create_bills(client):
     counted = client.responses.input_tokens.count(**args)
     assert counted.object == "response.input_tokens"
     assert counted.input_tokens == client.responses.create(**args).usage.input_tokens
+
+
+def test_audio_model_answers_with_a_wav_and_its_transcript(client):
+    import base64
+    import io
+    import wave
+    import openai
+    import pytest
+    completion = client.chat.completions.create(
+        model="gpt-4o-audio-preview", modalities=["text", "audio"], audio={"voice": "alloy", "format": "wav"},
+        messages=[{"role": "user", "content": "Say something about harbours."}])
+    message = completion.choices[0].message
+    assert message.content is None and message.audio.transcript and message.audio.id.startswith("audio_")
+    with wave.open(io.BytesIO(base64.b64decode(message.audio.data))) as wav:
+        assert (wav.getnchannels(), wav.getsampwidth(), wav.getframerate()) == (1, 2, 24000)
+        assert wav.getnframes() > 24000 * 0.3
+    streamed = client.chat.completions.create(
+        model="gpt-4o-audio-preview", modalities=["text", "audio"], audio={"voice": "alloy", "format": "wav"}, stream=True,
+        messages=[{"role": "user", "content": "Say something about harbours."}])
+    deltas = [c.choices[0].delta for c in streamed if c.choices]
+    transcript = "".join(d.audio.transcript or "" for d in deltas if getattr(d, "audio", None))
+    assert transcript == message.audio.transcript
+    with pytest.raises(openai.BadRequestError) as raised:
+        client.chat.completions.create(model="gpt-4o", modalities=["text", "audio"], audio={"voice": "alloy", "format": "wav"},
+                                       messages=[{"role": "user", "content": "hi"}])
+    assert raised.value.body["param"] == "modalities"
+
+
+def test_compact_then_continue_from_the_compaction_item(client):
+    import openai
+    first = client.responses.create(model="gpt-4o", input="Explain how tides work, in detail.")
+    # The output is "all user messages, followed by a single compaction item" (the SDK's own
+    # docstring), but the SDK types the items as output items, which user messages are not: this
+    # one call parses without strict validation.
+    lenient = openai.OpenAI(base_url=str(client.base_url), api_key="sk-test", max_retries=0)
+    compacted = lenient.responses.compact(model="gpt-4o", previous_response_id=first.id,
+                                         input=[{"role": "user", "content": "And the moon's part?"}])
+    assert compacted.object == "response.compaction"
+    kinds = [item.type for item in compacted.output]
+    assert kinds[-1] == "compaction" and "message" in kinds
+    assert compacted.usage.input_tokens > first.usage.input_tokens
+    follow_up = [item.model_dump(exclude_none=True) for item in compacted.output] + [{"role": "user", "content": "Summarise."}]
+    after = client.responses.create(model="gpt-4o", input=follow_up)
+    plain = client.responses.create(model="gpt-4o", input="Summarise.")
+    assert after.status == "completed" and after.usage.input_tokens > plain.usage.input_tokens  # the item carries the conversation

@@ -130,6 +130,26 @@ paths:
           content:
             application/json:
               schema: {$ref: '#/components/schemas/ErrorResponse'}
+  /responses/compact:
+    post:
+      operationId: compactResponse
+      requestBody:
+        required: true
+        content:
+          application/json:
+            # model, input, previous_response_id, instructions (as for a create request).
+            schema: {type: object, required: [model]}
+      responses:
+        '200':
+          description: The conversation compacted into the user's messages and one compaction item.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/CompactResource'}
+        default:
+          description: An error.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/ErrorResponse'}
   /responses/input_tokens:
     post:
       operationId: getInputTokenCounts
@@ -681,6 +701,32 @@ components:
         last_id: {type: [string, 'null']}
         has_more: {type: boolean}
 
+    CompactResource:
+      type: object
+      required: [id, object, output, created_at, usage]
+      properties:
+        id: {type: string}
+        object: {type: string, enum: [response.compaction]}
+        output:
+          type: array
+          items:
+            anyOf:
+              - {$ref: '#/components/schemas/CompactionItem'}
+              - {$ref: '#/components/schemas/OutputItem'}
+              - {$ref: '#/components/schemas/InputMessage'}
+        created_at: {type: integer}
+        usage: {$ref: '#/components/schemas/ResponseUsage'}
+
+    # The item POST /responses/compact returns, and that a next turn sends back as input.
+    CompactionItem:
+      type: object
+      required: [type, id, encrypted_content]
+      properties:
+        type: {type: string, enum: [compaction]}
+        id: {type: string}
+        encrypted_content: {type: string}
+        created_by: {type: string}
+
     TokenCountsResource:
       type: object
       required: [object, input_tokens]
@@ -835,6 +881,7 @@ components:
         - {$ref: '#/components/schemas/InputMessage'}
         - {$ref: '#/components/schemas/FunctionCallOutputItem'}
         - {$ref: '#/components/schemas/ItemReference'}
+        - {$ref: '#/components/schemas/CompactionItem'}
         # Output items fed back as input (a previous turn's message, function call, reasoning).
         - {$ref: '#/components/schemas/OutputItem'}
     InputMessage:

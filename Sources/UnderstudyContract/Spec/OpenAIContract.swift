@@ -18,6 +18,7 @@ public final class OpenAIContract: Sendable {
     public let chatCompletionDeleted: Schema
     public let chatCompletionMessageList: Schema
     public let inputTokens: Schema
+    public let compactedResponse: Schema
     /// The same spec as a traffic validator (operations by method and path), sharing these schemas.
     public let exchanges: ExchangeValidator
     /// Warnings found while compiling (unknown keywords and the like).
@@ -58,6 +59,7 @@ public final class OpenAIContract: Sendable {
         chatCompletionDeleted = schema("ChatCompletionDeleted")
         chatCompletionMessageList = schema("ChatCompletionMessageList")
         inputTokens = schema("TokenCountsResource")
+        compactedResponse = schema("CompactResource")
         exchanges = ExchangeValidator(index: OperationIndex(document: document, compiler: compiler))
         compiler.compileComponents(of: document.file)
         if let first = compiler.errors.first {

@@ -253,3 +253,51 @@ extension MockEngine {
         return json(200, JSONValue.object(["object": .string("response.input_tokens"), "input_tokens": .int(Int64(tokens))]).jsonBytes)
     }
 }
+
+extension MockEngine {
+    /// POST /v1/responses/compact: the conversation (input, and a `previous_response_id` chain)
+    /// compacted into the user's messages and one `compaction` item, which a next turn sends as
+    /// input; usage bills the conversation as input and the item as output.
+    func compactResponse(_ request: MockRequest) throws(APIError) -> MockResponse {
+        try checkContentType(request)
+        let body = try jsonBody(request)
+        let input = try ResponsesRequest.decode(body)
+        guard configuration.fixtures.catalog.serving(input.model) != nil else { throw .modelNotFound(input.model) }
+        var history: [ChatMessage] = []
+        if let previousID = input.previousResponseID {
+            guard let previous = responseStore.use(previousID) else {
+                throw .invalidRequest("Previous response with id '\(previousID)' not found.", param: "previous_response_id",
+                                      code: "previous_response_not_found")
+            }
+            history = previous.conversation
+        }
+        let conversation = history + input.promptMessages
+        var ids = SplitMix64(seed: StableHash.combine(body.canonicalHash, configuration.seed, 0xC0C0))
+        let responseID = "resp_" + ids.hex(48)
+        var output: [JSONValue] = []
+        for message in conversation where message.role == "user" {
+            output.append(.object(JSONObject([
+                ("id", .string("msg_" + ids.hex(48))), ("type", .string("message")), ("status", .string("completed")),
+                ("role", .string("user")), ("content", .array([.object(["type": .string("input_text"), "text": .string(message.text)])])),
+            ])))
+        }
+        let content = Compaction.encryptedContent(for: conversation)
+        output.append(.object(JSONObject([
+            ("id", .string("cmp_" + ids.hex(48))), ("type", .string("compaction")), ("encrypted_content", .string(content)),
+        ])))
+        let inputTokens = PromptTokenEstimator.count(conversation).total
+        let outputTokens = max(1, content.utf8.count / 16)
+        let usage: JSONValue = .object(JSONObject([
+            ("input_tokens", .int(Int64(inputTokens))),
+            ("input_tokens_details", .object(["cached_tokens": .int(0), "cache_write_tokens": .int(0)])),
+            ("output_tokens", .int(Int64(outputTokens))),
+            ("output_tokens_details", .object(["reasoning_tokens": .int(0)])),
+            ("total_tokens", .int(Int64(inputTokens + outputTokens))),
+        ]))
+        let compacted: JSONValue = .object(JSONObject([
+            ("id", .string(responseID)), ("object", .string("response.compaction")), ("created_at", .int(now())),
+            ("output", .array(output)), ("usage", usage),
+        ]))
+        return json(200, compacted.jsonBytes)
+    }
+}

@@ -173,6 +173,8 @@ public final class MockEngine: Sendable {
                 return try listStoredMessages(id, query: request.query)
             case .responseInputTokens:
                 return try countInputTokens(request)
+            case .compactResponse:
+                return try compactResponse(request)
             case .createResponse:
                 return try createResponse(request, flavor: flavor)
             case .response(let id, _):
@@ -480,6 +482,7 @@ public final class MockEngine: Sendable {
         case .deleteStoredCompletion: schema = contract.chatCompletionDeleted
         case .storedCompletionMessages: schema = contract.chatCompletionMessageList
         case .responseInputTokens: schema = contract.inputTokens
+        case .compactResponse: schema = contract.compactedResponse
         case .deleteResponse: schema = contract.deletedResponse
         case .inputItems: schema = contract.responseItemList
         case .listModels: schema = contract.modelList

@@ -9,6 +9,8 @@ public enum Route: Sendable, Equatable {
     case storedCompletionMessages(id: String, Flavor)
     /// POST /v1/responses/input_tokens.
     case responseInputTokens(Flavor)
+    /// POST /v1/responses/compact.
+    case compactResponse(Flavor)
     case createResponse(Flavor)
     case response(id: String, Flavor)
     case deleteResponse(id: String, Flavor)
@@ -68,6 +70,8 @@ public enum Route: Sendable, Equatable {
             default:
                 self = .notFound
             }
+        case "responses/compact":
+            self = method == "POST" ? .compactResponse(flavor) : .methodNotAllowed(allowed: ["POST"])
         case "responses/input_tokens":
             self = method == "POST" ? .responseInputTokens(flavor) : .methodNotAllowed(allowed: ["POST"])
         case "models":
@@ -115,7 +119,7 @@ public enum Route: Sendable, Equatable {
     var flavor: Flavor {
         switch self {
         case .chatCompletions(let f), .storedCompletions(let f), .storedCompletion(_, let f), .deleteStoredCompletion(_, let f), .storedCompletionMessages(_, let f),
-             .responseInputTokens(let f), .listModels(let f), .model(_, let f), .createResponse(let f), .response(_, let f),
+             .responseInputTokens(let f), .compactResponse(let f), .listModels(let f), .model(_, let f), .createResponse(let f), .response(_, let f),
              .deleteResponse(_, let f), .inputItems(_, let f), .cancelResponse(_, let f): f
         default: .openai
         }

@@ -15,7 +15,8 @@ public enum ChatCompletionEncoder {
             w.key("message")
             w.beginObject()
             w.key("role"); w.string("assistant")
-            w.key("content"); w.string(choice.content)
+            // An audio answer's text is its transcript.
+            w.key("content"); w.string(choice.audio == nil ? choice.content : nil)
             if !choice.toolCalls.isEmpty {
                 w.key("tool_calls")
                 w.beginArray()
@@ -31,6 +32,15 @@ public enum ChatCompletionEncoder {
             }
             w.key("refusal"); w.null()
             w.key("annotations"); w.beginArray(); w.endArray()
+            if let audio = choice.audio {
+                w.key("audio")
+                w.beginObject()
+                w.key("id"); w.string(audio.id)
+                w.key("data"); w.string(audio.data)
+                w.key("expires_at"); w.int(audio.expiresAt)
+                w.key("transcript"); w.string(audio.transcript)
+                w.endObject()
+            }
             w.endObject()
             if let top = plan.logprobs {
                 w.key("logprobs")
@@ -132,8 +142,21 @@ public enum ChatCompletionEncoder {
             }
             pieceAt.append(nil)
             for (position, piece) in c.pieces.enumerated() {
-                deltas.append { w in w.key("content"); w.string(String(piece)) }
+                if c.audio != nil {
+                    // Audio answers stream their transcript, then the audio itself.
+                    deltas.append { w in w.key("audio"); w.beginObject(); w.key("transcript"); w.string(String(piece)); w.endObject() }
+                } else {
+                    deltas.append { w in w.key("content"); w.string(String(piece)) }
+                }
                 pieceAt.append((piece, position))
+            }
+            if let audio = c.audio {
+                // As the SDK documents it: chunks carry the id and data, the last only the expiry.
+                deltas.append { w in
+                    w.key("audio"); w.beginObject(); w.key("id"); w.string(audio.id); w.key("data"); w.string(audio.data); w.endObject()
+                }
+                deltas.append { w in w.key("audio"); w.beginObject(); w.key("expires_at"); w.int(audio.expiresAt); w.endObject() }
+                pieceAt += [nil, nil]
             }
             for (i, call) in c.toolCalls.enumerated() {
                 if i > 0 { deltas.append { w in toolCallDelta(&w, i, call, opening: true, piece: nil) } }

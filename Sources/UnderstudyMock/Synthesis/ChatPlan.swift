@@ -32,6 +32,8 @@ public struct ChatPlan: Sendable {
         public var pieces: [Substring]
         public var toolCalls: [ToolCall] = []
         public var finishReason: String
+        /// The spoken answer (audio models with audio output): the content is then its transcript.
+        var audio: SpokenAnswer?
     }
 
     public struct ToolCall: Sendable {

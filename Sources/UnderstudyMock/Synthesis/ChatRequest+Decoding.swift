@@ -97,6 +97,14 @@ extension ChatRequest {
         request.output = try OutputSpec.chat(object, messages: messages, schemas: schemas)
         request.logprobs = logprobs ? Int(topLogprobs ?? 0) : nil
         request.store = store
+        let modalities = try r.array("modalities")?.compactMap(\.stringValue) ?? []
+        if modalities.contains("audio") {
+            if let audio = try r.object("audio") {
+                request.audio = (try audio.string("voice") ?? "alloy", try audio.string("format") ?? "wav")
+            } else {
+                request.audioParameterMissing = true
+            }
+        }
         return request
     }
 }

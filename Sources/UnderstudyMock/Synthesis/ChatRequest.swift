@@ -23,6 +23,10 @@ public struct ChatRequest: Sendable {
     public var logprobs: Int?
     /// Keep the completion for the stored-completions endpoints.
     public var store = false
+    /// With `modalities` including audio: the voice and format asked for (`audio`).
+    public var audio: (voice: String, format: String)?
+    /// `modalities` asked for audio without the `audio` parameter.
+    public var audioParameterMissing = false
 }
 
 public struct ChatMessage: Sendable {

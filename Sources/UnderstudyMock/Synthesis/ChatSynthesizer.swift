@@ -66,7 +66,12 @@ public struct ChatSynthesizer: Sendable {
                 (choice, budget) = Self.deliver(calls, ids: &callIDs, budget: budget)
                 completionTokens += choice.toolCalls.reduce(0) { $0 + $1.pieces.count + TokenPieces.count($1.name) + 4 }
             }
-            choices.append(choice)
+            var spoken = choice
+            if let audio = request.audio, let text = choice.content {
+                spoken.audio = SpokenAnswer.make(transcript: text, tokens: choice.pieces.count, format: audio.format,
+                                                 id: "audio_" + callIDs.hex(32), now: context.now)
+            }
+            choices.append(spoken)
             completionTokens += reasoning
             reasoningTokens += reasoning
         }
@@ -131,6 +136,14 @@ public struct ChatSynthesizer: Sendable {
             if request.logprobs != nil { throw .unsupportedParameter("logprobs", instead: nil) }
         } else if request.reasoningEffort != nil {
             throw .unsupportedParameter("reasoning_effort", instead: nil)
+        }
+        if request.audio != nil || request.audioParameterMissing, !model.outputModalities.contains("audio") {
+            throw .invalidRequest("This model does not support audio output. Remove 'audio' from 'modalities', or use an audio model such as gpt-4o-audio-preview.",
+                                  param: "modalities", code: "invalid_value")
+        }
+        if request.audioParameterMissing {
+            throw .invalidRequest("Missing required parameter: 'audio'. It is required when 'modalities' includes 'audio'.",
+                                  param: "audio", code: "missing_required_parameter")
         }
         if let max = request.maxTokens, max.value > model.maxOutputTokens {
             throw .maxTokensTooLarge(max.param, requested: Int64(max.value), limit: model.maxOutputTokens)

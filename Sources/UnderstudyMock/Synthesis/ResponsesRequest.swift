@@ -141,6 +141,10 @@ public struct ResponsesRequest: Sendable {
         case "function_call":
             let text = (try r.string("name") ?? "") + " " + (try r.string("arguments") ?? "")
             return (item, ChatMessage(role: "assistant", name: nil, parts: [], toolCallText: text, toolCallID: nil))
+        case "compaction":
+            // A compaction item from POST /v1/responses/compact carries the conversation it replaced.
+            guard let text = Compaction.transcript(try r.string("encrypted_content") ?? "") else { return (item, nil) }
+            return (item, ChatMessage(role: "developer", name: nil, parts: [.text(text)], toolCallText: "", toolCallID: nil))
         default:
             // Item references and other items are listed as given; they add nothing to the prompt here.
             return (item, nil)
