@@ -124,7 +124,7 @@ def test_binary_lookup(monkeypatch, tmp_path):
 
 
 @pytest.mark.skipif(os.environ.get("UNDERSTUDY_EXPECT_PACKAGED_BINARY") != "1",
-                    reason="only where the platform wheel is installed (scripts/test-release)")
+                    reason="only with the platform wheel installed (scripts/release, then scripts/test)")
 def test_the_wheel_carries_the_binary():
     assert "UNDERSTUDY_BIN" not in os.environ
     binary = Path(find_binary())
