@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 import understudy_pytest
-from understudy_pytest import UnderstudyError, find_binary
+import time
+
+from understudy_pytest import UnderstudyError, UnderstudyServer, find_binary
 
 
 def get(url, headers=None):
@@ -98,6 +100,26 @@ def test_no_contract_violations(understudy):
     get(understudy.openai_base_url + "/models")
     assert understudy.contract_violations() == []
     assert "--self-check" in understudy.argv
+
+
+FAKE_SERVER = r"""#!/bin/sh
+echo "Understudy listening on http://127.0.0.1:9"
+echo '2025-07-01T00:00:00+0000 warning understudy: finding=self-check: response body: /data/0: missing member "id" request=GET /v1/models [UnderstudyServer] contract violation' >&2
+exec sleep 30
+"""
+
+
+def test_contract_violations_are_read_from_the_servers_log(tmp_path):
+    """--self-check logs each finding (swift-log's format); the plugin collects them."""
+    fake = tmp_path / "understudy"
+    fake.write_text(FAKE_SERVER)
+    fake.chmod(0o755)
+    with UnderstudyServer(binary=str(fake)) as server:
+        for _ in range(100):
+            if server.contract_violations():
+                break
+            time.sleep(0.02)
+        assert server.contract_violations() == ['GET /v1/models: self-check: response body: /data/0: missing member "id"']
 
 
 def test_factory_starts_servers_with_options(understudy_factory, understudy):
