@@ -78,6 +78,15 @@ def test_marker_scenarios_are_gone_afterwards(understudy):
     assert chat(understudy.openai_base_url, headers={"x-team": "blue"})[0] == 200
 
 
+@pytest.fixture(scope="module")
+def module_base_url(understudy_session):
+    return understudy_session.openai_base_url
+
+
+def test_the_session_server_for_wider_scopes(module_base_url, understudy):
+    assert module_base_url == understudy.openai_base_url
+
+
 def test_add_and_remove_scenarios(understudy):
     understudy.add_scenarios("scenarios:\n  - name: a b\n    error: rate-limit\n  - name: c\n    error: server-error\n")
     assert understudy.remove_scenarios("a b") == 1
