@@ -6,7 +6,7 @@ struct Understudy: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "understudy",
         abstract: "A mock server and conformance kit for OpenAI-compatible LLM APIs.",
-        version: "0.1.0",
+        version: "understudy \(BuildInfo.version) (\(BuildInfo.commit))",
         subcommands: [Serve.self, Spec.self, Validate.self, Conform.self, Proxy.self],
         defaultSubcommand: Serve.self
     )
