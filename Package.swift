@@ -69,6 +69,7 @@ let package = Package(
                 "UnderstudyConform",
                 "UnderstudyProxy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -57,7 +57,7 @@ extension Understudy {
             do {
                 running = try await ProxyServer.start(configuration: configuration, validator: validator)
             } catch {
-                printError("understudy: cannot start the proxy on \(host):\(port): \(error)")
+                printError("understudy: cannot start the proxy on \(host):\(port): \(startFailure(error))")
                 throw ExitCode(1)
             }
             if let path = running.recordingPath { printError("understudy: recording to \(path)") }

@@ -172,7 +172,7 @@ extension Understudy {
             do {
                 running = try await UnderstudyServer.start(engine: engine, configuration: server)
             } catch {
-                printError("understudy: cannot listen on \(host):\(port): \(error)")
+                printError("understudy: cannot listen on \(host):\(port): \(startFailure(error))")
                 throw ExitCode(1)
             }
             writeLine("Understudy listening on \(running.baseURL)", to: 1)
