@@ -1,8 +1,8 @@
 """Tags the wheel for the platform of the server binary it carries.
 
-scripts/release sets UNDERSTUDY_WHEEL_PLATFORM to linux_x86_64 (the binary links the Swift runtime
-in, but no auditwheel has vouched for a manylinux tag). Without it (e.g. `pip install -e python`)
-the wheel is pure Python and the plugin finds the server through UNDERSTUDY_BIN or PATH.
+scripts/release sets UNDERSTUDY_WHEEL_PLATFORM (e.g. manylinux_2_34_x86_64, from the newest glibc
+symbol the binary needs). Without it (e.g. `pip install -e python`) the wheel is pure Python and
+the plugin finds the server through UNDERSTUDY_BIN or PATH.
 """
 import os
 

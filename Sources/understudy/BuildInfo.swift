@@ -1,7 +1,7 @@
-/// What `understudy --version` prints. These are the values of a plain `swift build`, which never
-/// needs git; scripts/release writes the release's version (`git describe`) and commit into this
-/// file for the build it packs, then puts it back as it was.
+// The version and commit `understudy --version` prints. scripts/release overwrites this file with
+// `git describe` and `git rev-parse --short HEAD` for the build it packs and restores it afterwards,
+// so a plain `swift build` never needs git.
 enum BuildInfo {
-    static let version = "0.1.0-dev"
+    static let version = "0.9.0-dev"
     static let commit = "unknown commit"
 }

@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 import understudy_pytest
-from understudy_pytest import UnderstudyError, find_binary
+import time
+
+from understudy_pytest import UnderstudyError, UnderstudyServer, find_binary
 
 
 def get(url, headers=None):
@@ -76,6 +78,15 @@ def test_marker_scenarios_are_gone_afterwards(understudy):
     assert chat(understudy.openai_base_url, headers={"x-team": "blue"})[0] == 200
 
 
+@pytest.fixture(scope="module")
+def module_base_url(understudy_session):
+    return understudy_session.openai_base_url
+
+
+def test_the_session_server_for_wider_scopes(module_base_url, understudy):
+    assert module_base_url == understudy.openai_base_url
+
+
 def test_add_and_remove_scenarios(understudy):
     understudy.add_scenarios("scenarios:\n  - name: a b\n    error: rate-limit\n  - name: c\n    error: server-error\n")
     assert understudy.remove_scenarios("a b") == 1
@@ -98,6 +109,26 @@ def test_no_contract_violations(understudy):
     get(understudy.openai_base_url + "/models")
     assert understudy.contract_violations() == []
     assert "--self-check" in understudy.argv
+
+
+FAKE_SERVER = r"""#!/bin/sh
+echo "Understudy listening on http://127.0.0.1:9"
+echo '2025-07-01T00:00:00+0000 warning understudy: finding=self-check: response body: /data/0: missing member "id" request=GET /v1/models [UnderstudyServer] contract violation' >&2
+exec sleep 30
+"""
+
+
+def test_contract_violations_are_read_from_the_servers_log(tmp_path):
+    """--self-check logs each finding (swift-log's format); the plugin collects them."""
+    fake = tmp_path / "understudy"
+    fake.write_text(FAKE_SERVER)
+    fake.chmod(0o755)
+    with UnderstudyServer(binary=str(fake)) as server:
+        for _ in range(100):
+            if server.contract_violations():
+                break
+            time.sleep(0.02)
+        assert server.contract_violations() == ['GET /v1/models: self-check: response body: /data/0: missing member "id"']
 
 
 def test_factory_starts_servers_with_options(understudy_factory, understudy):
@@ -124,7 +155,7 @@ def test_binary_lookup(monkeypatch, tmp_path):
 
 
 @pytest.mark.skipif(os.environ.get("UNDERSTUDY_EXPECT_PACKAGED_BINARY") != "1",
-                    reason="only with the platform wheel installed (scripts/release, then scripts/test)")
+                    reason="only where the platform wheel is installed (scripts/test-release)")
 def test_the_wheel_carries_the_binary():
     assert "UNDERSTUDY_BIN" not in os.environ
     binary = Path(find_binary())

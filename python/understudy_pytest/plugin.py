@@ -24,17 +24,18 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 
 @pytest.fixture(scope="session")
-def _understudy_session_server() -> Iterator[UnderstudyServer]:
+def understudy_session() -> Iterator[UnderstudyServer]:
+    """The session's server without the per-test reset (for fixtures of a wider scope than a test)."""
     server = UnderstudyServer()
     yield server
     server.stop()
 
 
 @pytest.fixture
-def understudy(_understudy_session_server: UnderstudyServer, request: pytest.FixtureRequest) -> Iterator[UnderstudyServer]:
+def understudy(understudy_session: UnderstudyServer, request: pytest.FixtureRequest) -> Iterator[UnderstudyServer]:
     """The session's server (`serve --port 0 --clock 2025-07-01T00:00:00Z --self-check`), reset before
     each test, with this test's `understudy_scenarios` markers applied."""
-    server = _understudy_session_server
+    server = understudy_session
     server.reset()
     server.remove_scenarios()
     added: list[str] = []

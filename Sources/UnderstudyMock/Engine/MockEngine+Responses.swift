@@ -43,14 +43,7 @@ extension MockEngine {
         let now = now()
         try ModelAvailability.check(model, requested: input.model, now: now, flavor: flavor, catalog: configuration.fixtures.catalog)
         if let denied = Access.byok(model, request: request, flavor: flavor, access: configuration.access) { throw denied }
-        var history: [ChatMessage] = []
-        if let previousID = input.previousResponseID {
-            guard let previous = responseStore.use(previousID) else {
-                throw .invalidRequest("Previous response with id '\(previousID)' not found.", param: "previous_response_id",
-                                      code: "previous_response_not_found")
-            }
-            history = previous.conversation
-        }
+        let history = try conversation(before: input.previousResponseID)
         let plan = try responsePlan(input, body: body, model: model, history: history, flavor: flavor, forcedReply: forcedReply)
         if input.store {
             let ids = inputItemIDs(plan.id, count: input.inputItems.count)
@@ -131,6 +124,16 @@ extension MockEngine {
             usage: usage, incompleteReason: choice.finishReason == "length" ? "max_output_tokens" : nil)
     }
 
+    /// The conversation a `previous_response_id` continues (empty without one); 400 if unknown.
+    func conversation(before previousID: String?) throws(APIError) -> [ChatMessage] {
+        guard let previousID else { return [] }
+        guard let previous = responseStore.use(previousID) else {
+            throw .invalidRequest("Previous response with id '\(previousID)' not found.", param: "previous_response_id",
+                                  code: "previous_response_not_found")
+        }
+        return previous.conversation
+    }
+
     private func inputItemIDs(_ responseID: String, count: Int) -> [String] {
         var rng = SplitMix64(seed: StableHash.hash(responseID, seed: 0x17))
         return (0..<count).map { _ in "msg_" + rng.hex(48) }
@@ -190,9 +193,7 @@ extension MockEngine {
     func listInputItems(_ id: String, query: String?) throws(APIError) -> MockResponse {
         guard let entry = responseStore.use(id) else { throw Self.notFound(id) }
         let q = QueryParameters(query)
-        let limit = try q.integer("limit", in: 1...100) ?? 20
-        let order = q["order"] ?? "desc"
-        guard order == "asc" || order == "desc" else { throw .invalidValue("order", order, supported: ["asc", "desc"]) }
+        let (limit, order) = try q.page(defaultOrder: "desc")
         var items = order == "desc" ? Array(entry.inputItems.reversed()) : entry.inputItems
         if let after = q["after"], let index = items.firstIndex(where: { $0["id"]?.stringValue == after }) {
             items = Array(items[(index + 1)...])
@@ -214,6 +215,14 @@ struct QueryParameters {
     }
 
     subscript(name: String) -> String? { values.first { $0.0 == name }?.1 }
+
+    /// A list's `limit` (1…100, default 20) and `order` (asc or desc).
+    func page(defaultOrder: String) throws(APIError) -> (limit: Int, order: String) {
+        let limit = try integer("limit", in: 1...100) ?? 20
+        let order = self["order"] ?? defaultOrder
+        guard order == "asc" || order == "desc" else { throw .invalidValue("order", order, supported: ["asc", "desc"]) }
+        return (limit, order)
+    }
 
     /// Every parameter in order (for families like `metadata[key]`).
     var all: [(String, String)] { values }
@@ -241,14 +250,7 @@ extension MockEngine {
             body = .object(object)
         }
         let input = try ResponsesRequest.decode(body)
-        var history: [ChatMessage] = []
-        if let previousID = input.previousResponseID {
-            guard let previous = responseStore.use(previousID) else {
-                throw .invalidRequest("Previous response with id '\(previousID)' not found.", param: "previous_response_id",
-                                      code: "previous_response_not_found")
-            }
-            history = previous.conversation
-        }
+        let history = try conversation(before: input.previousResponseID)
         let tokens = PromptTokenEstimator.count(history + input.promptMessages).total
         return json(200, JSONValue.object(["object": .string("response.input_tokens"), "input_tokens": .int(Int64(tokens))]).jsonBytes)
     }
@@ -263,14 +265,7 @@ extension MockEngine {
         let body = try jsonBody(request)
         let input = try ResponsesRequest.decode(body)
         guard configuration.fixtures.catalog.serving(input.model) != nil else { throw .modelNotFound(input.model) }
-        var history: [ChatMessage] = []
-        if let previousID = input.previousResponseID {
-            guard let previous = responseStore.use(previousID) else {
-                throw .invalidRequest("Previous response with id '\(previousID)' not found.", param: "previous_response_id",
-                                      code: "previous_response_not_found")
-            }
-            history = previous.conversation
-        }
+        let history = try conversation(before: input.previousResponseID)
         let conversation = history + input.promptMessages
         var ids = SplitMix64(seed: StableHash.combine(body.canonicalHash, configuration.seed, 0xC0C0))
         let responseID = "resp_" + ids.hex(48)

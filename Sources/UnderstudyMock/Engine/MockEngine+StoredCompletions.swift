@@ -36,9 +36,7 @@ extension MockEngine {
 
     func listStoredCompletions(query: String?) throws(APIError) -> MockResponse {
         let q = QueryParameters(query)
-        let limit = try q.integer("limit", in: 1...100) ?? 20
-        let order = q["order"] ?? "asc"
-        guard order == "asc" || order == "desc" else { throw .invalidValue("order", order, supported: ["asc", "desc"]) }
+        let (limit, order) = try q.page(defaultOrder: "asc")
         let filters = q.all.compactMap { name, value -> (String, String)? in
             guard name.hasPrefix("metadata["), name.hasSuffix("]") else { return nil }
             return (String(name.dropFirst(9).dropLast()), value)
@@ -79,9 +77,7 @@ extension MockEngine {
     func listStoredMessages(_ id: String, query: String?) throws(APIError) -> MockResponse {
         guard let entry = storedCompletions.use(id) else { throw Self.completionNotFound(id) }
         let q = QueryParameters(query)
-        let limit = try q.integer("limit", in: 1...100) ?? 20
-        let order = q["order"] ?? "asc"
-        guard order == "asc" || order == "desc" else { throw .invalidValue("order", order, supported: ["asc", "desc"]) }
+        let (limit, order) = try q.page(defaultOrder: "asc")
         var messages = order == "desc" ? Array(entry.messages.reversed()) : entry.messages
         if let after = q["after"], let index = messages.firstIndex(where: { $0["id"]?.stringValue == after }) {
             messages = Array(messages[(index + 1)...])
