@@ -194,11 +194,7 @@ extension MockEngine {
         guard let entry = responseStore.use(id) else { throw Self.notFound(id) }
         let q = QueryParameters(query)
         let (limit, order) = try q.page(defaultOrder: "desc")
-        var items = order == "desc" ? Array(entry.inputItems.reversed()) : entry.inputItems
-        if let after = q["after"], let index = items.firstIndex(where: { $0["id"]?.stringValue == after }) {
-            items = Array(items[(index + 1)...])
-        }
-        return listPage(items, total: items.count, limit: limit)
+        return listPage(entry.inputItems, order: order, after: q["after"], limit: limit)
     }
 }
 

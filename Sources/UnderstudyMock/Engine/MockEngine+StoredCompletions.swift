@@ -41,15 +41,11 @@ extension MockEngine {
             guard name.hasPrefix("metadata["), name.hasSuffix("]") else { return nil }
             return (String(name.dropFirst(9).dropLast()), value)
         }
-        var entries = storedCompletions.all().filter { entry in
+        let entries = storedCompletions.all().filter { entry in
             (q["model"].map { entry.model == $0 || entry.model.hasPrefix($0 + "-") } ?? true)
                 && filters.allSatisfy { entry.metadata[$0.0]?.stringValue == $0.1 }
         }
-        if order == "desc" { entries.reverse() }
-        if let after = q["after"], let index = entries.firstIndex(where: { $0.id == after }) {
-            entries = Array(entries[(index + 1)...])
-        }
-        return listPage(entries.map(\.completion), total: entries.count, limit: limit)
+        return listPage(entries.map(\.completion), order: order, after: q["after"], limit: limit)
     }
 
     func retrieveStoredCompletion(_ id: String) throws(APIError) -> MockResponse {
@@ -78,15 +74,17 @@ extension MockEngine {
         guard let entry = storedCompletions.use(id) else { throw Self.completionNotFound(id) }
         let q = QueryParameters(query)
         let (limit, order) = try q.page(defaultOrder: "asc")
-        var messages = order == "desc" ? Array(entry.messages.reversed()) : entry.messages
-        if let after = q["after"], let index = messages.firstIndex(where: { $0["id"]?.stringValue == after }) {
-            messages = Array(messages[(index + 1)...])
-        }
-        return listPage(messages, total: messages.count, limit: limit)
+        return listPage(entry.messages, order: order, after: q["after"], limit: limit)
     }
 
-    /// `{object: list, data, first_id, last_id, has_more}` for the first `limit` of `items`.
-    func listPage(_ items: [JSONValue], total: Int, limit: Int) -> MockResponse {
+    /// `{object: list, data, first_id, last_id, has_more}`: `items` (oldest first) in `order`,
+    /// after the one whose `id` is `after`, the first `limit` of them.
+    func listPage(_ items: [JSONValue], order: String, after: String?, limit: Int) -> MockResponse {
+        var items = order == "desc" ? Array(items.reversed()) : items
+        if let after, let index = items.firstIndex(where: { $0["id"]?.stringValue == after }) {
+            items = Array(items[(index + 1)...])
+        }
+        let total = items.count
         let page = Array(items.prefix(limit))
         var w = JSONWriter(capacity: 512)
         w.beginObject()
