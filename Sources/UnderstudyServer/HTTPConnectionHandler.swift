@@ -9,7 +9,8 @@ import Darwin
 import UnderstudyMock
 
 /// One connection's request loop: collects each request's head and body (within limits), asks the
-/// engine for the answer and writes it — one buffer for JSON, flushed frame by frame for SSE.
+/// engine for the answer and writes it — one buffer for JSON; for SSE, the frames as they fall
+/// due (the loop's `StreamScheduler` says when), those due together in one write.
 /// Pipelined requests wait their turn, so answers leave in order.
 final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
@@ -18,6 +19,9 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     private let engine: MockEngine
     private let configuration: ServerConfiguration
     private let logger: Logger
+    private let scheduler: StreamScheduler
+    /// The connection's context while it is open, for the scheduler's calls.
+    private var context: ChannelHandlerContext?
 
     /// The request being read.
     private var head: HTTPRequestHead?
@@ -32,23 +36,33 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     private var quiescing = false
     /// A stream stalled on purpose: nothing will finish it, so a shutdown closes it at once.
     private var stalled = false
-    private var scheduledFrame: Scheduled<Void>?
+    /// Names the connection's current wait on the scheduler; bumped when the connection stops
+    /// waiting (closed, moved on), so the scheduler's stale calls are ignored.
+    private var ticket: UInt64 = 0
+    /// An answer held back by simulated latency.
+    private var delayedAnswer: (response: MockResponse, head: HTTPRequestHead, keepAlive: Bool)?
+    /// The stream being sent.
+    private var stream: PacedStream?
     private var idleCheck: Scheduled<Void>?
     /// Set by every read; the idle check clears it. A connection is closed when a whole period
     /// passes without reads and nothing is in flight, so it lives one to two periods when idle.
     private var sawActivity = true
-    /// A stream waiting for the client to read (the channel stopped being writable): where to
-    /// resume. Frames are written only while the channel is writable, so a client that stops
-    /// reading holds at most NIO's high-water mark, not the whole stream.
-    private var pausedStream: (plan: StreamPlan, next: Int, chunked: Bool, keepAlive: Bool)?
+    /// The stream waits for the client to read (the channel stopped being writable). Frames are
+    /// encoded only while the channel is writable, so a client that stops reading holds at most
+    /// NIO's high-water mark, not the whole stream.
+    private var paused = false
     /// A frame was written since the last idle check.
     private var wroteFrame = false
     private var dateCache: (second: Int64, text: String) = (-1, "")
 
-    init(engine: MockEngine, configuration: ServerConfiguration, logger: Logger) {
+    /// Due frames are gathered into writes of about this size.
+    private static let writeBatchBytes = 16 * 1024
+
+    init(engine: MockEngine, configuration: ServerConfiguration, logger: Logger, scheduler: StreamScheduler) {
         self.engine = engine
         self.configuration = configuration
         self.logger = logger
+        self.scheduler = scheduler
     }
 
     // MARK: Reading
@@ -124,13 +138,13 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         }
         // Simulated latency: answer later; requests pipelined meanwhile wait their turn.
         streaming = true
-        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-        scheduledFrame = context.eventLoop.scheduleTask(in: .nanoseconds(response.delayNanoseconds)) {
-            let (handler, context) = bound.value
-            handler.streaming = false
-            handler.deliver(response, head: head, keepAlive: keepAlive && !handler.quiescing, context: context)
-            if !handler.streaming && !handler.closing { handler.serveWaiting(context: context) }
-        }
+        delayedAnswer = (response, head, keepAlive)
+        wait(until: context.eventLoop.now + .nanoseconds(response.delayNanoseconds))
+    }
+
+    private func wait(until deadline: NIODeadline) {
+        ticket &+= 1
+        scheduler.schedule(self, ticket: ticket, at: deadline)
     }
 
     private func deliver(_ response: MockResponse, head: HTTPRequestHead, keepAlive: Bool, context: ChannelHandlerContext) {
@@ -146,75 +160,51 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         case .fault(let fault):
             carryOut(fault, context: context)
         case .stream(let plan):
-            // HTTP/1.0 has no chunked encoding: send the stream and close to end it.
+            // HTTP/1.0 has no chunked encoding: send the stream and close to end it. The head
+            // leaves with the first frames due.
             var buffer = context.channel.allocator.buffer(capacity: 512)
             HTTPResponseWriter.head(response, date: date(), contentLength: nil, keepAlive: keepAlive && !http10, http10: http10, into: &buffer)
             write(buffer, context: context)
-            flushIfPending(context: context)
             streaming = true
-            let chunked = !http10
-            let streamKeepAlive = keepAlive && !http10 && plan.ending == .complete
-            if plan.firstFrameDelayNanoseconds > 0 {
-                waitForFirstFrame(plan, remaining: plan.firstFrameDelayNanoseconds, chunked: chunked, keepAlive: streamKeepAlive, context: context)
-            } else {
-                writeFrames(plan, from: 0, chunked: chunked, keepAlive: streamKeepAlive, context: context)
-            }
+            let now = context.eventLoop.now
+            stream = PacedStream(plan, start: now, chunked: !http10, keepAlive: keepAlive && !http10 && plan.ending == .complete)
+            pump(horizon: now + StreamScheduler.tick, context: context)
         }
     }
 
-    private func writeFrames(_ plan: StreamPlan, from index: Int, chunked: Bool, keepAlive: Bool, context: ChannelHandlerContext) {
-        var i = index
-        while i < plan.frames.count {
-            guard context.channel.isActive else { return }
+    /// Sends what of the stream is due by `horizon`, in writes of about `writeBatchBytes`, while
+    /// the channel is writable; then waits on the scheduler for the next frame, on the channel
+    /// for writability, or finishes the stream.
+    private func pump(horizon: NIODeadline, context: ChannelHandlerContext) {
+        guard var current = stream else { return }
+        stream = nil
+        while context.channel.isActive {
             guard context.channel.isWritable else {
-                pausedStream = (plan, i, chunked, keepAlive)
+                paused = true
+                stream = current
+                break
+            }
+            var buffer = context.channel.allocator.buffer(capacity: 2048)
+            _ = current.write(dueBy: horizon, into: &buffer, limit: Self.writeBatchBytes)
+            if buffer.readableBytes > 0 {
+                write(buffer, context: context)
+                wroteFrame = true
+            }
+            if current.isFinished {
+                finishStream(chunked: current.chunked, keepAlive: current.keepAlive, ending: current.ending, context: context)
                 return
             }
-            wroteFrame = true
-            var buffer = context.channel.allocator.buffer(capacity: plan.frames[i].count + 16)
-            if chunked {
-                HTTPResponseWriter.chunk(plan.frames[i], into: &buffer)
-            } else {
-                buffer.writeBytes(plan.frames[i])
-            }
-            context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
-            i += 1
-            let delay = i < plan.frames.count ? plan.delay(before: i) : 0
-            if delay > 0 {
-                let next = i
-                let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-                scheduledFrame = context.eventLoop.scheduleTask(in: .nanoseconds(delay)) {
-                    let (handler, context) = bound.value
-                    handler.writeFrames(plan, from: next, chunked: chunked, keepAlive: keepAlive, context: context)
-                }
-                return
+            if buffer.readableBytes < Self.writeBatchBytes {
+                // Nothing more is due yet.
+                stream = current
+                wait(until: current.wakeAt)
+                break
             }
         }
-        finishStream(chunked: chunked, keepAlive: keepAlive, ending: plan.ending, context: context)
-    }
-
-    /// Waits out the time to first token, sending the plan's keep-alive comment at once and then
-    /// every second, as OpenRouter does while a provider thinks.
-    private func waitForFirstFrame(_ plan: StreamPlan, remaining: Int64, chunked: Bool, keepAlive: Bool, context: ChannelHandlerContext) {
-        if let comment = plan.waitingComment, context.channel.isActive {
-            var buffer = context.channel.allocator.buffer(capacity: comment.count + 16)
-            if chunked { HTTPResponseWriter.chunk(comment, into: &buffer) } else { buffer.writeBytes(comment) }
-            context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
-        }
-        let step = plan.waitingComment == nil ? remaining : min(remaining, 1_000_000_000)
-        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-        scheduledFrame = context.eventLoop.scheduleTask(in: .nanoseconds(step)) {
-            let (handler, context) = bound.value
-            if remaining > step {
-                handler.waitForFirstFrame(plan, remaining: remaining - step, chunked: chunked, keepAlive: keepAlive, context: context)
-            } else {
-                handler.writeFrames(plan, from: 0, chunked: chunked, keepAlive: keepAlive, context: context)
-            }
-        }
+        flushIfPending(context: context)
     }
 
     private func finishStream(chunked: Bool, keepAlive: Bool, ending: StreamPlan.Ending, context: ChannelHandlerContext) {
-        scheduledFrame = nil
         streaming = false
         if ending == .close {
             // A cut stream: no terminating chunk, the connection just ends.
@@ -345,13 +335,18 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
         if context.channel.isActive { scheduleIdleCheck(context: context) }
     }
 
+    func handlerRemoved(context: ChannelHandlerContext) {
+        forgetWaits()
+    }
+
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if context.channel.isWritable, let paused = pausedStream {
-            pausedStream = nil
-            writeFrames(paused.plan, from: paused.next, chunked: paused.chunked, keepAlive: paused.keepAlive, context: context)
+        if context.channel.isWritable, paused {
+            paused = false
+            pump(horizon: context.eventLoop.now + StreamScheduler.tick, context: context)
         }
         context.fireChannelWritabilityChanged()
     }
@@ -364,8 +359,9 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
             handler.idleCheck = nil
             // A stream whose client stopped reading for a whole period is given up: what is
             // queued for it will never be flushed, so the connection is closed without waiting.
-            if handler.pausedStream != nil, !handler.wroteFrame {
-                handler.pausedStream = nil
+            if handler.paused, !handler.wroteFrame {
+                handler.paused = false
+                handler.stream = nil
                 handler.closing = true
                 context.close(promise: nil)
                 return
@@ -382,11 +378,33 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        scheduledFrame?.cancel()
-        scheduledFrame = nil
+        forgetWaits()
         idleCheck?.cancel()
         idleCheck = nil
         context.fireChannelInactive()
+    }
+
+    /// The connection is gone: whatever it waited for is dropped, and the scheduler's calls for
+    /// it are ignored when they come.
+    private func forgetWaits() {
+        ticket &+= 1
+        stream = nil
+        delayedAnswer = nil
+        self.context = nil
+    }
+}
+
+extension HTTPConnectionHandler: ScheduledWork {
+    func due(ticket: UInt64, horizon: NIODeadline) {
+        guard ticket == self.ticket, let context else { return }
+        if let answer = delayedAnswer {
+            delayedAnswer = nil
+            streaming = false
+            deliver(answer.response, head: answer.head, keepAlive: answer.keepAlive && !quiescing, context: context)
+            if !streaming && !closing { serveWaiting(context: context) }
+            return
+        }
+        pump(horizon: horizon, context: context)
     }
 }
 

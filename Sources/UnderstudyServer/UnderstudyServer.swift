@@ -47,9 +47,11 @@ public final class UnderstudyServer: Sendable {
     ) async throws -> UnderstudyServer {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.threads))
         let tracker = ConnectionTracker()
+        let schedulers = StreamSchedulers(group)
         do {
             let listener = try await ServerBootstrap(group: group)
-                .serverChannelOption(.backlog, value: 512)
+                // The usual somaxconn: a load test opening thousands of connections at once overflowed 512.
+                .serverChannelOption(.backlog, value: 4096)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 .serverChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(tracker) }
@@ -58,7 +60,8 @@ public final class UnderstudyServer: Sendable {
                 .childChannelOption(.maxMessagesPerRead, value: 16)
                 .childChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        try configure(channel, engine: engine, configuration: configuration, logger: logger)
+                        try configure(channel, engine: engine, configuration: configuration, logger: logger,
+                                      scheduler: schedulers.scheduler(for: channel.eventLoop))
                     }
                 }
                 .bind(host: configuration.host, port: configuration.port)
@@ -74,14 +77,15 @@ public final class UnderstudyServer: Sendable {
     /// The whole per-connection pipeline: llhttp decoder (with header limits) → ours (which also
     /// keeps the idle timer: NIO's IdleStateHandler reschedules a timer on every read and write,
     /// which cost a fifth of a canned request's time here).
-    private static func configure(_ channel: Channel, engine: MockEngine, configuration: ServerConfiguration, logger: Logger) throws {
+    private static func configure(_ channel: Channel, engine: MockEngine, configuration: ServerConfiguration, logger: Logger,
+                                  scheduler: StreamScheduler) throws {
         var limits = NIOHTTPDecoderLimitConfiguration()
         limits.maxHeaderListSize = configuration.maxHeaderBytes
         limits.maxHeaderFieldSize = configuration.maxHeaderBytes
         limits.maxHeaderFieldCount = configuration.maxHeaderFields
         let sync = channel.pipeline.syncOperations
         try sync.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, informationalResponseStrategy: .drop, limitConfiguration: limits)))
-        try sync.addHandler(HTTPConnectionHandler(engine: engine, configuration: configuration, logger: logger))
+        try sync.addHandler(HTTPConnectionHandler(engine: engine, configuration: configuration, logger: logger, scheduler: scheduler))
     }
 
     /// Stops accepting, lets every response in flight finish (up to the grace period), closes the

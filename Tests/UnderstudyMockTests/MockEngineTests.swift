@@ -77,7 +77,7 @@ struct MockEngineTests {
         let response = engine.respond(to: MockRequest(method: "POST", path: "/v1/chat/completions", body: Array(stream.utf8)))
         guard case .stream(let plan) = response.body else { Issue.record("not a stream"); return }
         var streamed = ""
-        for frame in plan.frames.dropLast() {
+        for frame in plan.frames.remaining().dropLast() {
             let chunk = try JSONParser.parse(frame.dropFirst(6).dropLast(2))
             streamed += chunk["choices"]?.arrayValue?.first?["delta"]?["content"]?.stringValue ?? ""
         }

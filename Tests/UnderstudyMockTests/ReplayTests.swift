@@ -28,7 +28,7 @@ struct ReplayTests {
         let stream = recordings[1]
         let s = engine.respond(to: MockRequest(method: "POST", path: "/v1/chat/completions", body: stream.request.body))
         guard case .stream(let plan) = s.body else { Issue.record("not a stream"); return }
-        #expect(plan.frames.flatMap { $0 } == stream.response.body)
+        #expect(plan.frames.remaining().flatMap { $0 } == stream.response.body)
     }
 
     @Test("a miss is synthesised, or a 404 naming the request")

@@ -229,7 +229,7 @@ struct StreamFaultTests {
         let r = engine.respond(to: MockRequest(method: "POST", path: "/v1/chat/completions",
             body: Array(#"{"model":"gpt-4o","stream":true,"seed":1,"messages":[{"role":"user","content":"Tell me about owls"}]}"#.utf8)))
         guard case .stream(let plan) = r.body else { throw ScenarioTestError.notStreamed }
-        return (plan, plan.frames.map { String(decoding: $0, as: UTF8.self) })
+        return (plan, plan.frames.remaining().map { String(decoding: $0, as: UTF8.self) })
     }
 
     enum ScenarioTestError: Error { case notStreamed }

@@ -55,7 +55,7 @@ struct StructuredOutputTests {
         guard case .stream(let plan) = streamed.body else { Issue.record("not streamed"); return }
         var rebuilt = ""
         var deltas = 0
-        for event in SSEParser.events(plan.frames.flatMap { $0 }) where event.data != "[DONE]" {
+        for event in SSEParser.events(plan.frames.remaining().flatMap { $0 }) where event.data != "[DONE]" {
             let chunk = try JSONParser.parse(event.data)
             for part in chunk["choices"]?.arrayValue?.first?["delta"]?["tool_calls"]?.arrayValue ?? [] {
                 #expect(part["index"] == .int(0))

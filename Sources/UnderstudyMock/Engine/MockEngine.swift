@@ -279,7 +279,7 @@ public final class MockEngine: Sendable {
                                   processingMilliseconds: processing, id: plan.id, flavor: flavor) + notices + ModelRules.headers(model)
         if chat.stream {
             if chat.store && flavor == .openai { storeCompletion(ChatCompletionEncoder.json(plan), body: body, created: now) }
-            let frames = ChatCompletionEncoder.streamFrames(plan, includeUsage: chat.includeUsage, includeObfuscation: chat.includeObfuscation)
+            let frames = StreamFrames(ChatStreamRenderer(plan, includeUsage: chat.includeUsage, includeObfuscation: chat.includeObfuscation))
             var response = MockResponse(status: 200, headers: headers,
                                         body: .stream(StreamPlan(frames: frames, intervalNanoseconds: configuration.streamIntervalNanoseconds)))
             response.violations = warnings
@@ -452,7 +452,7 @@ public final class MockEngine: Sendable {
         if fault == .streamError {
             let isResponses: Bool = { if case .createResponse = route { return true }; return false }()
             errorFrames = MidStreamError.frames(flavor: flavor, responses: isResponses, model: model,
-                                                sequenceNumber: after ?? Fault.framesBefore, streamPrefix: plan.frames.first ?? [])
+                                                sequenceNumber: after ?? Fault.framesBefore, streamPrefix: plan.frames.remaining().first ?? [])
         }
         fault.apply(to: &plan, errorFrames: errorFrames, after: after ?? Fault.framesBefore)
         response.body = .stream(plan)
@@ -504,8 +504,9 @@ public final class MockEngine: Sendable {
         case .fault:
             return
         case .stream(let plan):
-            let events = SSEParser.events(plan.frames.flatMap { $0 })
-            if events.count != plan.frames.count { findings.append("self-check: \(plan.frames.count) frames parse as \(events.count) events") }
+            let frames = plan.frames.remaining()
+            let events = SSEParser.events(frames.flatMap { $0 })
+            if events.count != frames.count { findings.append("self-check: \(frames.count) frames parse as \(events.count) events") }
             for (i, event) in events.enumerated() where event.data != "[DONE]" {
                 check(Array(event.data.utf8), eventSchema, "stream event \(i)")
             }

@@ -30,9 +30,47 @@ public struct MockResponse: Sendable {
     }
 }
 
+/// A stream's frames, handed out in order: pre-rendered (a recording, a Responses stream, a
+/// stream a fault rewrote) or each rendered when it is due (a chat completion), so a stream
+/// waiting on its pacing holds its plan rather than every encoded frame.
+public struct StreamFrames: Sendable {
+    private var rendered: [[UInt8]]
+    private var renderer: ChatStreamRenderer?
+    private var position = 0
+    public let count: Int
+
+    public init(_ frames: [[UInt8]]) {
+        rendered = frames
+        count = frames.count
+    }
+
+    init(_ renderer: ChatStreamRenderer) {
+        rendered = []
+        self.renderer = renderer
+        count = renderer.count
+    }
+
+    /// The next frame, or nil after the last.
+    public mutating func next() -> [UInt8]? {
+        guard position < count else { return nil }
+        position += 1
+        if renderer != nil { return renderer!.next() }
+        return rendered[position - 1]
+    }
+
+    /// The frames not handed out yet, rendered (this value's place is unchanged).
+    public func remaining() -> [[UInt8]] {
+        var copy = self
+        var frames: [[UInt8]] = []
+        frames.reserveCapacity(count - position)
+        while let frame = copy.next() { frames.append(frame) }
+        return frames
+    }
+}
+
 /// An SSE body: frames written and flushed one by one, `interval` nanoseconds apart.
 public struct StreamPlan: Sendable {
-    public var frames: [[UInt8]]
+    public var frames: StreamFrames
     public var intervalNanoseconds: Int64
     /// After the last frame: end the body properly, or close the connection mid-body.
     public var ending: Ending = .complete
@@ -59,6 +97,10 @@ public struct StreamPlan: Sendable {
     }
 
     public init(frames: [[UInt8]], intervalNanoseconds: Int64) {
+        self.init(frames: StreamFrames(frames), intervalNanoseconds: intervalNanoseconds)
+    }
+
+    public init(frames: StreamFrames, intervalNanoseconds: Int64) {
         self.frames = frames
         self.intervalNanoseconds = intervalNanoseconds
     }

@@ -25,26 +25,29 @@ public enum Fault: String, Sendable, CaseIterable {
 
     /// Applies a stream fault to a stream's frames after `after` of them; the error frames come
     /// from the caller, who knows the flavour and API.
+    /// A faulted stream is rare: it is rendered whole here, and edited as an array.
     func apply(to plan: inout StreamPlan, errorFrames: [[UInt8]], after: Int = framesBefore) {
-        let keep = min(max(0, after), plan.frames.count)
+        var frames = plan.frames.remaining()
+        let keep = min(max(0, after), frames.count)
         switch self {
         case .stall:
-            plan.frames = Array(plan.frames.prefix(keep))
+            frames = Array(frames.prefix(keep))
             plan.ending = .stall
         case .dropEvent:
-            if keep < plan.frames.count { plan.frames.remove(at: keep) }
+            if keep < frames.count { frames.remove(at: keep) }
         case .duplicateEvent:
-            if keep < plan.frames.count { plan.frames.insert(plan.frames[keep], at: keep) }
+            if keep < frames.count { frames.insert(frames[keep], at: keep) }
         case .streamError:
-            plan.frames = Array(plan.frames.prefix(keep)) + errorFrames
+            frames = Array(frames.prefix(keep)) + errorFrames
             plan.ending = .close
         case .streamCut:
-            plan.frames = Array(plan.frames.prefix(keep))
+            frames = Array(frames.prefix(keep))
             plan.ending = .close
         case .malformedFrame:
-            plan.frames.insert(Array("data: {\"choices\": [{\"delta\": \n\n".utf8), at: keep)
+            frames.insert(Array("data: {\"choices\": [{\"delta\": \n\n".utf8), at: keep)
         default:
             break
         }
+        plan.frames = StreamFrames(frames)
     }
 }

@@ -1,0 +1,207 @@
+import UnderstudyContract
+
+/// A chat completion's stream, rendered one frame at a time as the server sends it: the stream is
+/// kept as its plan (a few KB), not as every encoded frame (~33 KB for 108), so thousands of slow
+/// streams cost little while they wait. Frames, in order: the role delta per choice, one content
+/// delta per token piece (choices interleaved step by step), the finish chunk per choice, the
+/// usage chunk when asked for, then `[DONE]`.
+struct ChatStreamRenderer: Sendable {
+    private let plan: ChatPlan
+    /// OpenRouter always sends usage in the last chunk; OpenAI only when asked.
+    private let withUsage: Bool
+    private let includeObfuscation: Bool
+    /// Drawn frame by frame, so frames must be rendered in order (they are: a stream is sequential).
+    private var padding: SplitMix64
+    private var stage = Stage.deltas
+    private var step = 0
+    private var choice = 0
+    private let longest: Int
+    /// Every frame this stream has.
+    let count: Int
+
+    private enum Stage { case deltas, finishes, usage, done, end }
+
+    /// One choice's delta at one step.
+    private enum Delta {
+        case role
+        case piece(Int)
+        case audioData
+        case audioExpiry
+        case toolOpening(Int)
+        case toolPiece(call: Int, piece: Int)
+    }
+
+    init(_ plan: ChatPlan, includeUsage: Bool, includeObfuscation: Bool) {
+        self.plan = plan
+        withUsage = includeUsage || plan.flavor == .openrouter
+        self.includeObfuscation = includeObfuscation && plan.flavor != .openrouter
+        padding = SplitMix64(seed: plan.paddingSeed)
+        let steps = plan.choices.map(Self.deltaCount)
+        longest = steps.max() ?? 0
+        count = steps.reduce(0, +) + plan.choices.count + (withUsage ? 1 : 0) + 1
+    }
+
+    mutating func next() -> [UInt8]? {
+        while true {
+            switch stage {
+            case .deltas:
+                if step >= longest {
+                    stage = .finishes
+                    choice = 0
+                } else if choice >= plan.choices.count {
+                    step += 1
+                    choice = 0
+                } else {
+                    let index = choice
+                    choice += 1
+                    guard let delta = Self.delta(plan.choices[index], step: step) else { continue }
+                    return chunk { w, renderer in renderer.choice(&w, index, finish: nil, delta: delta) }
+                }
+            case .finishes:
+                guard choice < plan.choices.count else {
+                    stage = withUsage ? .usage : .done
+                    continue
+                }
+                let index = choice
+                choice += 1
+                return chunk { w, renderer in renderer.choice(&w, index, finish: renderer.plan.choices[index].finishReason, delta: nil) }
+            case .usage:
+                stage = .done
+                return usageChunk()
+            case .done:
+                stage = .end
+                return Array("data: [DONE]\n\n".utf8)
+            case .end:
+                return nil
+            }
+        }
+    }
+
+    // MARK: Which delta comes when
+
+    /// Role, content pieces, the audio's two parts, then each tool call's opening (the first's
+    /// rides on the role delta) and argument pieces.
+    private static func deltaCount(_ c: ChatPlan.Choice) -> Int {
+        var n = 1 + c.pieces.count + (c.audio == nil ? 0 : 2)
+        for (i, call) in c.toolCalls.enumerated() { n += (i > 0 ? 1 : 0) + call.pieces.count }
+        return n
+    }
+
+    private static func delta(_ c: ChatPlan.Choice, step: Int) -> Delta? {
+        if step == 0 { return .role }
+        var s = step - 1
+        if s < c.pieces.count { return .piece(s) }
+        s -= c.pieces.count
+        if c.audio != nil {
+            if s == 0 { return .audioData }
+            if s == 1 { return .audioExpiry }
+            s -= 2
+        }
+        for (i, call) in c.toolCalls.enumerated() {
+            if i > 0 {
+                if s == 0 { return .toolOpening(i) }
+                s -= 1
+            }
+            if s < call.pieces.count { return .toolPiece(call: i, piece: s) }
+            s -= call.pieces.count
+        }
+        return nil
+    }
+
+    // MARK: Encoding
+
+    private mutating func chunk(_ body: (inout JSONWriter, Self) -> Void) -> [UInt8] {
+        var w = JSONWriter(capacity: 384)
+        w.beginObject()
+        ChatCompletionEncoder.header(&w, plan, object: "chat.completion.chunk", streaming: true)
+        body(&w, self)
+        if withUsage && plan.flavor != .openrouter { w.key("usage"); w.null() }
+        obfuscation(&w)
+        w.endObject()
+        return ChatCompletionEncoder.sse(w.bytes)
+    }
+
+    private mutating func usageChunk() -> [UInt8] {
+        var w = JSONWriter(capacity: 512)
+        w.beginObject()
+        ChatCompletionEncoder.header(&w, plan, object: "chat.completion.chunk", streaming: true)
+        w.key("choices"); w.beginArray(); w.endArray()
+        w.key("usage"); ChatCompletionEncoder.usage(&w, plan.usage, cost: plan.flavor == .openrouter ? plan.cost : nil)
+        obfuscation(&w)
+        w.endObject()
+        return ChatCompletionEncoder.sse(w.bytes)
+    }
+
+    private mutating func obfuscation(_ w: inout JSONWriter) {
+        guard includeObfuscation else { return }
+        w.key("obfuscation"); w.string(padding.base62(padding.int(in: 1...12)))
+    }
+
+    private func choice(_ w: inout JSONWriter, _ index: Int, finish: String?, delta: Delta?) {
+        let c = plan.choices[index]
+        w.key("choices")
+        w.beginArray()
+        w.beginObject()
+        w.key("index"); w.int(index)
+        w.key("delta"); w.beginObject(); if let delta { write(delta, of: c, &w) }; w.endObject()
+        if case .piece(let position) = delta, let top = plan.logprobs {
+            w.key("logprobs")
+            w.beginObject()
+            w.key("content"); w.beginArray()
+            TokenLogprobs.write(&w, token: c.pieces[position], position: position, top: top, seed: plan.logprobSeed)
+            w.endArray()
+            w.key("refusal"); w.null()
+            w.endObject()
+        } else {
+            w.key("logprobs"); w.null()
+        }
+        w.key("finish_reason"); w.string(finish)
+        if plan.flavor == .openrouter { w.key("native_finish_reason"); w.string(finish) }
+        w.endObject()
+        w.endArray()
+    }
+
+    private func write(_ delta: Delta, of c: ChatPlan.Choice, _ w: inout JSONWriter) {
+        switch delta {
+        case .role:
+            w.key("role"); w.string("assistant")
+            w.key("content"); if c.toolCalls.isEmpty { w.string("") } else { w.null() }
+            if let first = c.toolCalls.first { toolCall(&w, 0, first, opening: true, piece: nil) }
+            w.key("refusal"); w.null()
+        case .piece(let p) where c.audio != nil:
+            // Audio answers stream their transcript, then the audio itself.
+            w.key("audio"); w.beginObject(); w.key("transcript"); w.string(String(c.pieces[p])); w.endObject()
+        case .piece(let p):
+            w.key("content"); w.string(String(c.pieces[p]))
+        case .audioData:
+            // As the SDK documents it: chunks carry the id and data, the last only the expiry.
+            guard let audio = c.audio else { return }
+            w.key("audio"); w.beginObject(); w.key("id"); w.string(audio.id); w.key("data"); w.string(audio.data); w.endObject()
+        case .audioExpiry:
+            guard let audio = c.audio else { return }
+            w.key("audio"); w.beginObject(); w.key("expires_at"); w.int(audio.expiresAt); w.endObject()
+        case .toolOpening(let i):
+            toolCall(&w, i, c.toolCalls[i], opening: true, piece: nil)
+        case .toolPiece(let i, let p):
+            toolCall(&w, i, c.toolCalls[i], opening: false, piece: c.toolCalls[i].pieces[p])
+        }
+    }
+
+    private func toolCall(_ w: inout JSONWriter, _ index: Int, _ call: ChatPlan.ToolCall, opening: Bool, piece: Substring?) {
+        w.key("tool_calls")
+        w.beginArray()
+        w.beginObject()
+        w.key("index"); w.int(index)
+        if opening {
+            w.key("id"); w.string(call.id)
+            w.key("type"); w.string("function")
+        }
+        w.key("function")
+        w.beginObject()
+        if opening { w.key("name"); w.string(call.name) }
+        w.key("arguments"); w.string(piece.map(String.init) ?? "")
+        w.endObject()
+        w.endObject()
+        w.endArray()
+    }
+}
