@@ -42,7 +42,13 @@ enum HTTPResponseWriter {
 
     /// One chunk of a chunked body: hex length, CRLF, bytes, CRLF.
     static func chunk(_ bytes: [UInt8], into buffer: inout ByteBuffer) {
-        buffer.writeString(String(bytes.count, radix: 16))
+        var size = bytes.count
+        var digits = 1
+        while size >> (4 * digits) > 0 { digits += 1 }
+        for d in stride(from: digits - 1, through: 0, by: -1) {
+            size = (bytes.count >> (4 * d)) & 0xF
+            buffer.writeInteger(size < 10 ? UInt8(ascii: "0") + UInt8(size) : UInt8(ascii: "a") + UInt8(size - 10))
+        }
         buffer.writeStaticString("\r\n")
         buffer.writeBytes(bytes)
         buffer.writeStaticString("\r\n")

@@ -16,6 +16,8 @@ struct ChatStreamRenderer: Sendable {
     private var step = 0
     private var choice = 0
     private let longest: Int
+    /// What every chunk starts with, written once: `data: {"id":…,"system_fingerprint":…`.
+    private let start: JSONWriter
     /// Every frame this stream has.
     let count: Int
 
@@ -38,6 +40,11 @@ struct ChatStreamRenderer: Sendable {
         padding = SplitMix64(seed: plan.paddingSeed)
         let steps = plan.choices.map(Self.deltaCount)
         longest = steps.max() ?? 0
+        var start = JSONWriter(capacity: 256)
+        start.framing("data: ")
+        start.beginObject()
+        ChatCompletionEncoder.header(&start, plan, object: "chat.completion.chunk", streaming: true)
+        self.start = start
         count = steps.reduce(0, +) + plan.choices.count + (withUsage ? 1 : 0) + 1
     }
 
@@ -111,25 +118,23 @@ struct ChatStreamRenderer: Sendable {
     // MARK: Encoding
 
     private mutating func chunk(_ body: (inout JSONWriter, Self) -> Void) -> [UInt8] {
-        var w = JSONWriter(capacity: 384)
-        w.beginObject()
-        ChatCompletionEncoder.header(&w, plan, object: "chat.completion.chunk", streaming: true)
+        var w = JSONWriter(continuing: start, capacity: 160)
         body(&w, self)
         if withUsage && plan.flavor != .openrouter { w.key("usage"); w.null() }
         obfuscation(&w)
         w.endObject()
-        return ChatCompletionEncoder.sse(w.bytes)
+        w.framing("\n\n")
+        return w.bytes
     }
 
     private mutating func usageChunk() -> [UInt8] {
-        var w = JSONWriter(capacity: 512)
-        w.beginObject()
-        ChatCompletionEncoder.header(&w, plan, object: "chat.completion.chunk", streaming: true)
+        var w = JSONWriter(continuing: start, capacity: 384)
         w.key("choices"); w.beginArray(); w.endArray()
         w.key("usage"); ChatCompletionEncoder.usage(&w, plan.usage, cost: plan.flavor == .openrouter ? plan.cost : nil)
         obfuscation(&w)
         w.endObject()
-        return ChatCompletionEncoder.sse(w.bytes)
+        w.framing("\n\n")
+        return w.bytes
     }
 
     private mutating func obfuscation(_ w: inout JSONWriter) {
@@ -170,9 +175,9 @@ struct ChatStreamRenderer: Sendable {
             w.key("refusal"); w.null()
         case .piece(let p) where c.audio != nil:
             // Audio answers stream their transcript, then the audio itself.
-            w.key("audio"); w.beginObject(); w.key("transcript"); w.string(String(c.pieces[p])); w.endObject()
+            w.key("audio"); w.beginObject(); w.key("transcript"); w.string(c.pieces[p]); w.endObject()
         case .piece(let p):
-            w.key("content"); w.string(String(c.pieces[p]))
+            w.key("content"); w.string(c.pieces[p])
         case .audioData:
             // As the SDK documents it: chunks carry the id and data, the last only the expiry.
             guard let audio = c.audio else { return }
@@ -199,7 +204,7 @@ struct ChatStreamRenderer: Sendable {
         w.key("function")
         w.beginObject()
         if opening { w.key("name"); w.string(call.name) }
-        w.key("arguments"); w.string(piece.map(String.init) ?? "")
+        if let piece { w.key("arguments"); w.string(piece) } else { w.key("arguments"); w.string("") }
         w.endObject()
         w.endObject()
         w.endArray()
