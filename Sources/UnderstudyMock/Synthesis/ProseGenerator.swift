@@ -4,54 +4,106 @@
 public enum ProseGenerator {
     /// Prose of roughly `targetTokens` tokens (it finishes the sentence it is in).
     public static func reply(to prompt: String, targetTokens: Int, using rng: inout SplitMix64) -> String {
-        let topic = Topic.phrase(from: prompt)
-        var sentences: [String] = [fill(rng.pick(openers), topic: topic, rng: &rng)]
-        var tokens = TokenPieces.count(sentences[0])
+        let topic = Array(Topic.phrase(from: prompt).utf8)
+        var sentences: [[UInt8]] = [fill(rng.pick(Templates.openers), topic: topic, rng: &rng)]
+        var tokens = tokenCount(sentences[0])
         var used: Set<Int> = []
         while tokens < targetTokens, used.count < body.count {
             var index = rng.int(in: 0...(body.count - 1))
             while used.contains(index) { index = (index + 1) % body.count }
             used.insert(index)
-            let sentence = fill(body[index], topic: topic, rng: &rng)
+            let sentence = fill(Templates.body[index], topic: topic, rng: &rng)
             sentences.append(sentence)
-            tokens += TokenPieces.count(sentence) + 1
+            tokens += tokenCount(sentence) + 1
         }
-        if rng.int(in: 0...2) > 0 { sentences.append(fill(rng.pick(closers), topic: topic, rng: &rng)) }
+        if rng.int(in: 0...2) > 0 { sentences.append(fill(rng.pick(Templates.closers), topic: topic, rng: &rng)) }
         // Paragraphs of two to four sentences.
-        var text = ""
+        var text: [UInt8] = []
+        text.reserveCapacity(sentences.reduce(0) { $0 + $1.count + 2 })
         var inParagraph = 0
         var paragraphLength = rng.int(in: 2...4)
         for sentence in sentences {
             if inParagraph == paragraphLength {
-                text += "\n\n"
+                text += [0x0A, 0x0A]
                 inParagraph = 0
                 paragraphLength = rng.int(in: 2...4)
             } else if !text.isEmpty {
-                text += " "
+                text.append(UInt8(ascii: " "))
             }
             text += sentence
             inParagraph += 1
         }
-        return text
+        return String(decoding: text, as: UTF8.self)
     }
 
-    private static func fill(_ template: String, topic: String, rng: inout SplitMix64) -> String {
-        var out = ""
-        var chars = template.makeIterator()
-        while let c = chars.next() {
-            guard c == "{" else { out.append(c); continue }
-            var slot = ""
-            while let d = chars.next(), d != "}" { slot.append(d) }
-            switch slot {
-            case "T": out += topic
-            case "A": out += rng.pick(adjectives)
-            case "N": out += rng.pick(nouns)
-            case "V": out += rng.pick(verbs)
-            default: out += slot
+    private static func tokenCount(_ bytes: [UInt8]) -> Int {
+        bytes.withUnsafeBufferPointer { TokenPieces.count(utf8: $0) }
+    }
+
+    /// A template split once into text and `{T}`opic, `{A}`djective, `{N}`oun and `{V}`erb slots:
+    /// filling one is then byte copies, not a walk over `Character`s.
+    enum Piece: Sendable {
+        case text([UInt8])
+        case topic, adjective, noun, verb
+    }
+
+    static func parse(_ template: String) -> [Piece] {
+        var pieces: [Piece] = []
+        var text: [UInt8] = []
+        var bytes = Array(template.utf8)[...]
+        while let b = bytes.popFirst() {
+            guard b == UInt8(ascii: "{"), let close = bytes.firstIndex(of: UInt8(ascii: "}")) else { text.append(b); continue }
+            let slot: Piece? = switch String(decoding: bytes[..<close], as: UTF8.self) {
+            case "T": .topic
+            case "A": .adjective
+            case "N": .noun
+            case "V": .verb
+            default: nil
+            }
+            if let slot {
+                if !text.isEmpty { pieces.append(.text(text)) }
+                text = []
+                pieces.append(slot)
+            } else {
+                text += bytes[..<close]
+            }
+            bytes = bytes[(close + 1)...]
+        }
+        if !text.isEmpty { pieces.append(.text(text)) }
+        return pieces
+    }
+
+    private static func fill(_ template: [Piece], topic: [UInt8], rng: inout SplitMix64) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(96)
+        for piece in template {
+            switch piece {
+            case .text(let bytes): out += bytes
+            case .topic: out += topic
+            case .adjective: out += rng.pick(Templates.adjectives)
+            case .noun: out += rng.pick(Templates.nouns)
+            case .verb: out += rng.pick(Templates.verbs)
             }
         }
-        if let first = out.first, first.isLowercase { out = first.uppercased() + out.dropFirst() }
+        guard let first = out.first else { return out }
+        if first >= UInt8(ascii: "a") && first <= UInt8(ascii: "z") {
+            out[0] = first - 32
+        } else if first >= 0x80 {
+            // A topic that starts with a non-ASCII letter: capitalise it as a `Character`.
+            let text = String(decoding: out, as: UTF8.self)
+            if let c = text.first, c.isLowercase { return Array((c.uppercased() + text.dropFirst()).utf8) }
+        }
         return out
+    }
+
+    /// The word lists and templates below, as bytes and pieces, made once.
+    private enum Templates {
+        static let openers = ProseGenerator.openers.map(parse)
+        static let body = ProseGenerator.body.map(parse)
+        static let closers = ProseGenerator.closers.map(parse)
+        static let adjectives = ProseGenerator.adjectives.map { Array($0.utf8) }
+        static let nouns = ProseGenerator.nouns.map { Array($0.utf8) }
+        static let verbs = ProseGenerator.verbs.map { Array($0.utf8) }
     }
 
     static let openers = [
@@ -118,6 +170,46 @@ enum Topic {
     ]
 
     static func phrase(from prompt: String) -> String {
+        var prompt = prompt
+        let picked = prompt.withUTF8 { $0.allSatisfy { $0 < 0x80 } ? asciiPicks($0) : nil } ?? unicodePicks(prompt)
+        switch picked.count {
+        case 0: return "this"
+        case 1: return picked[0]
+        default: return "\(picked[0]) and \(picked[1])"
+        }
+    }
+
+    /// The first two words of four letters or more that are not stop words, lowercased.
+    private static func pickable(_ lower: String, _ picked: [String]) -> Bool {
+        lower.count >= 4 && !stopwords.contains(lower) && !picked.contains(lower)
+    }
+
+    /// An ASCII prompt (the usual case), read as bytes; it stops at the second word picked.
+    private static func asciiPicks(_ bytes: UnsafeBufferPointer<UInt8>) -> [String] {
+        var picked: [String] = []
+        var word: [UInt8] = []
+        func endWord() {
+            if word.count >= 4 {
+                let lower = String(decoding: word, as: UTF8.self)
+                if pickable(lower, picked) { picked.append(lower) }
+            }
+            word.removeAll(keepingCapacity: true)
+        }
+        for b in bytes {
+            switch b {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"): word.append(b)
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): word.append(b + 32)
+            case UInt8(ascii: "-") where !word.isEmpty: word.append(b)
+            default:
+                endWord()
+                if picked.count == 2 { return picked }
+            }
+        }
+        endWord()
+        return Array(picked.prefix(2))
+    }
+
+    private static func unicodePicks(_ prompt: String) -> [String] {
         var words: [String] = []
         var current = ""
         for scalar in prompt.unicodeScalars {
@@ -132,14 +224,10 @@ enum Topic {
         var picked: [String] = []
         for word in words {
             let lower = word.lowercased()
-            guard lower.count >= 4, !stopwords.contains(lower), !picked.contains(lower) else { continue }
+            guard pickable(lower, picked) else { continue }
             picked.append(lower)
             if picked.count == 2 { break }
         }
-        switch picked.count {
-        case 0: return "this"
-        case 1: return picked[0]
-        default: return "\(picked[0]) and \(picked[1])"
-        }
+        return picked
     }
 }

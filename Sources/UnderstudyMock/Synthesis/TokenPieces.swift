@@ -16,17 +16,27 @@
 public enum TokenPieces {
     /// The number of pieces (tokens) in `text`.
     public static func count(_ text: String) -> Int {
+        var text = text
+        return text.withUTF8 { count(utf8: $0) }
+    }
+
+    /// The number of pieces in UTF-8 bytes.
+    public static func count(utf8: UnsafeBufferPointer<UInt8>) -> Int {
         var n = 0
-        scan(text) { _ in n += 1 }
+        scan(utf8) { _ in n += 1 }
         return n
     }
 
     /// The pieces themselves, in order; joined, they give back `text` exactly.
     public static func split(_ text: String) -> [Substring] {
         var pieces: [Substring] = []
+        var text = text
         let utf8 = text.utf8
-        scan(text) { range in
-            pieces.append(Substring(utf8[range]))
+        let base = utf8.startIndex
+        text.withUTF8 { bytes in
+            scan(bytes) { range in
+                pieces.append(Substring(utf8[utf8.index(base, offsetBy: range.lowerBound)..<utf8.index(base, offsetBy: range.upperBound)]))
+            }
         }
         return pieces
     }
@@ -43,64 +53,60 @@ public enum TokenPieces {
         }
     }
 
-    /// Calls `body` with each piece's byte range in `text.utf8`.
-    static func scan(_ text: String, _ body: (Range<String.UTF8View.Index>) -> Void) {
-        let utf8 = text.utf8
-        var i = utf8.startIndex
-        let end = utf8.endIndex
+    /// Calls `body` with each piece's byte range in `utf8` (bytes, not `Character`s: this runs
+    /// for every token of every answer).
+    static func scan(_ utf8: UnsafeBufferPointer<UInt8>, _ body: (Range<Int>) -> Void) {
+        var i = 0
+        let end = utf8.count
         while i < end {
             let start = i
             var k = kind(utf8[i])
             // One space joins the piece that follows it, unless that is more white space.
             if k == .space {
-                let next = utf8.index(after: i)
-                let following = next < end ? kind(utf8[next]) : .space
+                let following = i + 1 < end ? kind(utf8[i + 1]) : .space
                 if following == .letter || following == .other, utf8[i] == UInt8(ascii: " ") {
-                    i = next
-                    k = kind(utf8[i])
+                    i += 1
+                    k = following
                 }
             }
             switch k {
             case .letter:
-                var length = 0
                 var j = i
-                while j < end, kind(utf8[j]) == .letter { j = utf8.index(after: j); length += 1 }
+                while j < end, kind(utf8[j]) == .letter { j += 1 }
+                let length = j - i
                 if length <= 8 {
                     body(start..<j)
                     i = j
                 } else {
+                    // Every 6 letters; the first piece keeps its leading space.
                     var pieceStart = start
-                    var taken = 0
-                    while taken < length {
-                        let step = min(6, length - taken)
-                        var stop = pieceStart == start ? i : pieceStart
-                        for _ in 0..<step { stop = utf8.index(after: stop) }
+                    var stop = i
+                    while stop < j {
+                        stop = min(stop + 6, j)
                         body(pieceStart..<stop)
                         pieceStart = stop
-                        taken += step
                     }
-                    i = pieceStart
+                    i = j
                 }
             case .digit:
                 var j = i
-                var length = 0
-                while j < end, length < 3, kind(utf8[j]) == .digit { j = utf8.index(after: j); length += 1 }
+                while j < end, j - i < 3, kind(utf8[j]) == .digit { j += 1 }
                 body(start..<j)
                 i = j
             case .newline:
                 var j = i
-                while j < end, kind(utf8[j]) == .newline { j = utf8.index(after: j) }
+                while j < end, kind(utf8[j]) == .newline { j += 1 }
                 body(start..<j)
                 i = j
             case .space:
                 var j = i
-                while j < end, kind(utf8[j]) == .space { j = utf8.index(after: j) }
+                while j < end, kind(utf8[j]) == .space { j += 1 }
                 body(start..<j)
                 i = j
             case .other:
                 // One character: for non-ASCII, all bytes of its scalar.
-                var j = utf8.index(after: i)
-                while j < end, utf8[j] & 0xC0 == 0x80 { j = utf8.index(after: j) }
+                var j = i + 1
+                while j < end, utf8[j] & 0xC0 == 0x80 { j += 1 }
                 body(start..<j)
                 i = j
             }
