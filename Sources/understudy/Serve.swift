@@ -71,6 +71,11 @@ extension Understudy {
         @Option(name: .customLong("stream-interval-ms"), help: "Milliseconds between streamed frames.")
         var streamIntervalMilliseconds = 0
 
+        @Option(name: .customLong("timing"), help: ArgumentHelp(
+            "'off' (answers as fast as the socket takes them, or --stream-interval-ms apart), 'realistic' (each model's time to first token, prefill, tokens per second, jitter, bursts and capacity from the catalog), or a YAML FILE changing them (every_model:, models:).",
+            valueName: "off|realistic|FILE"))
+        var timing = "off"
+
         @Option(name: .customLong("response-store-limit"), help: "Stored responses kept (Responses API); the least recently used go.")
         var responseStoreLimit = 1000
 
@@ -138,6 +143,17 @@ extension Understudy {
                 seed: seed, clock: ServerClock(argument: clock)!,
                 streamIntervalNanoseconds: Int64(streamIntervalMilliseconds) * 1_000_000)
             configuration.responseStoreLimit = responseStoreLimit
+            switch timing {
+            case "off": break
+            case "realistic": configuration.timing = .realistic()
+            default:
+                do {
+                    configuration.timing = try loaded.loadTiming(path: timing)
+                } catch {
+                    printError("understudy: \(error)")
+                    throw ExitCode(2)
+                }
+            }
             configuration.flavor = flavor
             if let replay {
                 do {

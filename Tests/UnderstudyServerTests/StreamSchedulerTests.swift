@@ -1,5 +1,6 @@
 import NIOCore
 import NIOEmbedded
+import NIOHTTP1
 import Testing
 @testable import UnderstudyMock
 @testable import UnderstudyServer
@@ -124,5 +125,28 @@ struct StreamSchedulerTests {
         }
         #expect(times == [0, 1_000, 2_000])
         #expect(now == start + .milliseconds(2_500))
+    }
+}
+
+@Suite("Realistic timing over a socket")
+struct RealisticTimingServerTests {
+    @Test("timing changes when bytes leave, never which: a paced stream and a delayed answer equal the untimed ones")
+    func sameBytes() async throws {
+        let fast = try TimingMode.parse(yaml: "every_model: {first_token_ms: 20, tokens_per_second: 3000, burst: 3, jitter: 0.5}",
+                                        file: "t.yaml", catalog: try Fixtures.embedded().catalog)
+        let stream = #"{"model":"gpt-4o","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"Tell me about owls"}]}"#
+        let json = #"{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Describe autumn"}]}"#
+        func run(_ timing: TimingMode) async throws -> (String, String) {
+            try await withServer(timing: timing) { server in
+                let s = try await TestHTTPClient.send(port: server.port, .POST, "/v1/chat/completions", json: stream)
+                let j = try await TestHTTPClient.send(port: server.port, .POST, "/v1/chat/completions", json: json)
+                return (s.text, j.text)
+            }
+        }
+        let timed = try await run(fast)
+        let untimed = try await run(.off)
+        #expect(timed.0 == untimed.0)
+        #expect(timed.1 == untimed.1)
+        #expect(ssePayloads(timed.0).last == "[DONE]" && ssePayloads(timed.0).count > 20)
     }
 }

@@ -15,15 +15,18 @@ func withServer<T: Sendable>(
     seed: UInt64 = 0,
     clock: ServerClock = .fixed(1_751_328_000),
     streamIntervalNanoseconds: Int64 = 0,
+    timing: TimingMode = .off,
     scenarios: String? = nil,
     configure: (inout ServerConfiguration) -> Void = { _ in },
     _ body: (UnderstudyServer) async throws -> T
 ) async throws -> T {
     var fixtures = try Fixtures.embedded()
     if let scenarios { fixtures.scenarios = try ScenarioRule.parseAll(yaml: scenarios, file: "test-scenarios.yaml") }
-    let engine = MockEngine(configuration: MockConfiguration(
+    var mock = MockConfiguration(
         fixtures: fixtures, contract: testContract, selfCheck: true,
-        seed: seed, clock: clock, streamIntervalNanoseconds: streamIntervalNanoseconds))
+        seed: seed, clock: clock, streamIntervalNanoseconds: streamIntervalNanoseconds)
+    mock.timing = timing
+    let engine = MockEngine(configuration: mock)
     var configuration = ServerConfiguration()
     configuration.port = 0
     configuration.threads = 2

@@ -4,9 +4,10 @@ extension ModelCatalog {
         let document = try YAMLDocument.parse(text, file: file)
         var top = try YAMLFields(document, what: "models.yaml")
         let list = try top.required("models").sequence("models")
+        let timing = TimingProfile().applying(try top.optional("timing").map { (node) throws(FixtureError) in try TimingProfile.Patch.parse(node) })
         try top.rejectUnknown()
         var models: [ModelInfo] = []
-        for entry in list { models.append(try model(from: entry)) }
+        for entry in list { models.append(try model(from: entry, timing: timing)) }
         do {
             return try ModelCatalog(models: models)
         } catch {
@@ -14,7 +15,7 @@ extension ModelCatalog {
         }
     }
 
-    private static func model(from entry: YAMLDocument) throws(FixtureError) -> ModelInfo {
+    private static func model(from entry: YAMLDocument, timing: TimingProfile) throws(FixtureError) -> ModelInfo {
         var f = try YAMLFields(entry, what: "a model")
         let id = try f.required("id").string("id")
         let created = try day(f.required("created"), "created")
@@ -51,6 +52,7 @@ extension ModelCatalog {
         }
         model.unsupportedParameters = try f.optional("unsupported_parameters")?.strings("unsupported_parameters") ?? []
         model.unconfirmed = try f.optional("unconfirmed")?.strings("unconfirmed") ?? []
+        model.timing = timing.applying(try f.optional("timing").map { (node) throws(FixtureError) in try TimingProfile.Patch.parse(node) })
         if let list = f.optional("providers") {
             var providers: [ModelInfo.Provider] = []
             for item in try list.sequence("providers") {

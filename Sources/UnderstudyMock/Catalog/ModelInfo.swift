@@ -35,6 +35,9 @@ public struct ModelInfo: Sendable, Equatable {
     public var unconfirmed: [String] = []
     /// With `--models open`: the catalog model whose facts an unknown id borrowed.
     public var standInFor: String?
+    /// How fast it generates under `--timing realistic`: the catalog's `timing:` defaults with
+    /// this model's `timing:` laid over them.
+    public var timing = TimingProfile()
 
     /// A simulated OpenRouter provider of a model, with what `provider.sort` ranks by.
     public struct Provider: Sendable, Equatable {

@@ -17,6 +17,9 @@ public struct MockConfiguration: Sendable {
     public var clock: ServerClock
     /// Pause between SSE frames, in nanoseconds (0: as fast as the socket takes them).
     public var streamIntervalNanoseconds: Int64
+    /// `--timing`: off (answers as fast as the socket takes them, or `streamIntervalNanoseconds`
+    /// apart), or each model's time to first token, rate, jitter, bursts and capacity.
+    public var timing: TimingMode = .off
     /// Serve repeats of repeatable completions from a template (same bytes, less work).
     public var cacheRepeatableResponses: Bool
     /// Requests and tokens per minute per API key (`--rate-limit`); nil: unlimited.

@@ -77,6 +77,7 @@ extension MockEngine {
             if input.background { shown.status = "queued" }
             response = MockResponse(status: 200, headers: headers, body: .bytes(ResponsesEncoder.json(shown)))
         }
+        applyTiming(&response, model: model, usage: plan.usage, seed: StableHash.hash(plan.id))
         response.violations = warnings
         response.tokensUsed = plan.usage.totalTokens
         return response

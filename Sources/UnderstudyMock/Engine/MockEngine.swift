@@ -17,6 +17,8 @@ public final class MockEngine: Sendable {
     let scenarioBook: ScenarioBook
     let rateLimiter: RateLimiter?
     let journal = Journal()
+    /// The generations each model is running, for `--timing realistic`.
+    let generationSlots = GenerationSlots()
     /// A clock set through the admin API, overriding the configured one.
     private let clockOverride = Mutex<ServerClock?>(nil)
     /// Request-borne schemas (structured outputs, function parameters), compiled once each.
@@ -25,7 +27,8 @@ public final class MockEngine: Sendable {
     public init(configuration: MockConfiguration) {
         self.configuration = configuration
         self.synthesizer = ChatSynthesizer(replies: configuration.fixtures.replies)
-        self.templates = configuration.cacheRepeatableResponses ? ResponseTemplateCache() : nil
+        // A repeat served from a template would skip its generation time.
+        self.templates = configuration.cacheRepeatableResponses && configuration.timing == .off ? ResponseTemplateCache() : nil
         self.responseStore = ResponseStore(limit: configuration.responseStoreLimit, byteLimit: configuration.storeByteLimit)
         self.storedCompletions = ChatCompletionStore(limit: configuration.responseStoreLimit, byteLimit: configuration.storeByteLimit)
         self.scenarioBook = ScenarioBook(rules: configuration.fixtures.scenarios, seed: configuration.seed)
@@ -71,6 +74,7 @@ public final class MockEngine: Sendable {
     func reset() {
         occurrences.reset()
         templates?.reset()
+        generationSlots.reset()
         responseStore.reset()
         storedCompletions.reset()
         scenarioBook.reset()
@@ -282,6 +286,7 @@ public final class MockEngine: Sendable {
             let frames = StreamFrames(ChatStreamRenderer(plan, includeUsage: chat.includeUsage, includeObfuscation: chat.includeObfuscation))
             var response = MockResponse(status: 200, headers: headers,
                                         body: .stream(StreamPlan(frames: frames, intervalNanoseconds: configuration.streamIntervalNanoseconds)))
+            applyTiming(&response, model: model, usage: plan.usage, seed: requestHash)
             response.violations = warnings
             response.tokensUsed = plan.usage.totalTokens
             return response
@@ -293,6 +298,7 @@ public final class MockEngine: Sendable {
                              flavor: flavor, processingMilliseconds: processing, notices: notices)
         }
         var response = MockResponse(status: 200, headers: headers, body: .bytes(json))
+        applyTiming(&response, model: model, usage: plan.usage, seed: requestHash)
         response.violations = warnings
         response.tokensUsed = plan.usage.totalTokens
         return response
@@ -429,7 +435,10 @@ public final class MockEngine: Sendable {
             if case .stream(var plan) = response.body {
                 plan.firstFrameDelayNanoseconds = Int64(latency.firstTokenMilliseconds) * 1_000_000
                 if flavor == .openrouter { plan.waitingComment = Array(": OPENROUTER PROCESSING\n\n".utf8) }
-                if let between = latency.betweenChunksMilliseconds { plan.intervalNanoseconds = Int64(between) * 1_000_000 }
+                if let between = latency.betweenChunksMilliseconds {
+                    plan.intervalNanoseconds = Int64(between) * 1_000_000
+                    plan.pacing = nil
+                }
                 response.body = .stream(plan)
             }
         }

@@ -80,9 +80,13 @@ public struct StreamPlan: Sendable {
     /// it replaces `intervalNanoseconds` from the second frame on.
     public var frameDelaysNanoseconds: [Int64]?
 
+    /// Realistic pacing (`--timing realistic`): replaces `intervalNanoseconds` when set.
+    public var pacing: StreamPacing?
+
     /// The wait before frame `index` (from 1).
     public func delay(before index: Int) -> Int64 {
         if let delays = frameDelaysNanoseconds, index < delays.count { return delays[index] }
+        if let pacing { return pacing.delay(before: index) }
         return intervalNanoseconds
     }
     /// An SSE comment sent at once and then every second while the first frame is awaited

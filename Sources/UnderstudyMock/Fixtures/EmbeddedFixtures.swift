@@ -51,6 +51,20 @@ enum EmbeddedFixtures {
 # 404 today (o4-mini, gpt-3.5-turbo, the audio and search previews ...), which is for the lead to decide.
 # Prices are per million text tokens; audio tokens, web-search calls and long-context (>272K input)
 # surcharges are not modelled and are noted in comments.
+#
+# Timing (issue 15; `understudy serve --timing realistic`): the top-level `timing:` holds every
+# model's defaults and a model's own `timing:` changes some of them. Keys: first_token_ms (time to
+# the first token of an empty prompt), prefill_ms_per_1k (added per thousand prompt tokens),
+# tokens_per_second, jitter (sigma of a log-normal spread of each gap, mean 1), burst (tokens that
+# arrive together), capacity (generations at once before new ones queue; a full model runs at
+# two-thirds speed). Reasoning tokens are generated, unseen, before the first visible token, so a
+# reasoning model's first token waits for them. The figures are simulated and rounded: the order
+# of magnitude that public latency leaderboards (e.g. Artificial Analysis, OpenRouter's
+# per-provider throughput and latency columns) showed for these families in 2025 (smaller models
+# faster, -pro and GPT-4 slower); they are not measurements of ours, and `--timing FILE` changes
+# them.
+timing: {first_token_ms: 450, prefill_ms_per_1k: 25, tokens_per_second: 80, jitter: 0.3, burst: 1, capacity: 64}
+
 models:
 
   # ------------------------------------------------------------------------------------------------
@@ -179,6 +193,7 @@ models:
     reasoning: true
 
   - id: openai/gpt-5.5-pro
+    timing: {tokens_per_second: 30, capacity: 8}
     aliases: [gpt-5.5-pro, gpt-5.5-pro-2026-04-23]
     name: "OpenAI: GPT-5.5 Pro"
     description: >-
@@ -211,6 +226,7 @@ models:
     reasoning: true
 
   - id: openai/gpt-5.4-mini
+    timing: {first_token_ms: 350, tokens_per_second: 100}
     aliases: [gpt-5.4-mini, gpt-5.4-mini-2026-03-17]
     name: "OpenAI: GPT-5.4 Mini"
     description: >-
@@ -225,6 +241,7 @@ models:
     reasoning: true
 
   - id: openai/gpt-5.4-nano
+    timing: {first_token_ms: 300, tokens_per_second: 150}
     aliases: [gpt-5.4-nano, gpt-5.4-nano-2026-03-17]
     name: "OpenAI: GPT-5.4 Nano"
     description: >-
@@ -295,6 +312,7 @@ models:
     # [sdk] announced shutdown 2026-08-10 (not set as `deprecation`: see the header)
 
   - id: openai/gpt-5.2-pro
+    timing: {tokens_per_second: 30, capacity: 8}
     aliases: [gpt-5.2-pro, gpt-5.2-pro-2025-12-11]
     name: "OpenAI: GPT-5.2 Pro"
     description: >-
@@ -395,6 +413,7 @@ models:
     # [sdk] announced shutdown 2026-12-11 (not set as `deprecation`: see the header)
 
   - id: openai/gpt-5-mini
+    timing: {first_token_ms: 350, tokens_per_second: 100}
     aliases: [gpt-5-mini, gpt-5-mini-2025-08-07]
     name: "OpenAI: GPT-5 Mini"
     description: >-
@@ -409,6 +428,7 @@ models:
     # [sdk] announced shutdown 2026-12-11 (not set as `deprecation`: see the header)
 
   - id: openai/gpt-5-nano
+    timing: {first_token_ms: 300, tokens_per_second: 150}
     aliases: [gpt-5-nano, gpt-5-nano-2025-08-07]
     name: "OpenAI: GPT-5 Nano"
     description: >-
@@ -453,6 +473,7 @@ models:
     reasoning: true
 
   - id: openai/gpt-5-pro
+    timing: {tokens_per_second: 30, capacity: 8}
     aliases: [gpt-5-pro, gpt-5-pro-2025-10-06]
     name: "OpenAI: GPT-5 Pro"
     description: >-
@@ -516,6 +537,7 @@ models:
     # [sdk] announced shutdown 2026-12-11 (not set as `deprecation`: see the header)
 
   - id: openai/o3-pro
+    timing: {tokens_per_second: 30, capacity: 8}
     aliases: [o3-pro, o3-pro-2025-06-10]
     name: "OpenAI: o3 Pro"
     description: >-
@@ -578,6 +600,7 @@ models:
     # [sdk] announced shutdown 2026-10-23 (not set as `deprecation`: see the header)
 
   - id: openai/o1-pro
+    timing: {tokens_per_second: 30, capacity: 8}
     aliases: [o1-pro, o1-pro-2025-03-19]
     name: "OpenAI: o1-pro"
     description: >-
@@ -629,6 +652,7 @@ models:
   # prices from several pricing tables, limits from a LiteLLM-derived table (its Azure entry).
 
   - id: openai/codex-mini-latest
+    timing: {first_token_ms: 350, tokens_per_second: 100}
     aliases: [codex-mini-latest]
     name: "OpenAI: Codex Mini"
     description: >-
@@ -703,6 +727,7 @@ models:
     # [sdk] announced shutdown 2027-01-14 (not set as `deprecation`: see the header)
 
   - id: openai/gpt-4.1-mini
+    timing: {first_token_ms: 350, tokens_per_second: 100}
     aliases: [gpt-4.1-mini, gpt-4.1-mini-2025-04-14]
     name: "OpenAI: GPT-4.1 Mini"
     description: >-
@@ -716,6 +741,7 @@ models:
     # [sdk] announced shutdown 2027-01-14 (not set as `deprecation`: see the header)
 
   - id: openai/gpt-4.1-nano
+    timing: {first_token_ms: 300, tokens_per_second: 150}
     aliases: [gpt-4.1-nano, gpt-4.1-nano-2025-04-14]
     name: "OpenAI: GPT-4.1 Nano"
     description: >-
@@ -781,6 +807,7 @@ models:
     # [sdk] announced shutdown 2026-02-17 (not set as `deprecation`: see the header)
 
   - id: openai/gpt-4o-mini
+    timing: {first_token_ms: 350, tokens_per_second: 100}
     aliases: [gpt-4o-mini, gpt-4o-mini-2024-07-18]
     name: "OpenAI: GPT-4o-mini"
     description: >-
@@ -818,6 +845,7 @@ models:
     #   2026-05-07: gpt-4o-audio-preview, gpt-4o-audio-preview-2025-06-03, gpt-4o-audio-preview-2024-12-17
 
   - id: openai/gpt-4o-mini-audio-preview
+    timing: {first_token_ms: 350, tokens_per_second: 100}
     aliases: [gpt-4o-mini-audio-preview, gpt-4o-mini-audio-preview-2024-12-17]
     name: "OpenAI: GPT-4o-mini Audio"
     description: >-
@@ -856,6 +884,7 @@ models:
     # [sdk] announced shutdown 2026-07-23 (not set as `deprecation`: see the header)
 
   - id: openai/gpt-4o-mini-search-preview
+    timing: {first_token_ms: 350, tokens_per_second: 100}
     aliases: [gpt-4o-mini-search-preview, gpt-4o-mini-search-preview-2025-03-11]
     name: "OpenAI: GPT-4o-mini Search Preview"
     description: >-
@@ -876,6 +905,7 @@ models:
   # creation date from its OpenRouter page; gpt-4-vision-preview's price from pricing tables.
 
   - id: openai/gpt-4-turbo
+    timing: {first_token_ms: 550, tokens_per_second: 40}
     aliases: [gpt-4-turbo, gpt-4-turbo-2024-04-09]
     name: "OpenAI: GPT-4 Turbo"
     description: >-
@@ -889,6 +919,7 @@ models:
     # [sdk] announced shutdown 2026-10-23 (not set as `deprecation`: see the header)
 
   - id: openai/gpt-4-turbo-preview
+    timing: {first_token_ms: 550, tokens_per_second: 40}
     aliases: [gpt-4-turbo-preview, gpt-4-0125-preview, gpt-4-1106-preview]
     name: "OpenAI: GPT-4 Turbo Preview"
     description: >-
@@ -905,6 +936,7 @@ models:
     #   2026-10-23: gpt-4-1106-preview
 
   - id: openai/gpt-4-vision-preview
+    timing: {first_token_ms: 550, tokens_per_second: 40}
     aliases: [gpt-4-vision-preview]
     name: "OpenAI: GPT-4 Vision Preview"
     description: >-
@@ -922,6 +954,7 @@ models:
   # GPT-4: gpt-4 from the seeds; gpt-4-32k from [models.dev] and pricing tables (60/120).
 
   - id: openai/gpt-4
+    timing: {first_token_ms: 600, tokens_per_second: 30}
     aliases: [gpt-4, gpt-4-0613, gpt-4-0314]
     name: "OpenAI: GPT-4"
     description: >-
@@ -939,6 +972,7 @@ models:
     #   2026-10-23: gpt-4, gpt-4-0613
 
   - id: openai/gpt-4-32k
+    timing: {first_token_ms: 600, tokens_per_second: 30}
     aliases: [gpt-4-32k, gpt-4-32k-0613, gpt-4-32k-0314]
     name: "OpenAI: GPT-4 32k"
     description: >-
@@ -956,6 +990,7 @@ models:
   # 0613 (4,096 context, 1.50/2) from OpenAI's model list as quoted in release notes and price tables.
 
   - id: openai/gpt-3.5-turbo
+    timing: {first_token_ms: 350, tokens_per_second: 100}
     aliases: [gpt-3.5-turbo, gpt-3.5-turbo-0125]
     name: "OpenAI: GPT-3.5 Turbo"
     description: >-
@@ -969,6 +1004,7 @@ models:
     # [sdk] announced shutdown 2026-10-23 (not set as `deprecation`: see the header)
 
   - id: openai/gpt-3.5-turbo-1106
+    timing: {first_token_ms: 350, tokens_per_second: 100}
     aliases: [gpt-3.5-turbo-1106]
     name: "OpenAI: GPT-3.5 Turbo (1106)"
     description: >-
@@ -982,6 +1018,7 @@ models:
     # [sdk] announced shutdown 2026-09-28 (not set as `deprecation`: see the header)
 
   - id: openai/gpt-3.5-turbo-16k
+    timing: {first_token_ms: 350, tokens_per_second: 100}
     aliases: [gpt-3.5-turbo-16k, gpt-3.5-turbo-16k-0613]
     name: "OpenAI: GPT-3.5 Turbo 16k"
     description: >-
@@ -995,6 +1032,7 @@ models:
     # [sdk] announced shutdown 2024-09-13 (not set as `deprecation`: see the header)
 
   - id: openai/gpt-3.5-turbo-0613
+    timing: {first_token_ms: 350, tokens_per_second: 100}
     aliases: [gpt-3.5-turbo-0613, gpt-3.5-turbo-0301]
     name: "OpenAI: GPT-3.5 Turbo (0613)"
     description: >-

@@ -41,6 +41,14 @@ public struct Fixtures: Sendable {
         return try ScenarioRule.parseAll(yaml: text, file: path)
     }
 
+    /// `--timing FILE`: per-model timing over the catalog's.
+    public func loadTiming(path: String) throws(FixtureError) -> TimingMode {
+        guard let text = Self.readFile(path) else {
+            throw FixtureError(file: path, line: 1, column: 1, message: "cannot read the file (\(FileBytes.lastError))")
+        }
+        return try TimingMode.parse(yaml: text, file: path, catalog: catalog)
+    }
+
     static func parse(models: String, modelsFile: String, replies: String, repliesFile: String) throws(FixtureError) -> Fixtures {
         let catalog = try ModelCatalog.parse(yaml: models, file: modelsFile)
         return Fixtures(catalog: catalog, replies: try ReplyRule.parseAll(yaml: replies, file: repliesFile, catalog: catalog))
