@@ -78,7 +78,8 @@ extension MockEngine {
             response = MockResponse(status: 200, headers: headers, body: .bytes(ResponsesEncoder.json(shown)))
         }
         response.violations = warnings
-        response.tokensUsed = plan.usage.totalTokens
+        response.usage = plan.usage
+        response.model = model.id
         return response
     }
 
