@@ -18,13 +18,18 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     private let engine: MockEngine
     private let configuration: ServerConfiguration
     private let logger: Logger
+    /// Metrics (nil when off): the request being answered arrived at `requestArrival`
+    /// (`StreamMeter.now()`); `streamMeter` times the stream being written.
+    private let metrics: ServerMetrics?
+    private var requestArrival: UInt64 = 0
+    private var streamMeter: StreamMeter?
 
     /// The request being read.
     private var head: HTTPRequestHead?
     private var body: ByteBuffer?
     private var bodyTooLarge = false
     /// Complete requests waiting for the one in flight to finish.
-    private var waiting: [(head: HTTPRequestHead, request: MockRequest?)] = []
+    private var waiting: [(head: HTTPRequestHead, request: MockRequest?, arrival: UInt64)] = []
     /// A streamed response is being written.
     private var streaming = false
     private var pendingFlush = false
@@ -45,10 +50,11 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     private var wroteFrame = false
     private var dateCache: (second: Int64, text: String) = (-1, "")
 
-    init(engine: MockEngine, configuration: ServerConfiguration, logger: Logger) {
+    init(engine: MockEngine, configuration: ServerConfiguration, logger: Logger, metrics: ServerMetrics?) {
         self.engine = engine
         self.configuration = configuration
         self.logger = logger
+        self.metrics = metrics
     }
 
     // MARK: Reading
@@ -86,10 +92,11 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
             self.head = nil
             let request: MockRequest? = bodyTooLarge ? nil : makeRequest(head, body: body)
             body = nil
+            let arrival = StreamMeter.now()  // metrics: a stream's time to first token counts from here
             if streaming {
-                waiting.append((head, request))
+                waiting.append((head, request, arrival))
             } else {
-                serve(head, request, context: context)
+                serve(head, request, arrival: arrival, context: context)
             }
         }
     }
@@ -108,13 +115,21 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
 
     // MARK: Writing
 
-    private func serve(_ head: HTTPRequestHead, _ request: MockRequest?, context: ChannelHandlerContext) {
+    private func serve(_ head: HTTPRequestHead, _ request: MockRequest?, arrival: UInt64, context: ChannelHandlerContext) {
         let keepAlive = head.isKeepAlive && !quiescing
         guard let request else {
             respondWithError(.payloadTooLarge(limit: configuration.maxBodyBytes), path: head.uri, context: context, close: !keepAlive)
             return
         }
+        // Metrics: GET /metrics is answered here (the engine knows nothing of them); every other
+        // answer is counted.
+        if let scrape = metrics?.scrape(request) {
+            deliver(scrape, head: head, keepAlive: keepAlive, context: context)
+            return
+        }
         let response = engine.respond(to: request)
+        metrics?.requestServed(response)
+        requestArrival = arrival
         for violation in response.violations {
             logger.warning("contract violation", metadata: ["request": "\(request.method) \(request.path)", "finding": "\(violation)"])
         }
@@ -152,6 +167,7 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
             write(buffer, context: context)
             flushIfPending(context: context)
             streaming = true
+            if let metrics { streamMeter = StreamMeter(metrics, arrival: requestArrival) }  // metrics
             let chunked = !http10
             let streamKeepAlive = keepAlive && !http10 && plan.ending == .complete
             if plan.firstFrameDelayNanoseconds > 0 {
@@ -171,6 +187,7 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
                 return
             }
             wroteFrame = true
+            streamMeter?.frameWritten()  // metrics
             var buffer = context.channel.allocator.buffer(capacity: plan.frames[i].count + 16)
             if chunked {
                 HTTPResponseWriter.chunk(plan.frames[i], into: &buffer)
@@ -216,6 +233,8 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     private func finishStream(chunked: Bool, keepAlive: Bool, ending: StreamPlan.Ending, context: ChannelHandlerContext) {
         scheduledFrame = nil
         streaming = false
+        // Metrics: a stalled stream stays in flight until its connection closes.
+        if ending != .stall { endStreamMeter() }
         if ending == .close {
             // A cut stream: no terminating chunk, the connection just ends.
             closeAfterFlush(context: context)
@@ -246,7 +265,7 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     private func serveWaiting(context: ChannelHandlerContext) {
         while !streaming, !closing, !waiting.isEmpty {
             let next = waiting.removeFirst()
-            serve(next.head, next.request, context: context)
+            serve(next.head, next.request, arrival: next.arrival, context: context)
         }
         flushIfPending(context: context)
     }
@@ -381,7 +400,14 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         }
     }
 
+    /// Metrics: the stream in flight is over, counted once (the meter goes with it).
+    private func endStreamMeter() {
+        streamMeter?.end()
+        streamMeter = nil
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
+        endStreamMeter()  // metrics: a stream cut short by the client ends here
         scheduledFrame?.cancel()
         scheduledFrame = nil
         idleCheck?.cancel()
