@@ -19,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         // The tool's own HTTP client (conform, proxy): async streaming bodies, TLS, pooling.
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        // GET /metrics: Prometheus' counters, gauges and histograms and their text exposition.
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // The contract as data: JSON values, specs (libyaml through Yams), schemas, validation. No NIO.
@@ -37,6 +39,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         // Contract verdicts on any OpenAI-compatible server: named checks and generated cases.

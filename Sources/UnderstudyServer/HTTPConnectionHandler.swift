@@ -22,13 +22,18 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     private let scheduler: StreamScheduler
     /// The connection's context while it is open, for the scheduler's calls.
     private var context: ChannelHandlerContext?
+    /// Metrics (nil when off): the request being answered arrived at `requestArrival`
+    /// (`StreamMeter.now()`); `streamMeter` times the stream being written.
+    private let metrics: ServerMetrics?
+    private var requestArrival: UInt64 = 0
+    private var streamMeter: StreamMeter?
 
     /// The request being read.
     private var head: HTTPRequestHead?
     private var body: ByteBuffer?
     private var bodyTooLarge = false
     /// Complete requests waiting for the one in flight to finish.
-    private var waiting: [(head: HTTPRequestHead, request: MockRequest?)] = []
+    private var waiting: [(head: HTTPRequestHead, request: MockRequest?, arrival: UInt64)] = []
     /// A streamed response is being written.
     private var streaming = false
     private var pendingFlush = false
@@ -58,11 +63,12 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     /// Due frames are gathered into writes of about this size.
     private static let writeBatchBytes = 16 * 1024
 
-    init(engine: MockEngine, configuration: ServerConfiguration, logger: Logger, scheduler: StreamScheduler) {
+    init(engine: MockEngine, configuration: ServerConfiguration, logger: Logger, scheduler: StreamScheduler, metrics: ServerMetrics?) {
         self.engine = engine
         self.configuration = configuration
         self.logger = logger
         self.scheduler = scheduler
+        self.metrics = metrics
     }
 
     // MARK: Reading
@@ -100,10 +106,11 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
             self.head = nil
             let request: MockRequest? = bodyTooLarge ? nil : makeRequest(head, body: body)
             body = nil
+            let arrival = StreamMeter.now()  // metrics: a stream's time to first token counts from here
             if streaming {
-                waiting.append((head, request))
+                waiting.append((head, request, arrival))
             } else {
-                serve(head, request, context: context)
+                serve(head, request, arrival: arrival, context: context)
             }
         }
     }
@@ -122,13 +129,21 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
 
     // MARK: Writing
 
-    private func serve(_ head: HTTPRequestHead, _ request: MockRequest?, context: ChannelHandlerContext) {
+    private func serve(_ head: HTTPRequestHead, _ request: MockRequest?, arrival: UInt64, context: ChannelHandlerContext) {
         let keepAlive = head.isKeepAlive && !quiescing
         guard let request else {
             respondWithError(.payloadTooLarge(limit: configuration.maxBodyBytes), path: head.uri, context: context, close: !keepAlive)
             return
         }
+        // Metrics: GET /metrics is answered here (the engine knows nothing of them); every other
+        // answer is counted.
+        if let scrape = metrics?.scrape(request) {
+            deliver(scrape, head: head, keepAlive: keepAlive, context: context)
+            return
+        }
         let response = engine.respond(to: request)
+        metrics?.requestServed(response)
+        requestArrival = arrival
         for violation in response.violations {
             logger.warning("contract violation", metadata: ["request": "\(request.method) \(request.path)", "finding": "\(violation)"])
         }
@@ -166,6 +181,7 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
             HTTPResponseWriter.head(response, date: date(), contentLength: nil, keepAlive: keepAlive && !http10, http10: http10, into: &buffer)
             write(buffer, context: context)
             streaming = true
+            if let metrics { streamMeter = StreamMeter(metrics, arrival: requestArrival) }  // metrics
             let now = context.eventLoop.now
             stream = PacedStream(plan, start: now, chunked: !http10, keepAlive: keepAlive && !http10 && plan.ending == .complete)
             pump(horizon: now + StreamScheduler.tick, context: context)
@@ -185,7 +201,8 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
                 break
             }
             var buffer = context.channel.allocator.buffer(capacity: 2048)
-            _ = current.write(dueBy: horizon, into: &buffer, limit: Self.writeBatchBytes)
+            let frames = current.write(dueBy: horizon, into: &buffer, limit: Self.writeBatchBytes)
+            for _ in 0..<frames { streamMeter?.frameWritten() }  // metrics
             if buffer.readableBytes > 0 {
                 write(buffer, context: context)
                 wroteFrame = true
@@ -206,6 +223,8 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
 
     private func finishStream(chunked: Bool, keepAlive: Bool, ending: StreamPlan.Ending, context: ChannelHandlerContext) {
         streaming = false
+        // Metrics: a stalled stream stays in flight until its connection closes.
+        if ending != .stall { endStreamMeter() }
         if ending == .close {
             // A cut stream: no terminating chunk, the connection just ends.
             closeAfterFlush(context: context)
@@ -236,7 +255,7 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     private func serveWaiting(context: ChannelHandlerContext) {
         while !streaming, !closing, !waiting.isEmpty {
             let next = waiting.removeFirst()
-            serve(next.head, next.request, context: context)
+            serve(next.head, next.request, arrival: next.arrival, context: context)
         }
         flushIfPending(context: context)
     }
@@ -377,7 +396,14 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         }
     }
 
+    /// Metrics: the stream in flight is over, counted once (the meter goes with it).
+    private func endStreamMeter() {
+        streamMeter?.end()
+        streamMeter = nil
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
+        endStreamMeter()  // metrics: a stream cut short by the client ends here
         forgetWaits()
         idleCheck?.cancel()
         idleCheck = nil

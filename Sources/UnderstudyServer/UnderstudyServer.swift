@@ -10,6 +10,8 @@ import UnderstudyMock
 public final class UnderstudyServer: Sendable {
     public let engine: MockEngine
     public let configuration: ServerConfiguration
+    /// What GET /metrics shows (nil with `configuration.metrics` off).
+    public let metrics: ServerMetrics?
     /// The address actually bound (with port 0, the port the system chose).
     public let host: String
     public let port: Int
@@ -25,10 +27,11 @@ public final class UnderstudyServer: Sendable {
         host.contains(":") ? "http://[\(host)]:\(port)" : "http://\(host):\(port)"
     }
 
-    private init(engine: MockEngine, configuration: ServerConfiguration, group: MultiThreadedEventLoopGroup,
+    private init(engine: MockEngine, configuration: ServerConfiguration, metrics: ServerMetrics?, group: MultiThreadedEventLoopGroup,
                  listener: Channel, tracker: ConnectionTracker, logger: Logger) throws {
         self.engine = engine
         self.configuration = configuration
+        self.metrics = metrics
         self.group = group
         self.listener = listener
         self.tracker = tracker
@@ -48,6 +51,7 @@ public final class UnderstudyServer: Sendable {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.threads))
         let tracker = ConnectionTracker()
         let schedulers = StreamSchedulers(group)
+        let metrics = configuration.metrics ? ServerMetrics(engine: engine) : nil
         do {
             let listener = try await ServerBootstrap(group: group)
                 // The usual somaxconn: a load test opening thousands of connections at once overflowed 512.
@@ -61,12 +65,12 @@ public final class UnderstudyServer: Sendable {
                 .childChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try configure(channel, engine: engine, configuration: configuration, logger: logger,
-                                      scheduler: schedulers.scheduler(for: channel.eventLoop))
+                                      scheduler: schedulers.scheduler(for: channel.eventLoop), metrics: metrics)
                     }
                 }
                 .bind(host: configuration.host, port: configuration.port)
                 .get()
-            return try UnderstudyServer(engine: engine, configuration: configuration, group: group,
+            return try UnderstudyServer(engine: engine, configuration: configuration, metrics: metrics, group: group,
                                         listener: listener, tracker: tracker, logger: logger)
         } catch {
             try? await group.shutdownGracefully()
@@ -78,14 +82,15 @@ public final class UnderstudyServer: Sendable {
     /// keeps the idle timer: NIO's IdleStateHandler reschedules a timer on every read and write,
     /// which cost a fifth of a canned request's time here).
     private static func configure(_ channel: Channel, engine: MockEngine, configuration: ServerConfiguration, logger: Logger,
-                                  scheduler: StreamScheduler) throws {
+                                  scheduler: StreamScheduler, metrics: ServerMetrics?) throws {
         var limits = NIOHTTPDecoderLimitConfiguration()
         limits.maxHeaderListSize = configuration.maxHeaderBytes
         limits.maxHeaderFieldSize = configuration.maxHeaderBytes
         limits.maxHeaderFieldCount = configuration.maxHeaderFields
         let sync = channel.pipeline.syncOperations
         try sync.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, informationalResponseStrategy: .drop, limitConfiguration: limits)))
-        try sync.addHandler(HTTPConnectionHandler(engine: engine, configuration: configuration, logger: logger, scheduler: scheduler))
+        try sync.addHandler(HTTPConnectionHandler(engine: engine, configuration: configuration, logger: logger,
+                                                  scheduler: scheduler, metrics: metrics))
     }
 
     /// Stops accepting, lets every response in flight finish (up to the grace period), closes the

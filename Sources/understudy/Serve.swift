@@ -44,6 +44,9 @@ extension Understudy {
         @Flag(name: .customLong("no-admin"), help: "Switch the admin API off.")
         var noAdmin = false
 
+        @Option(help: "Prometheus metrics at GET /metrics, on or off; served where the admin API is (its token beyond loopback).")
+        var metrics: OnOff = .on
+
         @Option(name: .customLong("rate-limit"), help: "Requests and tokens per minute per API key, e.g. rpm=60,tpm=40000.")
         var rateLimit: String?
 
@@ -183,6 +186,7 @@ extension Understudy {
             server.maxBodyBytes = maxBodyBytes
             server.idleTimeout = .seconds(idleTimeoutSeconds)
             if let threads { server.threads = threads }
+            server.metrics = metrics == .on
 
             let running: UnderstudyServer
             do {
@@ -256,6 +260,10 @@ func printError(_ message: String) {
 }
 
 extension RequestValidation: ExpressibleByArgument {}
+
+enum OnOff: String, ExpressibleByArgument {
+    case on, off
+}
 
 extension Flavor: ExpressibleByArgument {}
 

@@ -9,7 +9,9 @@ import UnderstudyContract
 /// - `POST reset`: counters, occurrences, stored responses, rate limits, journal, clock.
 /// - `POST clock` with `{"clock": "2025-07-01T00:00:00Z"}` or `{"clock": "system"}`.
 extension MockEngine {
-    func admin(_ rest: String, _ request: MockRequest) -> MockResponse {
+    /// The answer to a request the admin API's access rule turns away (404 when it is off, 401
+    /// without its token), or nil when the request may go on. The server's /metrics obeys it too.
+    public func adminDenial(_ request: MockRequest) -> MockResponse? {
         switch configuration.admin {
         case .off:
             return errorResponse(.notFound(method: request.method, path: request.path), flavor: .openai)
@@ -17,8 +19,12 @@ extension MockEngine {
             return errorResponse(APIError(status: 401, type: "invalid_request_error", code: "admin_token_required", param: nil,
                                           message: "The admin API needs its token: Authorization: Bearer <--admin-token>."), flavor: .openai)
         default:
-            break
+            return nil
         }
+    }
+
+    func admin(_ rest: String, _ request: MockRequest) -> MockResponse {
+        if let denied = adminDenial(request) { return denied }
         let method = request.method
         do throws(APIError) {
             switch (method, rest) {
@@ -90,4 +96,16 @@ extension MockEngine {
 
     /// Sets the clock every answer uses (nil: back to the configured one).
     public func setServerClock(_ clock: ServerClock?) { setClock(clock) }
+
+    /// Whether `name` is a scenario this engine knows (what `MockResponse.scenario` may hold, less
+    /// whatever a client put in its headers): a rule's name, a built-in error or fault, or
+    /// `code=N` for a status the error catalog simulates.
+    public func knowsScenario(_ name: String) -> Bool {
+        if ErrorCatalog.names.contains(where: { $0.name == name }) || Fault(rawValue: name) != nil { return true }
+        if name.hasPrefix("code=") {
+            // Spelt exactly as the catalog's status (not "code=0429"), so the names stay few.
+            return ErrorCatalog.names.contains { "code=\($0.status)" == name }
+        }
+        return scenarioBook.rules.contains { $0.name == name }
+    }
 }

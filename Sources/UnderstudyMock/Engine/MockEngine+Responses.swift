@@ -79,7 +79,8 @@ extension MockEngine {
         }
         applyTiming(&response, model: model, usage: plan.usage, seed: StableHash.hash(plan.id))
         response.violations = warnings
-        response.tokensUsed = plan.usage.totalTokens
+        response.usage = plan.usage
+        response.model = model.id
         return response
     }
 

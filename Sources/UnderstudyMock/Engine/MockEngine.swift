@@ -43,8 +43,18 @@ public final class MockEngine: Sendable {
     public func respond(to request: MockRequest) -> MockResponse {
         let route = Route(method: request.method, path: request.path)
         let flavor = flavor(of: request, route: route)
-        if case .admin(let rest) = route { return admin(rest, request) }
+        if case .admin(let rest) = route {
+            var response = admin(rest, request)
+            response.routeName = route.name
+            return response
+        }
         var response = dispatch(request, route, flavor: flavor)
+        response.routeName = route.name
+        // A completion that failed before its model was looked up still names the one it asked for
+        // (parsed again only here, off the path of every success).
+        if route.isCompletion, response.model == nil {
+            response.model = (try? JSONParser.parse(request.body))?["model"]?.stringValue
+        }
         // A header-triggered scenario is named in the journal like a rule's.
         if route.isAPI, response.scenario == nil { response.scenario = Trigger.label(request) }
         if configuration.selfCheck, let contract = configuration.contract {
@@ -288,19 +298,21 @@ public final class MockEngine: Sendable {
                                         body: .stream(StreamPlan(frames: frames, intervalNanoseconds: configuration.streamIntervalNanoseconds)))
             applyTiming(&response, model: model, usage: plan.usage, seed: requestHash)
             response.violations = warnings
-            response.tokensUsed = plan.usage.totalTokens
+            response.usage = plan.usage
+            response.model = model.id
             return response
         }
         let json = ChatCompletionEncoder.json(plan)
         if chat.store && flavor == .openai { storeCompletion(json, body: body, created: now) }
         if plan.repeatable && warnings.isEmpty && serveAs == nil && forcedReply == nil && !chat.store {
             templates?.store(key: templateKey, body: json, id: plan.id, requestHash: requestHash, created: now,
-                             flavor: flavor, processingMilliseconds: processing, notices: notices)
+                             flavor: flavor, processingMilliseconds: processing, notices: notices, usage: plan.usage, model: model.id)
         }
         var response = MockResponse(status: 200, headers: headers, body: .bytes(json))
         applyTiming(&response, model: model, usage: plan.usage, seed: requestHash)
         response.violations = warnings
-        response.tokensUsed = plan.usage.totalTokens
+        response.usage = plan.usage
+        response.model = model.id
         return response
     }
 
@@ -319,7 +331,10 @@ public final class MockEngine: Sendable {
         let headers = chatHeaders(stream: false, requestHash: template.requestHash, occurrence: occurrence,
                                   processingMilliseconds: template.processingMilliseconds, id: id, flavor: template.flavor)
             + template.notices
-        return MockResponse(status: 200, headers: headers, body: .bytes(body))
+        var response = MockResponse(status: 200, headers: headers, body: .bytes(body))
+        response.usage = template.usage
+        response.model = template.model
+        return response
     }
 
     private func chatHeaders(stream: Bool, requestHash: UInt64, occurrence: Int, processingMilliseconds: String,

@@ -11,10 +11,17 @@ public struct MockResponse: Sendable {
     public var injectedFault: Fault?
     /// Wait this long before answering (simulated latency).
     public var delayNanoseconds: Int64 = 0
+    /// The tokens this completion counted (its usage), when it is one.
+    public var usage: Usage?
     /// Tokens this answer used (for rate limiting), when it is a completion.
-    public var tokensUsed: Int?
+    public var tokensUsed: Int? { usage?.totalTokens }
     /// The scenario rule that shaped this answer, if any.
     public var scenario: String?
+    /// What the server needs for its metrics, which the engine knows best: the route's name (one
+    /// of a fixed set, `Route.name`) and the model that served a completion (or the one a failed
+    /// completion asked for; it may be any string a client sent).
+    public var routeName: String?
+    public var model: String?
 
     public enum Body: Sendable {
         case bytes([UInt8])

@@ -115,6 +115,32 @@ public enum Route: Sendable, Equatable {
         }
     }
 
+    /// The route's name, one of a fixed set whatever the path (ids and flavour left out): a
+    /// metrics label, so a client cannot make new ones. The API's are OpenAI's operation ids.
+    public var name: String {
+        switch self {
+        case .chatCompletions: "createChatCompletion"
+        case .storedCompletions: "listChatCompletions"
+        case .storedCompletion: "getChatCompletion" // and its update (POST): one route
+        case .deleteStoredCompletion: "deleteChatCompletion"
+        case .storedCompletionMessages: "getChatCompletionMessages"
+        case .responseInputTokens: "getInputTokenCounts"
+        case .compactResponse: "compactResponse"
+        case .createResponse: "createResponse"
+        case .response: "getResponse"
+        case .deleteResponse: "deleteResponse"
+        case .inputItems: "listInputItems"
+        case .cancelResponse: "cancelResponse"
+        case .listModels: "listModels"
+        case .model: "retrieveModel"
+        case .health: "health"
+        case .openAPISpec: "openapi"
+        case .admin: "admin"
+        case .methodNotAllowed: "method_not_allowed"
+        case .notFound: "not_found"
+        }
+    }
+
     /// The flavour the path implies: OpenRouter for /api/v1, otherwise OpenAI's.
     var flavor: Flavor {
         switch self {

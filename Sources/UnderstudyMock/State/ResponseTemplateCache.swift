@@ -18,6 +18,9 @@ final class ResponseTemplateCache: Sendable {
         var processingMilliseconds: String
         /// Deprecation headers of the model, as of `created`.
         var notices: [(name: String, value: String)]
+        /// What the full path would report: the tokens counted and the model that served.
+        var usage: Usage
+        var model: String
     }
 
     private let entries = Mutex<[UInt64: Template]>([:])
@@ -40,13 +43,13 @@ final class ResponseTemplateCache: Sendable {
 
     /// Stores `body`, whose id is `id`, as a template.
     func store(key: UInt64, body: [UInt8], id: String, requestHash: UInt64, created: Int64, flavor: Flavor, processingMilliseconds: String,
-               notices: [(name: String, value: String)]) {
+               notices: [(name: String, value: String)], usage: Usage, model: String) {
         let idBytes = Array(id.utf8)
         guard let start = Self.firstIndex(of: idBytes, in: body) else { return }
         let template = Template(
             requestHash: requestHash, created: created, flavor: flavor,
             prefix: Array(body[..<start]), suffix: Array(body[(start + idBytes.count)...]),
-            processingMilliseconds: processingMilliseconds, notices: notices)
+            processingMilliseconds: processingMilliseconds, notices: notices, usage: usage, model: model)
         entries.withLock { entries in
             if entries.count >= limit { entries.removeAll(keepingCapacity: true) }
             entries[key] = template
