@@ -4,7 +4,7 @@ import Testing
 import UnderstudyContract
 
 @Suite struct GeneratedCaseTests {
-    let schema = try! OpenAIContract.embedded().chatRequest
+    let schema = try! OpenAIContract.embedded().chatRequest!
 
     @Test func validCasesAreValidAndInvalidCasesAreNot() {
         var generator = CaseGenerator(schema: schema, model: "gpt-4o", seed: 7)
