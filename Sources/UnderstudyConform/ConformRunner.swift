@@ -29,6 +29,9 @@ public struct ConformRunner: Sendable {
             if check.needsDeterminism && !options.deterministic {
                 result.outcome = .skipped
                 result.findings = ["the target does not claim determinism (pass --deterministic if it does)"]
+            } else if check.suite == .generated && contract.chatRequest == nil {
+                result.outcome = .skipped
+                result.findings = [GeneratedChecks.noSchema]
             } else {
                 let context = ConformContext(client: client, contract: contract, options: options,
                                              check: check.name, inlineSchemas: inlineSchemas)

@@ -141,6 +141,8 @@ extension Understudy {
                 printError("understudy: \(error)")
                 throw ExitCode(2)
             }
+            // Once, at start: what the document lacks (never a line per request).
+            if let spec, let note = contract.startNote { printError("understudy: \(spec): \(note)") }
             var configuration = MockConfiguration(
                 fixtures: loaded, contract: contract, requestValidation: validateRequests, selfCheck: selfCheck,
                 seed: seed, clock: ServerClock(argument: clock)!,

@@ -2,9 +2,15 @@
 import Testing
 @testable import UnderstudyConform
 import UnderstudyContract
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The official OpenAI document, when UNDERSTUDY_OPENAPI_DOCUMENT names it.
+private let officialDocument: String? = getenv("UNDERSTUDY_OPENAPI_DOCUMENT").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 }
 
 @Suite struct GeneratedCaseTests {
-    let schema = try! OpenAIContract.embedded().chatRequest
+    let schema = try! OpenAIContract.embedded().chatRequest!
 
     @Test func validCasesAreValidAndInvalidCasesAreNot() {
         var generator = CaseGenerator(schema: schema, model: "gpt-4o", seed: 7)
@@ -22,6 +28,23 @@ import UnderstudyContract
         #expect(mutations.contains("an"))
         #expect(mutations.contains("messages"))
         #expect(mutations.count > 10)
+    }
+
+    /// The official document writes the request as allOf [shared properties, its own]: the
+    /// generator gathers properties and required names through it.
+    @Test(.enabled(if: officialDocument != nil, "UNDERSTUDY_OPENAPI_DOCUMENT is not set (scripts/fetch-openai-spec fetches the document)"))
+    func casesFromTheOfficialDocument() throws {
+        let path = try #require(officialDocument)
+        let schema = try #require(try OpenAIContract.load(path: path).chatRequest)
+        var generator = CaseGenerator(schema: schema, model: "gpt-4o", seed: 7)
+        var mutations: Set<String> = []
+        for _ in 0..<100 {
+            #expect(generator.isValid(generator.valid()))
+            let (base, mutation) = generator.invalid()
+            #expect(!generator.isValid(.object(mutation.apply(base.objectValue!))), "\(mutation.description)")
+            mutations.insert(String(mutation.description.prefix { $0 != " " && $0 != "[" }))
+        }
+        #expect(mutations.contains("without") && mutations.count > 10, "\(mutations)")
     }
 
     @Test func theSameSeedGivesTheSameCases() {

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 import UnderstudyContract
 import UnderstudyMock
@@ -8,9 +11,18 @@ let testContract: OpenAIContract = {
     do { return try OpenAIContract.embedded() } catch { fatalError("specs/openai.yaml: \(error)") }
 }()
 
+/// The official OpenAI document when UNDERSTUDY_OPENAPI_DOCUMENT names it: every test server also
+/// self-checks against it (never copied into the repository; .ci/run sets the variable).
+let officialContract: OpenAIContract? = {
+    guard let value = getenv("UNDERSTUDY_OPENAPI_DOCUMENT"), value.pointee != 0 else { return nil }
+    let path = String(cString: value)
+    do { return try OpenAIContract.load(path: path) } catch { fatalError("UNDERSTUDY_OPENAPI_DOCUMENT: \(error)") }
+}()
+
 /// Starts a real server on 127.0.0.1, port 0, with the embedded fixtures and contract, runs `body`,
 /// shuts down. Self-check is on: every response and stream chunk the server produced must
-/// validate against specs/, and the test fails on any that does not.
+/// validate against specs/ (and the official document when it is named), and the test fails on any
+/// that does not.
 func withServer<T: Sendable>(
     seed: UInt64 = 0,
     clock: ServerClock = .fixed(1_751_328_000),
@@ -26,6 +38,7 @@ func withServer<T: Sendable>(
         fixtures: fixtures, contract: testContract, selfCheck: true,
         seed: seed, clock: clock, streamIntervalNanoseconds: streamIntervalNanoseconds)
     mock.timing = timing
+    mock.selfCheckAlso = officialContract.map { [$0] } ?? []
     let engine = MockEngine(configuration: mock)
     var configuration = ServerConfiguration()
     configuration.port = 0

@@ -6,12 +6,15 @@ enum GeneratedChecks {
     static let all: [ConformCheck] = [valid, invalid]
     /// Failing cases shrunk per check (each shrink costs requests); the rest are reported as found.
     static let shrunkPerCheck = 3
+    /// Why the generated checks are skipped under a document without the schema they draw from.
+    static let noSchema = "the spec has no request schema for POST /chat/completions to generate cases from"
 
     static let valid = ConformCheck(
         name: "generated.valid", suite: .generated,
         summary: "seeded schema-valid requests get a 2xx that keeps the contract, or a 4xx envelope (a refusal) — never a 5xx"
     ) { context throws(ConformClient.Unreachable) in
-        var generator = CaseGenerator(schema: context.contract.chatRequest, model: context.options.model, seed: context.options.seed)
+        guard let schema = context.contract.chatRequest else { return [noSchema] }
+        var generator = CaseGenerator(schema: schema, model: context.options.model, seed: context.options.seed)
         return try await run(context, next: { (generator.valid(), nil) }, isValid: generator.isValid) {
             (request, _) async throws(ConformClient.Unreachable) -> [String] in
             let answer = try await context.send("/chat/completions", request)
@@ -26,7 +29,8 @@ enum GeneratedChecks {
         name: "generated.invalid", suite: .generated,
         summary: "seeded requests that break the schema in one way each get a 4xx error envelope"
     ) { context throws(ConformClient.Unreachable) in
-        var generator = CaseGenerator(schema: context.contract.chatRequest, model: context.options.model, seed: context.options.seed)
+        guard let schema = context.contract.chatRequest else { return [noSchema] }
+        var generator = CaseGenerator(schema: schema, model: context.options.model, seed: context.options.seed)
         return try await run(context, next: { generator.invalid() }, isValid: generator.isValid) {
             (request, mutation) async throws(ConformClient.Unreachable) -> [String] in
             try await context.send("/chat/completions", request, invalidOnPurpose: true)

@@ -21,10 +21,28 @@ struct CaseGenerator {
         .array([.int(1)]), .object(JSONObject([("understudy", .int(1))])), .null,
     ]
 
+    /// The request's properties and required names, gathered through `$ref` and `allOf` (the
+    /// official document writes the chat request as allOf [shared properties, its own]).
+    private let properties: [(name: String, schema: Schema)]
+    private let required: [String]
+
     init(schema: Schema, model: String, seed: UInt64) {
         self.schema = schema
         self.model = model
         self.state = StableHash.combine(seed, 0xC0F0)
+        var properties: [(name: String, schema: Schema)] = []
+        var required: [String] = []
+        var seen: Set<ObjectIdentifier> = []
+        func gather(_ s: Schema) {
+            guard seen.insert(ObjectIdentifier(s)).inserted else { return }
+            for property in s.properties where !properties.contains(where: { $0.name == property.name }) { properties.append(property) }
+            required += s.required.filter { !required.contains($0) }
+            if let reference = s.reference { gather(reference) }
+            for member in s.allOf { gather(member) }
+        }
+        gather(schema)
+        self.properties = properties
+        self.required = required
     }
 
     private mutating func next() -> UInt64 {
@@ -35,7 +53,7 @@ struct CaseGenerator {
     private mutating func pick(_ count: Int) -> Int { Int(next() % UInt64(max(1, count))) }
 
     private var optional: [(name: String, schema: Schema)] {
-        schema.properties.filter { !Self.fixed.contains($0.name) }
+        properties.filter { !Self.fixed.contains($0.name) }
     }
 
     func isValid(_ request: JSONValue) -> Bool { validator.isValid(request, against: schema) }
@@ -81,14 +99,14 @@ struct CaseGenerator {
 
     private mutating func nextMutation() -> Mutation {
         switch pick(4) {
-        case 0:
-            let name = schema.required[pick(schema.required.count)]
+        case 0 where !required.isEmpty:
+            let name = required[pick(required.count)]
             return Mutation(description: "without the required \(name)") { request in
                 var request = request
                 request[name] = nil
                 return request
             }
-        case 1:
+        case 1 where !optional.isEmpty:
             let name = optional[pick(optional.count)].name
             let value = Self.wrongValues[pick(Self.wrongValues.count)]
             return Mutation(description: "\(name) = \(value.jsonString)") { request in
@@ -96,7 +114,7 @@ struct CaseGenerator {
                 request[name] = value
                 return request
             }
-        case 2:
+        case 0, 1, 2:
             return Mutation(description: "an unknown argument") { request in
                 var request = request
                 request["understudy_unknown_argument"] = .int(1)

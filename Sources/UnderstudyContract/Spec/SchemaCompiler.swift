@@ -67,12 +67,6 @@ public final class SchemaCompiler {
 
     // MARK: Compilation
 
-    static let annotations: Set<String> = [
-        "title", "description", "default", "examples", "example", "deprecated", "readOnly", "writeOnly",
-        "externalDocs", "xml", "$schema", "$id", "$comment", "contentEncoding", "contentMediaType",
-        "$recursiveAnchor", "$dynamicAnchor", "$anchor", "$defs", "definitions", "format",
-    ]
-
     func compile(_ value: JSONValue, file: String, pointer: String) -> Schema {
         let key = "\(file)#\(pointer)"
         if let done = compiled[key] { return done }
@@ -198,7 +192,7 @@ public final class SchemaCompiler {
                 if let ref = value.stringValue { s.reference = resolve(ref, from: file, usedAt: sub(key)) }
             case "$recursiveRef", "$dynamicRef":
                 s.reference = anchorStack.last ?? s
-            case _ where Self.annotations.contains(key) || key.hasPrefix("x-"):
+            case _ where Dialect.annotations.contains(key) || Dialect.isExtension(key):
                 break
             case "if", "then", "else", "contains", "minContains", "maxContains", "dependentRequired",
                  "dependentSchemas", "unevaluatedProperties", "unevaluatedItems":
@@ -207,10 +201,8 @@ public final class SchemaCompiler {
                 problem(.warning, "unknown keyword '\(key)' (ignored)", at: location(file, sub(key)))
             }
         }
-        if nullable {
-            if s.types != nil { s.types!.insert(.null) } else { s.acceptsNull = true }
-        }
-        // OpenAPI 3.0's boolean exclusiveMinimum/Maximum modify minimum/maximum.
+        if nullable { Dialect.makeNullable(s) }
+        // OpenAPI 3.0's boolean exclusiveMinimum/Maximum modify minimum/maximum (Dialect.rules).
         if exclusiveMinimumFlag { s.minimum?.exclusive = true }
         if exclusiveMaximumFlag { s.maximum?.exclusive = true }
     }

@@ -15,10 +15,13 @@ public struct ExchangeValidator: Sendable {
 
     let index: OperationIndex
     let validator: SchemaValidator
+    /// Responses are read as the SDKs read them (Dialect.swift): an optional property may be null.
+    let responseValidator: SchemaValidator
 
     public init(index: OperationIndex, validator: SchemaValidator = SchemaValidator()) {
         self.index = index
         self.validator = validator
+        self.responseValidator = validator.forResponses
     }
 
     /// Builds the index for a loaded spec.
@@ -66,7 +69,7 @@ public struct ExchangeValidator: Sendable {
             }
             result.findings += stream(exchange.response.body, schema)
         } else if let schema = media.first(where: { $0.type == type })?.schema ?? media.first(where: { $0.type.contains("json") })?.schema {
-            result.findings += check(exchange.response.body, schema, "response")
+            result.findings += check(exchange.response.body, schema, "response", responseValidator)
         }
         return result
     }
@@ -86,7 +89,8 @@ public struct ExchangeValidator: Sendable {
         return check(body, schema, "request")
     }
 
-    private func check(_ body: [UInt8], _ schema: Schema, _ whereText: String) -> [String] {
+    private func check(_ body: [UInt8], _ schema: Schema, _ whereText: String, _ validator: SchemaValidator? = nil) -> [String] {
+        let validator = validator ?? self.validator
         do {
             let value = try JSONParser.parse(body)
             return validator.validate(value, against: schema).map { "\(whereText): \($0.instancePath.isEmpty ? "" : $0.instancePath + ": ")\($0.message)" }
@@ -99,11 +103,11 @@ public struct ExchangeValidator: Sendable {
     public func streamCheck(method: String, path: String, status: Int) -> StreamCheck? {
         guard let schema = index.find(method: method, path: path)?.responseMedia(status: status)?
             .first(where: { $0.type == "text/event-stream" })?.schema else { return nil }
-        return StreamCheck(schema: schema, validator: validator)
+        return StreamCheck(schema: schema, validator: responseValidator)
     }
 
     private func stream(_ body: [UInt8], _ schema: Schema) -> [String] {
-        var check = StreamCheck(schema: schema, validator: validator)
+        var check = StreamCheck(schema: schema, validator: responseValidator)
         return check.feed(body) + check.finish()
     }
 }

@@ -19,6 +19,8 @@ public final class OperationIndex: @unchecked Sendable {
     }
 
     private var operations: [(segments: [Substring], operation: Operation)] = []
+    /// Operations keyed with a query (`/responses?beta=true`), tried only after the plain ones.
+    private var queryVariants: [(segments: [Substring], operation: Operation)] = []
 
     public init(document: SpecDocument, compiler: SchemaCompiler) {
         for path in document.root["paths"]?.objectValue?.members ?? [] {
@@ -42,7 +44,11 @@ public final class OperationIndex: @unchecked Sendable {
                 }
                 let operation = Operation(id: method.value["operationId"]?.stringValue ?? "\(method.key.uppercased()) \(cleanPath)",
                                           method: method.key.uppercased(), path: cleanPath, request: request, responses: responses)
-                operations.append((cleanPath.split(separator: "/"), operation))
+                if Dialect.isQueryVariant(pathKey: path.key) {
+                    queryVariants.append((cleanPath.split(separator: "/"), operation))
+                } else {
+                    operations.append((cleanPath.split(separator: "/"), operation))
+                }
             }
         }
     }
@@ -50,13 +56,39 @@ public final class OperationIndex: @unchecked Sendable {
     public func find(method: String, path: String) -> Operation? {
         let segments = path.split(separator: "/")
         // Try the path as it is, then without one, two… leading segments (the base path).
-        for drop in 0..<max(1, segments.count) {
-            let rest = Array(segments.dropFirst(drop))
-            for (template, operation) in operations where operation.method == method && Self.matches(template, rest) {
-                return operation
+        for candidates in [operations, queryVariants] {
+            for drop in 0..<max(1, segments.count) {
+                let rest = Array(segments.dropFirst(drop))
+                for (template, operation) in candidates where operation.method == method && Self.matches(template, rest) {
+                    return operation
+                }
             }
         }
         return nil
+    }
+
+    /// The operation for a path template (`/responses/{response_id}`), under any base path the
+    /// document writes (`/v1/responses/{id}` matches); parameter names need not agree.
+    public func find(method: String, template: String) -> Operation? {
+        let wanted = Self.shape(template.split(separator: "/"))
+        let longest = (operations + queryVariants).map(\.segments.count).max() ?? 0
+        // The shortest base path wins: `/models` before `/organization/projects/{id}/models`.
+        for base in 0...max(0, longest - wanted.count) {
+            for candidates in [operations, queryVariants] {
+                for (segments, operation) in candidates where operation.method == method && segments.count == wanted.count + base {
+                    let prefix = segments.prefix(base)
+                    if !prefix.contains(where: { $0.hasPrefix("{") }) && Self.shape(segments.suffix(wanted.count)) == wanted {
+                        return operation
+                    }
+                }
+            }
+        }
+        return nil
+    }
+
+    /// Segments with every `{parameter}` written alike.
+    private static func shape(_ segments: some Collection<Substring>) -> [Substring] {
+        segments.map { $0.hasPrefix("{") && $0.hasSuffix("}") ? "{}" : $0 }
     }
 
     static func matches(_ template: [Substring], _ segments: [Substring]) -> Bool {

@@ -12,19 +12,28 @@ public struct SchemaValidator: Sendable {
     /// schema whose branches repeat can take exponential time); nil for trusted specs. Past it
     /// the value is reported invalid.
     public var stepLimit: Int?
+    /// A property not in `required` may be null: how the SDKs read a response (Dialect.swift).
+    public var optionalMayBeNull = false
 
     public init(checkFormats: Bool = true) {
         self.checkFormats = checkFormats
     }
 
+    /// This validator reading responses as the SDKs do.
+    public var forResponses: SchemaValidator {
+        var copy = self
+        copy.optionalMayBeNull = true
+        return copy
+    }
+
     public func validate(_ value: JSONValue, against schema: Schema, at path: String = "") -> [Diagnostic] {
-        var run = Run(collect: true, checkFormats: checkFormats, limit: stepLimit ?? .max)
+        var run = Run(collect: true, checkFormats: checkFormats, optionalMayBeNull: optionalMayBeNull, limit: stepLimit ?? .max)
         run.check(value, schema, path)
         return run.diagnostics
     }
 
     public func isValid(_ value: JSONValue, against schema: Schema) -> Bool {
-        var run = Run(collect: false, checkFormats: checkFormats, limit: stepLimit ?? .max)
+        var run = Run(collect: false, checkFormats: checkFormats, optionalMayBeNull: optionalMayBeNull, limit: stepLimit ?? .max)
         run.check(value, schema, "")
         return !run.failed
     }
@@ -33,15 +42,17 @@ public struct SchemaValidator: Sendable {
 private struct Run {
     let collect: Bool
     let checkFormats: Bool
+    let optionalMayBeNull: Bool
     /// Schema applications allowed, and taken so far (carried through nested runs).
     let limit: Int
     var taken = 0
     var diagnostics: [Diagnostic] = []
     var failed = false
 
-    init(collect: Bool, checkFormats: Bool = true, limit: Int, taken: Int = 0) {
+    init(collect: Bool, checkFormats: Bool = true, optionalMayBeNull: Bool = false, limit: Int, taken: Int = 0) {
         self.collect = collect
         self.checkFormats = checkFormats
+        self.optionalMayBeNull = optionalMayBeNull
         self.limit = limit
         self.taken = taken
     }
@@ -93,7 +104,7 @@ private struct Run {
         if !s.anyOf.isEmpty { checkAlternatives(value, s, s.anyOf, "anyOf", path) }
         if !s.oneOf.isEmpty { checkAlternatives(value, s, s.oneOf, "oneOf", path) }
         if let not = s.not {
-            var inner = Run(collect: false, checkFormats: checkFormats, limit: limit, taken: taken)
+            var inner = Run(collect: false, checkFormats: checkFormats, optionalMayBeNull: optionalMayBeNull, limit: limit, taken: taken)
             inner.check(value, not, path)
             taken = inner.taken
             if overBudget(path, s) { return }
@@ -122,7 +133,8 @@ private struct Run {
             var matched = false
             if let property = s.properties.first(where: { $0.name == member.key }) {
                 matched = true
-                check(member.value, property.schema, childPath)
+                let optionalNull = optionalMayBeNull && member.value.isNull && !s.required.contains(member.key)
+                if !optionalNull { check(member.value, property.schema, childPath) }
             }
             for (pattern, schema) in s.patternProperties where pattern.matches(member.key) {
                 matched = true
@@ -205,7 +217,7 @@ private struct Run {
         // The verdict comes from every branch, exactly as JSON Schema defines it.
         var valid = 0
         for branch in branches {
-            var inner = Run(collect: false, checkFormats: checkFormats, limit: limit, taken: taken)
+            var inner = Run(collect: false, checkFormats: checkFormats, optionalMayBeNull: optionalMayBeNull, limit: limit, taken: taken)
             inner.check(value, branch, path)
             taken = inner.taken
             if overBudget(path, s) { return }
@@ -266,7 +278,7 @@ private struct Run {
         // 4. Otherwise: none matched; show the closest branch's first finding.
         var closest: [Diagnostic]?
         for branch in branches {
-            var inner = Run(collect: true, checkFormats: checkFormats, limit: limit, taken: taken)
+            var inner = Run(collect: true, checkFormats: checkFormats, optionalMayBeNull: optionalMayBeNull, limit: limit, taken: taken)
             inner.check(value, branch, path)
             taken = inner.taken
             if closest == nil || inner.diagnostics.count < closest!.count { closest = inner.diagnostics }

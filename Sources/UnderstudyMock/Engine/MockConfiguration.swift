@@ -12,6 +12,9 @@ public struct MockConfiguration: Sendable {
     public var requestValidation: RequestValidation
     /// Validate every response body and stream chunk the engine produces against the contract.
     public var selfCheck: Bool
+    /// Further contracts every answer is also checked against under `selfCheck` (the tests check
+    /// the official document this way while serving under specs/openai.yaml).
+    public var selfCheckAlso: [OpenAIContract] = []
     /// Mixed into every id and every generated text: another seed, another (still reproducible) run.
     public var seed: UInt64
     public var clock: ServerClock

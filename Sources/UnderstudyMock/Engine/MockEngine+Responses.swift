@@ -10,8 +10,8 @@ extension MockEngine {
         try checkContentType(request)
         let body = try jsonBody(request)
         var warnings: [String] = []
-        if flavor != .openrouter, configuration.requestValidation != .off, let contract = configuration.contract {
-            let findings = bodyValidator.validate(body, against: contract.responseRequest)
+        if flavor != .openrouter, configuration.requestValidation != .off, let schema = configuration.contract?.responseRequest {
+            let findings = bodyValidator.validate(body, against: schema)
             if let first = findings.first {
                 if configuration.requestValidation == .strict { throw APIError.from(first, in: body) }
                 warnings = findings.map { "request: \($0)" }

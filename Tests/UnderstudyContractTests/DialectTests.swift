@@ -1,0 +1,93 @@
+import Testing
+@testable import UnderstudyContract
+
+@Suite("The OpenAPI dialect: 3.0 and 3.1 mixed, vendor extensions, read as the SDKs read them")
+struct DialectTests {
+    static let document = """
+    openapi: 3.1.0
+    paths:
+      /v1/things:
+        post:
+          requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/Thing'}}}}
+          responses:
+            '200': {content: {application/json: {schema: {$ref: '#/components/schemas/Thing'}}}}
+      /v1/things?beta=true:
+        post:
+          operationId: betaThing
+          responses:
+            '200': {content: {application/json: {schema: {type: string}}}}
+      /organization/projects/{id}/models:
+        get:
+          operationId: projectModels
+          responses: {'200': {description: x}}
+      /models:
+        get:
+          operationId: listModels
+          responses: {'200': {description: x}}
+    components:
+      schemas:
+        Usage: {type: object, properties: {n: {type: integer}}, required: [n]}
+        Thing:
+          type: object
+          properties:
+            finish: {type: string, enum: [stop, length], nullable: true}
+            usage: {$ref: '#/components/schemas/Usage', nullable: true, description: siblings}
+            prediction: {nullable: true, oneOf: [{$ref: '#/components/schemas/Usage'}]}
+            object: {type: string, enum: [thing], x-stainless-const: true}
+            kind: {type: string, enum: [a, b], x-stainless-const: true, x-stainless-skip: [go]}
+            typed: {$ref: '#/components/schemas/Usage', type: object, title: Item}
+            count: {type: integer, minimum: 0, exclusiveMinimum: true, example: 3}
+    """
+
+    static let thing: Schema = {
+        let compiler = SchemaCompiler(documents: [try! SpecDocument.parse(Array(document.utf8), file: "dialect.yaml")])
+        return compiler.schema(file: "dialect.yaml", pointer: "/components/schemas/Thing")
+    }()
+
+    static func findings(_ json: String) throws -> [String] {
+        SchemaValidator().validate(try JSONParser.parse(json), against: thing).map { "\($0.instancePath) \($0.keyword)" }
+    }
+
+    @Test("nullable: true accepts null beside an enum without null, a $ref and oneOf; the other keywords still apply")
+    func nullable() throws {
+        #expect(try Self.findings(#"{"finish":null,"usage":null,"prediction":null}"#) == [])
+        let broken = try Self.findings(#"{"finish":"done","usage":{},"prediction":{"n":"x"}}"#)
+        #expect(broken == ["/finish enum", "/usage required", "/prediction/n type"], "\(broken)")
+    }
+
+    @Test("x-stainless-const and x-stainless-skip are annotations: the enum decides; $ref siblings apply with the target")
+    func extensions() throws {
+        #expect(try Self.findings(#"{"object":"thing","kind":"b","typed":{"n":1}}"#) == [])
+        #expect(try Self.findings(#"{"object":"other","kind":"c"}"#) == ["/object enum", "/kind enum"])
+        #expect(try Self.findings(#"{"typed":{}}"#) == ["/typed required"])
+        let typed = try Self.findings(#"{"typed":[]}"#)
+        #expect(!typed.isEmpty && typed.allSatisfy { $0 == "/typed type" }, "\(typed)")
+    }
+
+    @Test("3.0's boolean exclusiveMinimum makes minimum exclusive; example is an annotation")
+    func exclusive() throws {
+        #expect(try Self.findings(#"{"count":1}"#) == [])
+        let zero = try Self.findings(#"{"count":0}"#)
+        #expect(zero == ["/count exclusiveMinimum"], "\(zero)")
+    }
+
+    @Test("a request finds the plain path before its ?beta=true variant; a template finds the shortest base path")
+    func operations() throws {
+        let spec = try SpecDocument.parse(Array(Self.document.utf8), file: "dialect.yaml")
+        let compiler = SchemaCompiler(documents: [spec])
+        let index = OperationIndex(document: spec, compiler: compiler)
+        #expect(index.find(method: "POST", path: "/v1/things")?.id == "POST /v1/things")
+        #expect(index.find(method: "POST", template: "/things")?.id == "POST /v1/things")
+        #expect(index.find(method: "GET", template: "/models")?.id == "listModels")
+        #expect(index.find(method: "GET", template: "/models/{model}") == nil)
+        #expect(compiler.errors.isEmpty, "\(compiler.errors)")
+    }
+
+    @Test("every rule is in the README's table")
+    func readme() throws {
+        let readme = String(decoding: try #require(FileBytes.read(SpecLoadingTests.root + "/README.md")), as: UTF8.self)
+        for rule in Dialect.rules {
+            #expect(readme.contains("| \(rule.writes) |"), "README lacks the rule: \(rule.writes)")
+        }
+    }
+}
