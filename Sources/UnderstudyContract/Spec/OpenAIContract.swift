@@ -19,6 +19,13 @@ public final class OpenAIContract: Sendable {
     public let chatCompletionMessageList: Schema
     public let inputTokens: Schema
     public let compactedResponse: Schema
+    public let createConversationRequest: Schema
+    public let updateConversationRequest: Schema
+    public let createConversationItemsRequest: Schema
+    public let conversation: Schema
+    public let deletedConversation: Schema
+    public let conversationItemList: Schema
+    public let conversationItem: Schema
     /// The same spec as a traffic validator (operations by method and path), sharing these schemas.
     public let exchanges: ExchangeValidator
     /// Warnings found while compiling (unknown keywords and the like).
@@ -60,6 +67,13 @@ public final class OpenAIContract: Sendable {
         chatCompletionMessageList = schema("ChatCompletionMessageList")
         inputTokens = schema("TokenCountsResource")
         compactedResponse = schema("CompactResource")
+        createConversationRequest = schema("CreateConversationBody")
+        updateConversationRequest = schema("UpdateConversationBody")
+        createConversationItemsRequest = schema("CreateConversationItemsBody")
+        conversation = schema("ConversationResource")
+        deletedConversation = schema("DeletedConversationResource")
+        conversationItemList = schema("ConversationItemList")
+        conversationItem = schema("ConversationItem")
         exchanges = ExchangeValidator(index: OperationIndex(document: document, compiler: compiler))
         compiler.compileComponents(of: document.file)
         if let first = compiler.errors.first {
