@@ -79,7 +79,7 @@ extension Understudy {
             valueName: "off|realistic|FILE"))
         var timing = "off"
 
-        @Option(name: .customLong("response-store-limit"), help: "Stored responses kept (Responses API); the least recently used go.")
+        @Option(name: .customLong("response-store-limit"), help: "Stored responses, stored chat completions and conversations kept (each store); the least recently used go.")
         var responseStoreLimit = 1000
 
         @Option(name: .customLong("models"), help: ArgumentHelp(

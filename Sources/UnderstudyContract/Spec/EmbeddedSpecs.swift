@@ -242,6 +242,151 @@ paths:
           content:
             application/json:
               schema: {$ref: '#/components/schemas/ErrorResponse'}
+  /conversations:
+    post:
+      operationId: createConversation
+      requestBody:
+        required: false
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/CreateConversationBody'}
+      responses:
+        '200':
+          description: The new conversation.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/ConversationResource'}
+        default:
+          description: An error.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/ErrorResponse'}
+  /conversations/{conversation_id}:
+    get:
+      operationId: getConversation
+      parameters:
+        - {name: conversation_id, in: path, required: true, schema: {type: string}}
+      responses:
+        '200':
+          description: A conversation.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/ConversationResource'}
+        default:
+          description: An error.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/ErrorResponse'}
+    post:
+      operationId: updateConversation
+      parameters:
+        - {name: conversation_id, in: path, required: true, schema: {type: string}}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/UpdateConversationBody'}
+      responses:
+        '200':
+          description: The conversation, its metadata replaced.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/ConversationResource'}
+        default:
+          description: An error.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/ErrorResponse'}
+    delete:
+      operationId: deleteConversation
+      parameters:
+        - {name: conversation_id, in: path, required: true, schema: {type: string}}
+      responses:
+        '200':
+          description: The conversation was deleted.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/DeletedConversationResource'}
+        default:
+          description: An error.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/ErrorResponse'}
+  /conversations/{conversation_id}/items:
+    get:
+      operationId: listConversationItems
+      parameters:
+        - {name: conversation_id, in: path, required: true, schema: {type: string}}
+        - {name: limit, in: query, schema: {type: integer, minimum: 1, maximum: 100, default: 20}}
+        - {name: order, in: query, schema: {type: string, enum: [asc, desc], default: desc}}
+        - {name: after, in: query, schema: {type: string}}
+        - {name: include, in: query, schema: {type: array, items: {type: string}}}
+      responses:
+        '200':
+          description: The conversation's items, a page at a time.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/ConversationItemList'}
+        default:
+          description: An error.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/ErrorResponse'}
+    post:
+      operationId: createConversationItems
+      parameters:
+        - {name: conversation_id, in: path, required: true, schema: {type: string}}
+        - {name: include, in: query, schema: {type: array, items: {type: string}}}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/CreateConversationItemsBody'}
+      responses:
+        '200':
+          description: The items added, in the order given.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/ConversationItemList'}
+        default:
+          description: An error.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/ErrorResponse'}
+  /conversations/{conversation_id}/items/{item_id}:
+    get:
+      operationId: getConversationItem
+      parameters:
+        - {name: conversation_id, in: path, required: true, schema: {type: string}}
+        - {name: item_id, in: path, required: true, schema: {type: string}}
+        - {name: include, in: query, schema: {type: array, items: {type: string}}}
+      responses:
+        '200':
+          description: One item.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/ConversationItem'}
+        default:
+          description: An error.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/ErrorResponse'}
+    delete:
+      operationId: deleteConversationItem
+      parameters:
+        - {name: conversation_id, in: path, required: true, schema: {type: string}}
+        - {name: item_id, in: path, required: true, schema: {type: string}}
+      responses:
+        '200':
+          description: The conversation the item was deleted from.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/ConversationResource'}
+        default:
+          description: An error.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/ErrorResponse'}
   /models:
     get:
       operationId: listModels
@@ -1002,6 +1147,13 @@ components:
         top_p: {type: [number, 'null']}
         max_output_tokens: {type: [integer, 'null']}
         previous_response_id: {type: [string, 'null']}
+        # Only on a response created with `conversation`.
+        conversation:
+          anyOf:
+            - type: object
+              required: [id]
+              properties: {id: {type: string}}
+            - {type: 'null'}
         reasoning: {type: [object, 'null']}
         text: {type: object}
         truncation: {anyOf: [{type: string, enum: [auto, disabled]}, {type: 'null'}]}
@@ -1115,6 +1267,94 @@ components:
         first_id: {type: [string, 'null']}
         last_id: {type: [string, 'null']}
         has_more: {type: boolean}
+
+    # ---------------------------------------------------------------- conversations
+
+    Metadata:
+      type: object
+      maxProperties: 16
+      propertyNames: {maxLength: 64}
+      additionalProperties: {type: string, maxLength: 512}
+
+    CreateConversationBody:
+      type: object
+      additionalProperties: false
+      properties:
+        metadata: {anyOf: [{$ref: '#/components/schemas/Metadata'}, {type: 'null'}]}
+        items:
+          anyOf:
+            - {type: array, maxItems: 20, items: {$ref: '#/components/schemas/InputItem'}}
+            - {type: 'null'}
+
+    UpdateConversationBody:
+      type: object
+      required: [metadata]
+      additionalProperties: false
+      properties:
+        metadata: {$ref: '#/components/schemas/Metadata'}
+
+    CreateConversationItemsBody:
+      type: object
+      required: [items]
+      additionalProperties: false
+      properties:
+        items: {type: array, maxItems: 20, items: {$ref: '#/components/schemas/InputItem'}}
+
+    ConversationResource:
+      type: object
+      required: [id, object, metadata, created_at]
+      properties:
+        id: {type: string}
+        object: {type: string, enum: [conversation]}
+        metadata: {$ref: '#/components/schemas/Metadata'}
+        created_at: {type: integer}
+
+    DeletedConversationResource:
+      type: object
+      required: [object, deleted, id]
+      properties:
+        object: {type: string, enum: [conversation.deleted]}
+        deleted: {type: boolean}
+        id: {type: string}
+
+    # The published document types first_id and last_id as strings; an empty page has neither, and
+    # they are null there as in every other list here (the SDK's page type takes null).
+    ConversationItemList:
+      type: object
+      required: [object, data, first_id, last_id, has_more]
+      properties:
+        object: {type: string, enum: [list]}
+        data: {type: array, items: {$ref: '#/components/schemas/ConversationItem'}}
+        first_id: {type: [string, 'null']}
+        last_id: {type: [string, 'null']}
+        has_more: {type: boolean}
+
+    # What a conversation holds: messages of any role (input ones with input parts, the model's
+    # with output_text), function calls and their outputs, reasoning, compaction and hosted-tool
+    # items; each with an id, and a status where the type has one.
+    ConversationItem:
+      anyOf:
+        - type: object
+          required: [id, type, role, content, status]
+          properties:
+            id: {type: string}
+            type: {type: string, enum: [message]}
+            role: {type: string, enum: [unknown, user, assistant, system, critic, discriminator, developer, tool]}
+            status: {type: string, enum: [in_progress, completed, incomplete]}
+            content: {type: array, items: {type: object, required: [type]}}
+        - allOf:
+            - {$ref: '#/components/schemas/FunctionCallItem'}
+            - {required: [id, status]}
+        - allOf:
+            - {$ref: '#/components/schemas/FunctionCallOutputItem'}
+            - {required: [id, status]}
+        - {$ref: '#/components/schemas/ReasoningItem'}
+        - {$ref: '#/components/schemas/CompactionItem'}
+        - type: object
+          required: [id, type]
+          properties:
+            id: {type: string}
+            type: {type: string, not: {enum: [message, function_call, function_call_output, reasoning, compaction]}}
 
     # Every event has `type` and an increasing `sequence_number`.
     ResponseStreamEvent:

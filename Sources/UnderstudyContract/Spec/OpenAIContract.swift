@@ -22,6 +22,13 @@ public final class OpenAIContract: Sendable {
     public let chatCompletionMessageList: Schema?
     public let inputTokens: Schema?
     public let compactedResponse: Schema?
+    public let createConversationRequest: Schema?
+    public let updateConversationRequest: Schema?
+    public let createConversationItemsRequest: Schema?
+    public let conversation: Schema?
+    public let deletedConversation: Schema?
+    public let conversationItemList: Schema?
+    public let conversationItem: Schema?
     /// Whether the document has POST /chat/completions; without it the chat API answers 404.
     public let hasChat: Bool
     /// Whether the document has POST /responses; without it the Responses API answers 404.
@@ -65,6 +72,13 @@ public final class OpenAIContract: Sendable {
         responseItemList = lookup.body("GET", "/responses/{response_id}/input_items")
         inputTokens = lookup.body("POST", "/responses/input_tokens")
         compactedResponse = lookup.body("POST", "/responses/compact")
+        createConversationRequest = lookup.request("POST", "/conversations")
+        updateConversationRequest = lookup.request("POST", "/conversations/{conversation_id}")
+        createConversationItemsRequest = lookup.request("POST", "/conversations/{conversation_id}/items")
+        conversation = lookup.body("POST", "/conversations")
+        deletedConversation = lookup.body("DELETE", "/conversations/{conversation_id}")
+        conversationItemList = lookup.body("GET", "/conversations/{conversation_id}/items")
+        conversationItem = lookup.body("GET", "/conversations/{conversation_id}/items/{item_id}")
         modelList = lookup.body("GET", "/models")
         model = lookup.body("GET", "/models/{model}")
         error = lookup.errorBody(among: [("POST", "/chat/completions"), ("POST", "/responses"), ("GET", "/models/{model}")])

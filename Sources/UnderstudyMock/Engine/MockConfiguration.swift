@@ -33,9 +33,10 @@ public struct MockConfiguration: Sendable {
     public var admin: AdminAccess = .open
     /// API keys (`--api-keys`); nil: any key, or none, is accepted.
     public var access: Access?
-    /// How many stored responses (Responses API, `store: true`) are kept; least recently used go.
+    /// How many stored responses (Responses API, `store: true`), and separately stored chat
+    /// completions and conversations, are kept; least recently used go.
     public var responseStoreLimit: Int = 1000
-    /// Bytes the stored responses, and separately the stored chat completions, may hold in all
+    /// Bytes each store (responses, chat completions, conversations) may hold in all
     /// (the least recently used go first).
     public var storeByteLimit: Int = 256 << 20
 

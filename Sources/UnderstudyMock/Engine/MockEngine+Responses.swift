@@ -9,14 +9,7 @@ extension MockEngine {
     func createResponse(_ request: MockRequest, flavor: Flavor, forcedReply: ReplyRule? = nil) throws(APIError) -> MockResponse {
         try checkContentType(request)
         let body = try jsonBody(request)
-        var warnings: [String] = []
-        if flavor != .openrouter, configuration.requestValidation != .off, let schema = configuration.contract?.responseRequest {
-            let findings = bodyValidator.validate(body, against: schema)
-            if let first = findings.first {
-                if configuration.requestValidation == .strict { throw APIError.from(first, in: body) }
-                warnings = findings.map { "request: \($0)" }
-            }
-        }
+        let warnings = try validateRequest(body, against: \.responseRequest, flavor: flavor)
         var input = try ResponsesRequest.decode(body)
         if flavor == .openrouter {
             // OpenRouter's /responses is stateless: nothing is stored, and asking for it is an error.
@@ -26,6 +19,10 @@ extension MockEngine {
             if let previous = body["previous_response_id"], !previous.isNull {
                 throw .invalidRequest("OpenRouter's Responses API is stateless: previous_response_id is not supported.",
                                       param: "previous_response_id", code: "invalid_prompt")
+            }
+            if input.conversationID != nil {
+                throw .invalidRequest("OpenRouter's Responses API is stateless: conversation is not supported.",
+                                      param: "conversation", code: "invalid_prompt")
             }
             input.store = false
         }
@@ -43,16 +40,16 @@ extension MockEngine {
         let now = now()
         try ModelAvailability.check(model, requested: input.model, now: now, flavor: flavor, catalog: configuration.fixtures.catalog)
         if let denied = Access.byok(model, request: request, flavor: flavor, access: configuration.access) { throw denied }
-        let history = try conversation(before: input.previousResponseID)
-        let plan = try responsePlan(input, body: body, model: model, history: history, flavor: flavor, forcedReply: forcedReply)
+        let (history, historyHash) = try priorTurns(input)
+        let plan = try responsePlan(input, body: body, model: model, history: history, historyHash: historyHash, flavor: flavor,
+                                    forcedReply: forcedReply)
+        let items = zip(input.inputItems, inputItemIDs(plan.id, count: input.inputItems.count)).map { Self.listed($0, id: $1) }
+        if let conversation = input.conversationID {
+            // The turn's input, then its output, join the conversation (references name items it has).
+            let output = (try? JSONParser.parse(ResponsesEncoder.json(plan)))?["output"]?.arrayValue ?? []
+            try append(items.filter { $0["type"]?.stringValue != "item_reference" } + output, toConversation: conversation)
+        }
         if input.store {
-            let ids = inputItemIDs(plan.id, count: input.inputItems.count)
-            let items = zip(input.inputItems, ids).map { item, id -> JSONValue in
-                guard var object = item.objectValue else { return item }
-                if object["id"] == nil { object = JSONObject([("id", .string(id))] + object.members) }
-                if object["type"]?.stringValue == "message", object["status"] == nil { object["status"] = .string("completed") }
-                return .object(object)
-            }
             let replyParts: [ContentPart] = plan.message.map { [.text($0.text)] } ?? []
             let calls = plan.functionCalls.map { "\($0.name) \($0.arguments)\n" }.joined()
             let reply = ChatMessage(role: "assistant", name: nil, parts: replyParts, toolCallText: calls, toolCallID: nil)
@@ -85,7 +82,9 @@ extension MockEngine {
     }
 
     /// Decides the answer with the chat synthesizer: the same text, budgets and usage rules.
-    private func responsePlan(_ input: ResponsesRequest, body: JSONValue, model: ModelInfo, history: [ChatMessage],
+    /// - Parameter historyHash: what a conversation held before this turn (0 without one): the
+    ///   reply depends on it, as a `previous_response_id` chain's does through the id in the body.
+    private func responsePlan(_ input: ResponsesRequest, body: JSONValue, model: ModelInfo, history: [ChatMessage], historyHash: UInt64,
                               flavor: Flavor, forcedReply: ReplyRule?) throws(APIError) -> ResponsePlan {
         let chat = ChatRequest(
             model: input.model, messages: history + input.promptMessages, n: 1,
@@ -95,8 +94,9 @@ extension MockEngine {
         let requestHash = body.canonicalHash
         let occurrence = nextOccurrence(requestHash)
         let now = now()
+        let bodyHash = body.canonicalHash(excludingTopLevelKeys: Self.responseDeliveryMembers)
         let context = ChatSynthesizer.Context(
-            requestHash: requestHash, conversationHash: body.canonicalHash(excludingTopLevelKeys: Self.responseDeliveryMembers),
+            requestHash: requestHash, conversationHash: historyHash == 0 ? bodyHash : StableHash.combine(bodyHash, historyHash),
             occurrence: occurrence, seed: configuration.seed, now: now, flavor: flavor)
         let chatPlan = try synthesizerForResponses.plan(chat, model: model, context: context, forcedReply: forcedReply)
         let choice = chatPlan.choices[0]
@@ -124,6 +124,13 @@ extension MockEngine {
             },
             functionCalls: calls,
             usage: usage, incompleteReason: choice.finishReason == "length" ? "max_output_tokens" : nil)
+    }
+
+    /// What comes before this turn: a conversation's items, or the turns a `previous_response_id`
+    /// continues (empty with neither), and a hash of a conversation's items.
+    func priorTurns(_ input: ResponsesRequest) throws(APIError) -> (messages: [ChatMessage], hash: UInt64) {
+        if let id = input.conversationID { return try conversationMessages(id) }
+        return (try conversation(before: input.previousResponseID), 0)
     }
 
     /// The conversation a `previous_response_id` continues (empty without one); 400 if unknown.
@@ -238,7 +245,8 @@ struct QueryParameters {
 
 extension MockEngine {
     /// POST /v1/responses/input_tokens: what creating this response would bill as input, by the
-    /// same estimator (instructions, the input, tools' text, and a `previous_response_id` chain).
+    /// same estimator (instructions, the input, tools' text, and a `previous_response_id` chain or
+    /// a conversation's items).
     func countInputTokens(_ request: MockRequest) throws(APIError) -> MockResponse {
         try checkContentType(request)
         var body = try jsonBody(request)
@@ -248,7 +256,7 @@ extension MockEngine {
             body = .object(object)
         }
         let input = try ResponsesRequest.decode(body)
-        let history = try conversation(before: input.previousResponseID)
+        let history = try priorTurns(input).messages
         let tokens = PromptTokenEstimator.count(history + input.promptMessages).total
         return json(200, JSONValue.object(["object": .string("response.input_tokens"), "input_tokens": .int(Int64(tokens))]).jsonBytes)
     }

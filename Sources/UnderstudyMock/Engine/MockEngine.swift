@@ -16,6 +16,7 @@ public final class MockEngine: Sendable {
     private let selfCheckLog = Mutex<[String]>([])
     let responseStore: ResponseStore
     let storedCompletions: ChatCompletionStore
+    let conversations: ConversationStore
     let scenarioBook: ScenarioBook
     let rateLimiter: RateLimiter?
     let journal = Journal()
@@ -33,12 +34,12 @@ public final class MockEngine: Sendable {
         self.templates = configuration.cacheRepeatableResponses && configuration.timing == .off ? ResponseTemplateCache() : nil
         self.responseStore = ResponseStore(limit: configuration.responseStoreLimit, byteLimit: configuration.storeByteLimit)
         self.storedCompletions = ChatCompletionStore(limit: configuration.responseStoreLimit, byteLimit: configuration.storeByteLimit)
+        self.conversations = ConversationStore(limit: configuration.responseStoreLimit, byteLimit: configuration.storeByteLimit)
         self.scenarioBook = ScenarioBook(rules: configuration.fixtures.scenarios, seed: configuration.seed)
         self.rateLimiter = configuration.rateLimits.map(RateLimiter.init(limits:))
     }
 
     var synthesizerForResponses: ChatSynthesizer { synthesizer }
-    var bodyValidator: SchemaValidator { validator }
 
     func nextOccurrence(_ hash: UInt64) -> Int { occurrences.next(hash) }
 
@@ -83,7 +84,8 @@ public final class MockEngine: Sendable {
 
     func setClock(_ clock: ServerClock?) { clockOverride.withLock { $0 = clock } }
 
-    /// Forgets everything learnt since start: occurrences, templates, stored responses, scenario
+    /// Forgets everything learnt since start: occurrences, templates, stored responses and
+    /// completions, conversations, scenario
     /// counts, rate-limit windows, the journal and an admin-set clock.
     func reset() {
         occurrences.reset()
@@ -91,6 +93,7 @@ public final class MockEngine: Sendable {
         generationSlots.reset()
         responseStore.reset()
         storedCompletions.reset()
+        conversations.reset()
         scenarioBook.reset()
         rateLimiter?.reset()
         journal.reset()
@@ -205,6 +208,19 @@ public final class MockEngine: Sendable {
                 return try listInputItems(id, query: request.query)
             case .cancelResponse(let id, _):
                 return try cancelResponse(id)
+            case .createConversation:
+                return try createConversation(request, flavor: flavor)
+            case .conversation(let id, _):
+                return request.method == "POST" ? try updateConversation(id, request, flavor: flavor) : try retrieveConversation(id)
+            case .deleteConversation(let id, _):
+                return try deleteConversation(id)
+            case .conversationItems(let id, _):
+                return request.method == "POST" ? try createConversationItems(id, request, flavor: flavor)
+                    : try listConversationItems(id, query: request.query)
+            case .conversationItem(let id, let itemID, _):
+                return try retrieveConversationItem(id, itemID: itemID)
+            case .deleteConversationItem(let id, let itemID, _):
+                return try deleteConversationItem(id, itemID: itemID)
             case .listModels:
                 return json(200, ModelListEncoder.list(configuration.fixtures.catalog.models, flavor: flavor))
             case .model(let id, _):
@@ -248,6 +264,18 @@ public final class MockEngine: Sendable {
         }
     }
 
+    /// Checks a request body against its schema in specs/ (OpenAI's; OpenRouter's request shapes
+    /// are checked by the decoders): under strict validation the first finding is the error,
+    /// otherwise the findings come back as warnings for the response.
+    func validateRequest(_ body: JSONValue, against schema: KeyPath<OpenAIContract, Schema?>, flavor: Flavor) throws(APIError) -> [String] {
+        guard flavor != .openrouter, configuration.requestValidation != .off,
+              let schema = configuration.contract?[keyPath: schema] else { return [] }
+        let findings = validator.validate(body, against: schema)
+        guard let first = findings.first else { return [] }
+        if configuration.requestValidation == .strict { throw APIError.from(first, in: body) }
+        return findings.map { "request: \($0)" }
+    }
+
     func checkContentType(_ request: MockRequest) throws(APIError) {
         if let contentType = request.header("content-type"), !Self.isJSON(contentType) {
             throw .unsupportedMediaType(contentType)
@@ -264,15 +292,7 @@ public final class MockEngine: Sendable {
             return repeatResponse(template)
         }
         let body = try jsonBody(request)
-        // The contract in specs/ (OpenAI's; OpenRouter's request shape is checked by the decoder).
-        var warnings: [String] = []
-        if flavor != .openrouter, configuration.requestValidation != .off, let schema = configuration.contract?.chatRequest {
-            let findings = validator.validate(body, against: schema)
-            if let first = findings.first {
-                if configuration.requestValidation == .strict { throw APIError.from(first, in: body) }
-                warnings = findings.map { "request: \($0)" }
-            }
-        }
+        let warnings = try validateRequest(body, against: \.chatRequest, flavor: flavor)
         let chat = try ChatRequest.decode(body, allowOpenRouterMembers: flavor == .openrouter, schemas: inlineSchemas)
         guard let model = serveAs?.model ?? configuration.fixtures.catalog.serving(chat.model) else { throw .modelNotFound(chat.model) }
         try ModelRules.check(model, api: "chat", body: body)
@@ -515,6 +535,10 @@ public final class MockEngine: Sendable {
         case .compactResponse: schema = contract.compactedResponse
         case .deleteResponse: schema = contract.deletedResponse
         case .inputItems: schema = contract.responseItemList
+        case .createConversation, .conversation, .deleteConversationItem: schema = contract.conversation
+        case .deleteConversation: schema = contract.deletedConversation
+        case .conversationItems: schema = contract.conversationItemList
+        case .conversationItem: schema = contract.conversationItem
         case .listModels: schema = contract.modelList
         case .model: schema = contract.model
         default: return

@@ -16,6 +16,16 @@ public enum Route: Sendable, Equatable {
     case deleteResponse(id: String, Flavor)
     case inputItems(id: String, Flavor)
     case cancelResponse(id: String, Flavor)
+    /// POST /v1/conversations.
+    case createConversation(Flavor)
+    /// GET or POST (metadata) /v1/conversations/{id}.
+    case conversation(id: String, Flavor)
+    case deleteConversation(id: String, Flavor)
+    /// GET (a page) or POST (add items) /v1/conversations/{id}/items.
+    case conversationItems(id: String, Flavor)
+    /// GET /v1/conversations/{id}/items/{item_id}.
+    case conversationItem(id: String, itemID: String, Flavor)
+    case deleteConversationItem(id: String, itemID: String, Flavor)
     case listModels(Flavor)
     case model(id: String, Flavor)
     case health
@@ -92,10 +102,33 @@ public enum Route: Sendable, Equatable {
             default:
                 self = .notFound
             }
+        case "conversations":
+            self = method == "POST" ? .createConversation(flavor) : .methodNotAllowed(allowed: ["POST"])
+        case _ where rest.hasPrefix("conversations/"):
+            self = Self.conversation(method, rest.dropFirst(14).split(separator: "/", omittingEmptySubsequences: false), flavor)
         case _ where rest.hasPrefix("models/") && rest.count > 7:
             self = method == "GET" ? .model(id: String(rest.dropFirst(7)), flavor) : .methodNotAllowed(allowed: ["GET"])
         default:
             self = .notFound
+        }
+    }
+
+    /// /conversations/{id}, …/items and …/items/{item_id}, from the segments after /conversations/.
+    private static func conversation(_ method: String, _ parts: [Substring], _ flavor: Flavor) -> Route {
+        let id = String(parts[0])
+        guard !id.isEmpty else { return .notFound }
+        switch (parts.count, parts.count > 1 ? parts[1] : "") {
+        case (1, _):
+            return method == "GET" || method == "POST" ? .conversation(id: id, flavor)
+                : method == "DELETE" ? .deleteConversation(id: id, flavor) : .methodNotAllowed(allowed: ["GET", "POST", "DELETE"])
+        case (2, "items"):
+            return method == "GET" || method == "POST" ? .conversationItems(id: id, flavor) : .methodNotAllowed(allowed: ["GET", "POST"])
+        case (3, "items") where !parts[2].isEmpty:
+            let itemID = String(parts[2])
+            return method == "GET" ? .conversationItem(id: id, itemID: itemID, flavor)
+                : method == "DELETE" ? .deleteConversationItem(id: id, itemID: itemID, flavor) : .methodNotAllowed(allowed: ["GET", "DELETE"])
+        default:
+            return .notFound
         }
     }
 
@@ -131,6 +164,12 @@ public enum Route: Sendable, Equatable {
         case .deleteResponse: "deleteResponse"
         case .inputItems: "listInputItems"
         case .cancelResponse: "cancelResponse"
+        case .createConversation: "createConversation"
+        case .conversation: "getConversation" // and its update (POST): one route
+        case .deleteConversation: "deleteConversation"
+        case .conversationItems: "listConversationItems" // and their creation (POST): one route
+        case .conversationItem: "getConversationItem"
+        case .deleteConversationItem: "deleteConversationItem"
         case .listModels: "listModels"
         case .model: "retrieveModel"
         case .health: "health"
@@ -146,7 +185,8 @@ public enum Route: Sendable, Equatable {
         switch self {
         case .chatCompletions(let f), .storedCompletions(let f), .storedCompletion(_, let f), .deleteStoredCompletion(_, let f), .storedCompletionMessages(_, let f),
              .responseInputTokens(let f), .compactResponse(let f), .listModels(let f), .model(_, let f), .createResponse(let f), .response(_, let f),
-             .deleteResponse(_, let f), .inputItems(_, let f), .cancelResponse(_, let f): f
+             .deleteResponse(_, let f), .inputItems(_, let f), .cancelResponse(_, let f), .createConversation(let f), .conversation(_, let f),
+             .deleteConversation(_, let f), .conversationItems(_, let f), .conversationItem(_, _, let f), .deleteConversationItem(_, _, let f): f
         default: .openai
         }
     }

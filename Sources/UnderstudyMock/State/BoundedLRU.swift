@@ -1,7 +1,7 @@
 import Synchronization
 
 /// A store bounded by entry count and by bytes: past either limit the least recently used entries
-/// go. Every store of the server (stored responses, stored chat completions) sits on one of these,
+/// go. Every store of the server (stored responses, stored chat completions, conversations) sits on one of these,
 /// so no client can grow memory without bound (issue 14's rule for stores).
 final class BoundedLRU<Value: Sendable>: Sendable {
     struct Slot: Sendable {
@@ -37,23 +37,33 @@ final class BoundedLRU<Value: Sendable>: Sendable {
             if let old = s.slots[key] { s.bytes -= old.bytes }
             s.slots[key] = Slot(value: value, bytes: bytes, lastUse: s.tick, inserted: inserted)
             s.bytes += bytes
-            while s.slots.count > countLimit || (s.bytes > byteLimit && s.slots.count > 1) {
-                guard let oldest = s.slots.min(by: { $0.value.lastUse < $1.value.lastUse })?.key else { break }
-                s.bytes -= s.slots[oldest]!.bytes
-                s.slots[oldest] = nil
-            }
+            evict(&s)
         }
     }
 
-    /// The value, after applying `change` (which may not change its size much); nil if unknown.
+    /// The value, after applying `change`; nil if unknown. A change that grows the value (a
+    /// conversation's new items) counts against the byte limit like a put.
     func use(_ key: String, change: (inout Value) -> Void = { _ in }) -> Value? {
         state.withLock { s in
             guard var slot = s.slots[key] else { return nil }
             change(&slot.value)
             s.tick += 1
             slot.lastUse = s.tick
+            let bytes = cost(slot.value)
+            s.bytes += bytes - slot.bytes
+            slot.bytes = bytes
             s.slots[key] = slot
+            evict(&s)
             return slot.value
+        }
+    }
+
+    /// Drops the least recently used entries while either limit is passed (never the last one).
+    private func evict(_ s: inout State) {
+        while s.slots.count > countLimit || (s.bytes > byteLimit && s.slots.count > 1) {
+            guard let oldest = s.slots.min(by: { $0.value.lastUse < $1.value.lastUse })?.key else { break }
+            s.bytes -= s.slots[oldest]!.bytes
+            s.slots[oldest] = nil
         }
     }
 

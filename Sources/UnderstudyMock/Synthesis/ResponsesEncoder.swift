@@ -24,6 +24,9 @@ public enum ResponsesEncoder {
         w.key("status"); w.string(status)
         w.key("background"); w.bool(request.background)
         w.key("completed_at"); if status == "completed" { w.int(plan.createdAt) } else { w.null() }
+        if let conversation = request.conversationID {
+            w.key("conversation"); w.beginObject(); w.key("id"); w.string(conversation); w.endObject()
+        }
         w.key("error"); w.null()
         w.key("incomplete_details")
         if finished, let reason = plan.incompleteReason {

@@ -22,6 +22,8 @@ public struct ResponsesRequest: Sendable {
     public var background: Bool
     public var stream: Bool
     public var previousResponseID: String?
+    /// The conversation this response belongs to (`conversation`, an id or `{"id": …}`).
+    public var conversationID: String?
     public var textFormat: JSONValue
     public var tools: [JSONValue]
     public var toolChoice: JSONValue
@@ -68,6 +70,14 @@ public struct ResponsesRequest: Sendable {
         }
         let reasoning = try r.object("reasoning")
         let maxOutput = try r.integer("max_output_tokens", min: 16, max: Int64(Int32.max))
+        let previousResponseID = try r.string("previous_response_id")
+        let conversationID = try Self.conversationID(r.value("conversation"))
+        // The published document: previous_response_id "cannot be used in conjunction with
+        // `conversation`"; the live API answers this 400 (message and code as it words them).
+        if previousResponseID != nil && conversationID != nil {
+            throw APIError(status: 400, type: "invalid_request_error", code: "mutually_exclusive_parameters", param: nil,
+                           message: "Mutually exclusive parameters. Ensure you are only providing one of: 'previous_response_id' or 'conversation'.")
+        }
         return ResponsesRequest(
             model: model, messages: messages, inputItems: items, instructions: instructions,
             maxOutputTokens: maxOutput.map(Int.init),
@@ -81,7 +91,8 @@ public struct ResponsesRequest: Sendable {
             store: try r.bool("store") ?? true,
             background: try r.bool("background") ?? false,
             stream: try r.bool("stream") ?? false,
-            previousResponseID: try r.string("previous_response_id"),
+            previousResponseID: previousResponseID,
+            conversationID: conversationID,
             textFormat: (try r.object("text")?.value("format")) ?? .object(["type": .string("text")]),
             tools: try r.array("tools") ?? [],
             toolChoice: r.value("tool_choice") ?? .string("auto"),
@@ -90,6 +101,20 @@ public struct ResponsesRequest: Sendable {
             logprobs: try (r.array("include") ?? []).contains(.string("message.output_text.logprobs"))
                 ? Int(r.integer("top_logprobs", min: 0, max: 20) ?? 0) : nil
         )
+    }
+
+    /// `conversation`: a conversation id, or an object with one; null is none.
+    private static func conversationID(_ value: JSONValue?) throws(APIError) -> String? {
+        switch value {
+        case nil, .null?: return nil
+        case .string(let id)?: return id
+        case .object(let object)?:
+            guard let id = object["id"] else { throw .missingParameter("conversation.id") }
+            guard let text = id.stringValue else { throw .invalidType("conversation.id", expected: "a string", got: id) }
+            return text
+        case let other?:
+            throw .invalidType("conversation", expected: "one of a string or an object", got: other)
+        }
     }
 
     /// One input item: its listed form and the conversation message it stands for.

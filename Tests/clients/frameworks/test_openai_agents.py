@@ -86,3 +86,39 @@ def test_agent_with_output_type(understudy_url: str, kind: str, streamed: bool):
     if streamed:
         assert result.is_complete
         assert any(event.type == "raw_response_event" for event in events)
+
+
+
+def test_runs_in_a_server_side_conversation(understudy_url: str):
+    """Runner.run(conversation_id=...): each turn sends only what is new, the server reads the
+    earlier turns (they come back as cached input), and the conversation ends up holding both
+    turns, the tool call and its output included."""
+    calls: list[str] = []
+
+    async def run():
+        client = AsyncOpenAI(base_url=understudy_url + "/v1", api_key="sk-test", max_retries=0, timeout=30)
+        try:
+            model = OpenAIResponsesModel(model="gpt-4o", openai_client=client)
+            weather = Agent(name="Weather assistant", model=model, tools=[_weather_tool(calls)],
+                            instructions="Answer questions about the weather. Use the get_weather tool.")
+            chat = Agent(name="Summariser", model=model, instructions="Answer from the conversation so far.")
+            conversation = await client.conversations.create()
+            first = await Runner.run(weather, "What is the weather in Paris right now?", conversation_id=conversation.id)
+            second = await Runner.run(chat, "Thanks! Say it again in one sentence.", conversation_id=conversation.id)
+            items = [item async for item in client.conversations.items.list(conversation.id, order="asc")]
+            return first, second, items
+        finally:
+            await client.close()
+
+    first, second, items = asyncio.run(run())
+    assert calls == ["Paris"], calls
+    kinds = [(item.type, getattr(item, "role", None)) for item in items]
+    assert kinds == [("message", "user"), ("function_call", None), ("function_call_output", None), ("message", "assistant"),
+                     ("message", "user"), ("message", "assistant")], kinds
+    assert items[0].content[0].text == "What is the weather in Paris right now?"
+    assert items[1].name == "get_weather" and items[2].call_id == items[1].call_id
+    assert items[2].output == "It is sunny and 22 degrees Celsius in Paris."
+    assert items[3].content[0].text == first.final_output
+    assert items[4].content[0].text == "Thanks! Say it again in one sentence."
+    assert items[5].content[0].text == second.final_output
+    assert second.raw_responses[0].usage.input_tokens_details.cached_tokens > 0

@@ -1,0 +1,167 @@
+import UnderstudyContract
+
+/// The Conversations API: create (with first items and metadata), retrieve, update metadata,
+/// delete; list, add, retrieve and delete items. A Responses request naming a `conversation`
+/// reads its items as context and adds its input and output items to it (MockEngine+Responses).
+extension MockEngine {
+    func createConversation(_ request: MockRequest, flavor: Flavor) throws(APIError) -> MockResponse {
+        try checkContentType(request)
+        // `client.conversations.create()` with no arguments sends an empty object; allow no body too.
+        let body = request.body.isEmpty ? JSONValue.object(JSONObject()) : try jsonBody(request)
+        let warnings = try validateRequest(body, against: \.createConversationRequest, flavor: flavor)
+        let r = try Self.reader(body)
+        let metadata = try r.object("metadata")?.object ?? JSONObject()
+        let given = try Self.items(r.array("items", maxCount: 20) ?? [], param: "items")
+        let hash = StableHash.combine(body.canonicalHash, 0xC0)
+        var ids = SplitMix64(seed: StableHash.combine(hash, configuration.seed, UInt64(nextOccurrence(hash))))
+        let id = "conv_" + ids.hex(48)
+        let entry = ConversationStore.Entry(id: id, createdAt: now(), metadata: metadata, items: Self.named(given, ids: &ids))
+        guard entry.bytes <= conversations.byteLimit else { throw Self.conversationFull(id) }
+        conversations.put(entry)
+        var response = json(200, Self.resource(entry))
+        response.violations = warnings
+        return response
+    }
+
+    func retrieveConversation(_ id: String) throws(APIError) -> MockResponse {
+        guard let entry = conversations.use(id) else { throw Self.conversationNotFound(id) }
+        return json(200, Self.resource(entry))
+    }
+
+    /// POST …/{id} with `{"metadata": {…}}`: the metadata replaced.
+    func updateConversation(_ id: String, _ request: MockRequest, flavor: Flavor) throws(APIError) -> MockResponse {
+        try checkContentType(request)
+        let body = try jsonBody(request)
+        let warnings = try validateRequest(body, against: \.updateConversationRequest, flavor: flavor)
+        guard let metadata = try Self.reader(body).object("metadata")?.object else { throw .missingParameter("metadata") }
+        guard let entry = conversations.use(id, change: { $0.metadata = metadata }) else { throw Self.conversationNotFound(id) }
+        var response = json(200, Self.resource(entry))
+        response.violations = warnings
+        return response
+    }
+
+    /// Deletes the conversation (the published document: "Items in the conversation will not be
+    /// deleted"; here nothing else refers to them, so they go with it).
+    func deleteConversation(_ id: String) throws(APIError) -> MockResponse {
+        guard conversations.delete(id) else { throw Self.conversationNotFound(id) }
+        return json(200, JSONValue.object(JSONObject([
+            ("id", .string(id)), ("object", .string("conversation.deleted")), ("deleted", .bool(true)),
+        ])).jsonBytes)
+    }
+
+    /// GET …/{id}/items: newest first by default, as the published document says. `include` asks
+    /// for data (sources, image urls, logprobs) the mock's items do not have: accepted, no effect.
+    func listConversationItems(_ id: String, query: String?) throws(APIError) -> MockResponse {
+        guard let entry = conversations.use(id) else { throw Self.conversationNotFound(id) }
+        let q = QueryParameters(query)
+        let (limit, order) = try q.page(defaultOrder: "desc")
+        return listPage(entry.items, order: order, after: q["after"], limit: limit)
+    }
+
+    /// POST …/{id}/items: the items added, as a list in the order given.
+    func createConversationItems(_ id: String, _ request: MockRequest, flavor: Flavor) throws(APIError) -> MockResponse {
+        try checkContentType(request)
+        let body = try jsonBody(request)
+        let warnings = try validateRequest(body, against: \.createConversationItemsRequest, flavor: flavor)
+        guard let list = try Self.reader(body).array("items", maxCount: 20) else { throw .missingParameter("items") }
+        let given = try Self.items(list, param: "items")
+        let hash = StableHash.combine(body.canonicalHash, StableHash.hash(id), 0x17E)
+        var ids = SplitMix64(seed: StableHash.combine(hash, configuration.seed, UInt64(nextOccurrence(hash))))
+        let items = Self.named(given, ids: &ids)
+        try append(items, toConversation: id)
+        var response = listPage(items, order: "asc", after: nil, limit: items.count)
+        response.violations = warnings
+        return response
+    }
+
+    func retrieveConversationItem(_ id: String, itemID: String) throws(APIError) -> MockResponse {
+        guard let entry = conversations.use(id) else { throw Self.conversationNotFound(id) }
+        guard let item = entry.items.first(where: { $0["id"]?.stringValue == itemID }) else { throw Self.itemNotFound(itemID, in: id) }
+        return json(200, item.jsonBytes)
+    }
+
+    /// DELETE …/{id}/items/{item_id}: answers with the conversation, as the published document says.
+    func deleteConversationItem(_ id: String, itemID: String) throws(APIError) -> MockResponse {
+        var found = false
+        let entry = conversations.use(id) { entry in
+            guard let index = entry.items.firstIndex(where: { $0["id"]?.stringValue == itemID }) else { return }
+            entry.items.remove(at: index)
+            found = true
+        }
+        guard let entry else { throw Self.conversationNotFound(id) }
+        guard found else { throw Self.itemNotFound(itemID, in: id) }
+        return json(200, Self.resource(entry))
+    }
+
+    /// Adds items (with their ids) to a conversation: 404 if it is unknown, 400 past the store's limit.
+    func append(_ items: [JSONValue], toConversation id: String) throws(APIError) {
+        switch conversations.append(items, to: id) {
+        case .appended: return
+        case .unknown: throw Self.conversationNotFound(id)
+        case .full: throw Self.conversationFull(id)
+        }
+    }
+
+    /// The conversation's items as the messages a model reads (reasoning and references add nothing).
+    func conversationMessages(_ id: String) throws(APIError) -> (messages: [ChatMessage], hash: UInt64) {
+        guard let entry = conversations.use(id) else { throw Self.conversationNotFound(id) }
+        let messages = entry.items.compactMap { item in (try? ResponsesRequest.item(item, path: "conversation"))?.1 }
+        return (messages, JSONValue.array(entry.items).canonicalHash)
+    }
+
+    /// An item as a conversation lists it: with its id, and a status where the item type has one.
+    static func listed(_ item: JSONValue, id: String) -> JSONValue {
+        guard var object = item.objectValue else { return item }
+        if object["id"] == nil || object["id"] == .null { object = JSONObject([("id", .string(id))] + object.members.filter { $0.key != "id" }) }
+        let type = object["type"]?.stringValue
+        if type == "message" || type == "function_call" || type == "function_call_output", object["status"] == nil {
+            object["status"] = .string("completed")
+        }
+        return .object(object)
+    }
+
+    /// Items for a conversation, checked and normalised as Responses input is. References name
+    /// items that are already somewhere: they are not items of their own.
+    private static func items(_ list: [JSONValue], param: String) throws(APIError) -> [JSONValue] {
+        var items: [JSONValue] = []
+        for (i, item) in list.enumerated() {
+            let (normalised, _) = try ResponsesRequest.item(item, path: "\(param)[\(i)]")
+            if normalised["type"]?.stringValue != "item_reference" { items.append(normalised) }
+        }
+        return items
+    }
+
+    private static func named(_ items: [JSONValue], ids: inout SplitMix64) -> [JSONValue] {
+        items.map { listed($0, id: "msg_" + ids.hex(48)) }
+    }
+
+    private static func reader(_ body: JSONValue) throws(APIError) -> FieldReader {
+        guard let object = body.objectValue else {
+            throw .invalidRequest("The request body must be a JSON object, but got \(body.typeDescription).", code: "invalid_type")
+        }
+        return FieldReader(object)
+    }
+
+    private static func resource(_ entry: ConversationStore.Entry) -> [UInt8] {
+        JSONValue.object(JSONObject([
+            ("id", .string(entry.id)), ("object", .string("conversation")), ("created_at", .int(entry.createdAt)),
+            ("metadata", .object(entry.metadata)),
+        ])).jsonBytes
+    }
+
+    /// Worded as the other not-found errors of the Responses API ("Response with id '…' not found.").
+    static func conversationNotFound(_ id: String) -> APIError {
+        APIError(status: 404, type: "invalid_request_error", code: nil, param: nil, message: "Conversation with id '\(id)' not found.")
+    }
+
+    static func itemNotFound(_ itemID: String, in id: String) -> APIError {
+        APIError(status: 404, type: "invalid_request_error", code: nil, param: nil,
+                 message: "Item with id '\(itemID)' not found in conversation '\(id)'.")
+    }
+
+    /// Understudy's own bound (the live API documents none): no conversation outgrows the store.
+    private static func conversationFull(_ id: String) -> APIError {
+        .invalidRequest("Conversation '\(id)' is full: Understudy keeps at most the store's byte limit per conversation.",
+                        param: "items", code: "conversation_too_large")
+    }
+}
