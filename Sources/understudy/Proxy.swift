@@ -41,6 +41,7 @@ extension Understudy {
         var logLevel = "info"
 
         func run() async throws {
+            let termination = TerminationSignal()
             guard upstream.hasPrefix("http://") || upstream.hasPrefix("https://") else {
                 printError("understudy: --upstream must be an http:// or https:// URL, not '\(upstream)'")
                 throw ExitCode(2)
@@ -62,7 +63,7 @@ extension Understudy {
             }
             if let path = running.recordingPath { printError("understudy: recording to \(path)") }
             writeLine("Understudy proxy listening on \(running.baseURL)", to: 1)
-            await Serve.waitForTerminationSignal()
+            await termination.wait()
             await running.shutdown()
         }
     }

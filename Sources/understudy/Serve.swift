@@ -117,6 +117,7 @@ extension Understudy {
         }
 
         func run() async throws {
+            let termination = TerminationSignal()
             bootstrapLogging(level: logLevel)
             var loaded: Fixtures
             do {
@@ -198,41 +199,44 @@ extension Understudy {
                 throw ExitCode(1)
             }
             writeLine("Understudy listening on \(running.baseURL)", to: 1)
-            await Self.waitForTerminationSignal()
+            await termination.wait()
             await running.shutdown()
-        }
-
-        /// Suspends until SIGINT or SIGTERM arrives.
-        static func waitForTerminationSignal() async {
-            let queue = DispatchQueue(label: "understudy.signals")
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let resumed = SignalLatch(continuation)
-                for sig in [SIGINT, SIGTERM] {
-                    signal(sig, SIG_IGN)
-                    let source = DispatchSource.makeSignalSource(signal: sig, queue: queue)
-                    source.setEventHandler { resumed.fire() }
-                    source.resume()
-                    SignalLatch.keep(source)
-                }
-            }
         }
     }
 }
 
-/// Resumes a continuation once, however many signals arrive; keeps the signal sources alive.
-private final class SignalLatch: @unchecked Sendable {
-    // Touched only on the signal queue.
+/// SIGINT and SIGTERM, caught from the moment this is made. Made before the readiness line is
+/// printed: a signal that came between that line and the handlers being set (a supervisor stopping
+/// a server it has just started) was ignored, and the server never stopped.
+final class TerminationSignal: @unchecked Sendable {
+    // Touched only on `queue`.
+    private var fired = false
     private var continuation: CheckedContinuation<Void, Never>?
-    nonisolated(unsafe) private static var sources: [any DispatchSourceSignal] = []
+    private var sources: [any DispatchSourceSignal] = []
+    private let queue = DispatchQueue(label: "understudy.signals")
 
-    init(_ continuation: CheckedContinuation<Void, Never>) { self.continuation = continuation }
-
-    func fire() {
-        continuation?.resume()
-        continuation = nil
+    init() {
+        for sig in [SIGINT, SIGTERM] {
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: queue)
+            source.setEventHandler {
+                self.fired = true
+                self.continuation?.resume()
+                self.continuation = nil
+            }
+            source.resume()
+            sources.append(source)
+        }
     }
 
-    static func keep(_ source: any DispatchSourceSignal) { sources.append(source) }
+    /// Returns once a signal has come (at once, if one already has).
+    func wait() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            queue.async {
+                if self.fired { continuation.resume() } else { self.continuation = continuation }
+            }
+        }
+    }
 }
 
 /// Writes a line straight to a file descriptor, unbuffered: the readiness line must reach a pipe
