@@ -44,7 +44,12 @@ public final class Schema: @unchecked Sendable {
     public internal(set) var not: Schema?
     public internal(set) var discriminator: Discriminator?
     /// A `$ref` (or `$recursiveRef`/`$dynamicRef`) written beside other keywords: both apply.
-    public internal(set) var reference: Schema?
+    /// Weak, as discriminator mappings are: references may close cycles (a recursive schema), and
+    /// a cycle of strong references would never be freed. `SchemaGraph` keeps their targets alive.
+    public internal(set) weak var reference: Schema?
+    /// Set on each schema `SchemaCompiler.schema(file:pointer:)` hands out: what keeps every
+    /// schema its references reach alive for as long as this one is.
+    var graph: SchemaGraph?
 
     init(location: String) {
         self.location = location
@@ -84,7 +89,12 @@ public final class Schema: @unchecked Sendable {
 
     public struct Discriminator: Sendable {
         public var propertyName: String
-        public var mapping: [(value: String, schema: Schema)]
+        var targets: [(value: String, schema: WeakSchema)]
+
+        /// Each tag value with its schema.
+        public var mapping: [(value: String, schema: Schema)] {
+            targets.compactMap { target in target.schema.schema.map { (target.value, $0) } }
+        }
     }
 
     /// The formats that are checked; any other format is an annotation.

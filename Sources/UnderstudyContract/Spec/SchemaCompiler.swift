@@ -13,6 +13,9 @@ public final class SchemaCompiler {
     public private(set) var documents: [String: SpecDocument] = [:]
     public private(set) var problems: [SpecProblem] = []
     private var compiled: [String: Schema] = [:]
+    private let graph = SchemaGraph()
+    /// Schemas compiled as another's subschema (property, item, allOf member…), by identity.
+    private var subschemas: Set<ObjectIdentifier> = []
     private var anchorStack: [Schema] = []
     /// Large objects (like `components/schemas`) indexed by key, so resolving a `$ref` into them
     /// is not a linear scan: `file#pointer` → member → value.
@@ -44,15 +47,22 @@ public final class SchemaCompiler {
 
     public var errors: [SpecProblem] { problems.filter { $0.severity == .error } }
 
-    /// The schema at `pointer` in `file` (which must be loaded or loadable).
+    /// The schema at `pointer` in `file` (which must be loaded or loadable). It keeps alive every
+    /// schema its references reach; schemas from one compiler refer to each other only weakly, so
+    /// keep each one you use (not a subschema of it alone).
     public func schema(file: String, pointer: String) -> Schema {
         let key = "\(file)#\(pointer)"
-        if let done = compiled[key] { return done }
-        guard let value = value(at: pointer, in: file, usedAt: nil) else {
+        let schema: Schema
+        if let done = compiled[key] {
+            schema = done
+        } else if let value = value(at: pointer, in: file, usedAt: nil) {
+            schema = compile(value, file: file, pointer: pointer)
+        } else {
             problem(.error, "no schema at \(key)", at: SourceLocation(file: file, line: 1, column: 1))
             return Schema(location: key)
         }
-        return compile(value, file: file, pointer: pointer)
+        graph.handOut(schema, isSubschema: subschemas.contains(ObjectIdentifier(schema)))
+        return schema
     }
 
     /// Compiles every schema under `components/schemas` of a document; returns how many.
@@ -72,6 +82,7 @@ public final class SchemaCompiler {
         if let done = compiled[key] { return done }
         let schema = Schema(location: key)
         compiled[key] = schema
+        graph.add(schema)
         uncheckedForCycles.append(schema)
         nesting += 1
         defer {
@@ -95,7 +106,11 @@ public final class SchemaCompiler {
 
     private func fill(_ s: Schema, from object: JSONObject, file: String, pointer: String) {
         func sub(_ key: String) -> String { pointer + "/" + JSONPointer.escape(key) }
-        func child(_ value: JSONValue, _ path: String) -> Schema { compile(value, file: file, pointer: path) }
+        func child(_ value: JSONValue, _ path: String) -> Schema {
+            let schema = compile(value, file: file, pointer: path)
+            subschemas.insert(ObjectIdentifier(schema))
+            return schema
+        }
         func list(_ key: String, _ value: JSONValue) -> [Schema] {
             guard let items = value.arrayValue else {
                 problem(.error, "'\(key)' must be a list of schemas", at: location(file, sub(key)))
@@ -181,13 +196,13 @@ public final class SchemaCompiler {
                     problem(.error, "discriminator needs a propertyName", at: location(file, sub(key)))
                     continue
                 }
-                var mapping: [(String, Schema)] = []
+                var targets: [(String, WeakSchema)] = []
                 for member in d["mapping"]?.objectValue?.members ?? [] {
                     if let ref = member.value.stringValue, let target = resolve(ref, from: file, usedAt: sub(key) + "/mapping") {
-                        mapping.append((member.key, target))
+                        targets.append((member.key, WeakSchema(schema: target)))
                     }
                 }
-                s.discriminator = Schema.Discriminator(propertyName: name, mapping: mapping)
+                s.discriminator = Schema.Discriminator(propertyName: name, targets: targets)
             case "$ref":
                 if let ref = value.stringValue { s.reference = resolve(ref, from: file, usedAt: sub(key)) }
             case "$recursiveRef", "$dynamicRef":
@@ -274,7 +289,7 @@ public final class SchemaCompiler {
         parent.anyOf.removeAll { $0 === child }
         parent.oneOf.removeAll { $0 === child }
         if parent.not === child { parent.not = nil }
-        parent.discriminator?.mapping.removeAll { $0.schema === child }
+        parent.discriminator?.targets.removeAll { $0.schema.schema === child }
     }
 
     private static func split(_ location: String) -> (String, String) {

@@ -44,12 +44,6 @@ enum YAMLEventReader {
         var size = 1
     }
 
-    /// How many nodes aliases may add to a document in all. Values share an alias's subtree, but
-    /// everything that walks the document (compiling, hashing, writing) pays for each copy: a
-    /// 1 KB "billion laughs" file would otherwise cost minutes. The official OpenAI document has
-    /// no aliases at all.
-    static let aliasExpansionLimit = 1_000_000
-
     private struct Builder {
         let file: String
         let text: UnsafeBufferPointer<UInt8>
@@ -58,7 +52,7 @@ enum YAMLEventReader {
         var map = SourceMap()
         var anchors: [String: (value: JSONValue, size: Int)] = [:]
         var documents = 0
-        var aliasNodes = 0
+        var aliases = YAMLAliasBudget()
 
         init(file: String, text: UnsafeBufferPointer<UInt8>) {
             self.file = file
@@ -119,10 +113,7 @@ enum YAMLEventReader {
                 let name = String(cString: event.data.alias.anchor)
                 guard let (value, size) = anchors[name] else { throw SpecError("unknown alias '*\(name)'", at: location(event.start_mark)) }
                 if nextPointer() == nil { throw SpecError("an alias cannot be a mapping key", at: location(event.start_mark)) }
-                aliasNodes += size
-                if aliasNodes > YAMLEventReader.aliasExpansionLimit {
-                    throw SpecError("aliases expand to more than \(YAMLEventReader.aliasExpansionLimit) nodes (an alias bomb?)", at: location(event.start_mark))
-                }
+                try aliases.expand(size, at: location(event.start_mark))
                 try add(value, size: size, at: event.start_mark)
             default:
                 break

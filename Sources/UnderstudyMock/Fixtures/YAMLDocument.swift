@@ -6,8 +6,15 @@ struct YAMLDocument {
     let node: Node
     let file: String
 
-    /// Parses `text` through libyaml (via Yams); syntax errors carry libyaml's position.
+    /// Parses `text` through libyaml (via Yams); syntax errors carry libyaml's position. Aliases
+    /// are bounded first, as in specs: Yams shares an alias's subtree, but every read of the
+    /// document walks each copy.
     static func parse(_ text: String, file: String) throws(FixtureError) -> YAMLDocument {
+        do throws(SpecError) {
+            try YAMLAliasBudget.check(Array(text.utf8), file: file)
+        } catch {
+            throw FixtureError(file: file, line: error.location.line, column: error.location.column, message: error.message)
+        }
         do {
             guard let node = try Yams.compose(yaml: text) else {
                 throw FixtureError(file: file, line: 1, column: 1, message: "the file is empty")
