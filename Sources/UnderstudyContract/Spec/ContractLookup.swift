@@ -44,8 +44,12 @@ struct ContractLookup {
     /// The schema a bare `{$ref: …}` names (what a media type's schema usually is), so users such as
     /// the case generator see the request's own properties and `required`.
     static func target(of schema: Schema) -> Schema {
+        let start = schema
         var schema = schema
         while let next = schema.reference, schema.isBareReference { schema = next }
+        // References are weak (SchemaGraph): the target handed out in place of `start` must hold
+        // the graph that keeps what it refers to alive, as `start` did.
+        if schema.graph == nil { schema.graph = start.graph }
         return schema
     }
 
