@@ -102,6 +102,20 @@ struct HostileSpecTests {
         #expect(throws: SchemaInstanceGenerator.BudgetExceeded.self) { try generator.generate(compiler.schema(file: "g.json", pointer: "/long")) }
     }
 
+    @Test("the generator's attempts share one validation budget (found by the libFuzzer schema target)")
+    func generatorValidationBudget() throws {
+        // 24 levels of allOf applying the next level twice, the last level accepting anything:
+        // checking any value takes 2^24 steps, so each of the eight attempts runs out of steps.
+        var defs: [String] = []
+        for i in 0..<23 { defs.append(##""d\##(i)":{"allOf":[{"$ref":"#/$defs/d\##(i + 1)"},{"$ref":"#/$defs/d\##(i + 1)"}]}"##) }
+        defs.append(##""d23":{"description":"anything"}"##)
+        let schema = InlineSchemas().compile(try JSONParser.parse(##"{"$defs":{\##(defs.joined(separator: ","))},"$ref":"#/$defs/d0"}"##))
+        #expect(schema.problems.isEmpty)
+        var generator = SchemaInstanceGenerator(seed: 1)
+        _ = try generator.generate(schema.schema)
+        #expect(generator.validationSteps <= generator.budget.values * 10 + 100, "\(generator.validationSteps)")
+    }
+
     @Test("pattern budget: ordinary patterns pass, explosive ones are named")
     func patterns() {
         for ok in ["^[a-z]+$", "^\\d{3}-\\d{4}$", "^(?:[A-Z]{2})?[0-9]{5}$", "^(foo|bar)+$"] { #expect(PatternBudget.problem(ok) == nil, "\(ok)") }

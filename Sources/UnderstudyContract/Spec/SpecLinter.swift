@@ -13,8 +13,13 @@ public struct SpecLintReport: Sendable {
 
 public enum SpecLinter {
     public static func lint(path: String) throws(SpecError) -> SpecLintReport {
-        let document = try SpecDocument.load(path: path)
-        let compiler = SchemaCompiler(documents: [document])
+        lint(try SpecDocument.load(path: path))
+    }
+
+    /// Lints a loaded document; `references` says which files its `$ref`s may load.
+    public static func lint(_ document: SpecDocument, references: SchemaCompiler.ReferencePolicy = .specFolder) -> SpecLintReport {
+        let path = document.file
+        let compiler = SchemaCompiler(documents: [document], references: references)
         var problems: [SpecProblem] = []
         if document.root["openapi"]?.stringValue == nil {
             problems.append(SpecProblem(severity: .warning, location: document.location(of: ""),

@@ -23,6 +23,8 @@ public struct SchemaInstanceGenerator {
     private var nodes = 0
     private var characters = 0
     private var exceeded: String?
+    /// Schema applications the validator took checking what was generated, in all.
+    private(set) var validationSteps = 0
 
     /// What one `generate` may produce.
     public struct Budget: Sendable {
@@ -50,16 +52,24 @@ public struct SchemaInstanceGenerator {
     }
 
     public mutating func generate(_ schema: Schema) throws(BudgetExceeded) -> JSONValue {
-        // The validator gets a step budget too: a small schema can branch exponentially.
+        // The validator gets a step budget too, one for all attempts: a small schema can branch
+        // exponentially, and eight attempts must not cost eight budgets.
         var validator = SchemaValidator()
-        validator.stepLimit = budget.values * 10
+        var steps = budget.values * 10
         var first: JSONValue?
-        for _ in 0..<8 {
+        for _ in 0..<8 where steps > 0 {
             nodes = 0
             characters = 0
             let value = make(schema, property: nil, depth: 0)
             if let exceeded { throw BudgetExceeded(description: exceeded) }
-            if validator.isValid(value, against: schema) { return value }
+            validator.stepLimit = steps
+            let verdict = validator.verdict(value, against: schema)
+            if verdict.valid {
+                validationSteps += verdict.steps
+                return value
+            }
+            steps -= verdict.steps
+            validationSteps += verdict.steps
             if first == nil { first = value }
         }
         return first ?? .null

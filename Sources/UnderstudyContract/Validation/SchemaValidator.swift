@@ -33,9 +33,14 @@ public struct SchemaValidator: Sendable {
     }
 
     public func isValid(_ value: JSONValue, against schema: Schema) -> Bool {
+        verdict(value, against: schema).valid
+    }
+
+    /// The verdict and the schema applications it took (a caller with a budget of its own).
+    func verdict(_ value: JSONValue, against schema: Schema) -> (valid: Bool, steps: Int) {
         var run = Run(collect: false, checkFormats: checkFormats, optionalMayBeNull: optionalMayBeNull, limit: stepLimit ?? .max)
         run.check(value, schema, "")
-        return !run.failed
+        return (!run.failed, run.taken)
     }
 }
 
