@@ -39,6 +39,8 @@ public struct MockConfiguration: Sendable {
     /// Bytes each store (responses, chat completions, conversations) may hold in all
     /// (the least recently used go first).
     public var storeByteLimit: Int = 256 << 20
+    /// Where what the server learns is kept (`--state`); nil: in this process, within the limits above.
+    public var state: (any ServerState)?
 
     public init(fixtures: Fixtures, contract: OpenAIContract? = nil, requestValidation: RequestValidation = .strict,
                 selfCheck: Bool = false, seed: UInt64 = 0, clock: ServerClock = .system, streamIntervalNanoseconds: Int64 = 0,

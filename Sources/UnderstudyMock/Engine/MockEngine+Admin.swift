@@ -29,11 +29,11 @@ extension MockEngine {
         do throws(APIError) {
             switch (method, rest) {
             case ("GET", "journal"):
-                let limit = try QueryParameters(request.query).integer("limit", in: 1...journal.capacity) ?? 50
-                return json(200, journal.json(limit: limit))
+                let limit = try QueryParameters(request.query).integer("limit", in: 1...state.journalCapacity) ?? 50
+                return json(200, JournalEntry.json(try state.journal(limit: limit)))
             case ("GET", "scenarios"):
-                return json(200, JSONValue.object(["scenarios": .array(scenarioBook.rules.map { rule in
-                    .object(["name": .string(rule.name), "steps": .int(Int64(rule.steps.count))])
+                return json(200, JSONValue.object(["scenarios": .array(scenarioBook.rules.map { active in
+                    .object(["name": .string(active.rule.name), "steps": .int(Int64(active.rule.steps.count))])
                 })]).jsonBytes)
             case ("POST", "scenarios"):
                 let text = String(decoding: request.body, as: UTF8.self)
@@ -43,26 +43,29 @@ extension MockEngine {
                 } catch {
                     throw .invalidRequest(error.description, param: "scenarios", code: "invalid_scenarios")
                 }
-                scenarioBook.add(rules)
+                try change(.addScenarios(text))
                 return json(200, JSONValue.object(["added": .array(rules.map { .string($0.name) }),
                                                    "scenarios": .int(Int64(scenarioBook.rules.count))]).jsonBytes)
             case ("DELETE", "scenarios"):
-                return json(200, JSONValue.object(["removed": .int(Int64(scenarioBook.remove(named: nil)))]).jsonBytes)
+                let count = scenarioBook.rules.count
+                try change(.removeScenarios(nil))
+                return json(200, JSONValue.object(["removed": .int(Int64(count))]).jsonBytes)
             case ("DELETE", _) where rest.hasPrefix("scenarios/"):
                 let name = JSONPointer.percentDecodedQuery(String(rest.dropFirst(10)))
-                guard scenarioBook.remove(named: name) > 0 else {
+                guard scenarioBook.rules.contains(where: { $0.rule.name == name }) else {
                     throw APIError(status: 404, type: "invalid_request_error", code: "unknown_scenario", param: nil,
                                    message: "No scenario named '\(name)'.")
                 }
+                try change(.removeScenarios(name))
                 return json(200, JSONValue.object(["removed": .int(1)]).jsonBytes)
             case ("POST", "reset"):
-                reset()
+                try reset()
                 return json(200, Array(#"{"reset":true}"#.utf8))
             case ("POST", "clock"):
                 guard let text = (try? JSONParser.parse(request.body))?["clock"]?.stringValue, let clock = ServerClock(argument: text) else {
                     throw .invalidRequest(#"Send {"clock": "system"} or {"clock": "<ISO-8601 instant>"}."#, param: "clock", code: "invalid_value")
                 }
-                setClock(clock)
+                try change(.setClock(clock))
                 return json(200, JSONValue.object(["now": .string(UTCDate.httpDate(now()))]).jsonBytes)
             default:
                 throw .notFound(method: method, path: request.path)
@@ -77,25 +80,32 @@ extension MockEngine {
 extension MockEngine {
     /// Adds scenario rules written as in fixtures/scenarios.yaml; a rule of the same name is replaced.
     public func addScenarios(yaml: String) throws(FixtureError) {
-        scenarioBook.add(try ScenarioRule.parseAll(yaml: yaml, file: "scenarios"))
+        _ = try ScenarioRule.parseAll(yaml: yaml, file: "scenarios")
+        do throws(APIError) {
+            try change(.addScenarios(yaml))
+        } catch {
+            throw FixtureError(file: "scenarios", line: 1, column: 1, message: error.message)
+        }
     }
 
     /// Removes the scenario of that name, or every scenario for nil; returns how many went.
     @discardableResult
     public func removeScenarios(named name: String? = nil) -> Int {
-        scenarioBook.remove(named: name)
+        let count = scenarioBook.rules.filter { name == nil || $0.rule.name == name }.count
+        if count > 0 { try? change(.removeScenarios(name)) }
+        return count
     }
 
     /// The last `limit` exchanges, oldest first.
     public func journalEntries(limit: Int = 500) -> [JournalEntry] {
-        journal.entries(limit: limit)
+        (try? state.journal(limit: limit)) ?? []
     }
 
     /// Forgets learnt state: occurrences, stored responses, scenario counts, limits, journal, clock.
-    public func resetState() { reset() }
+    public func resetState() { try? reset() }
 
     /// Sets the clock every answer uses (nil: back to the configured one).
-    public func setServerClock(_ clock: ServerClock?) { setClock(clock) }
+    public func setServerClock(_ clock: ServerClock?) { try? change(.setClock(clock)) }
 
     /// Whether `name` is a scenario this engine knows (what `MockResponse.scenario` may hold, less
     /// whatever a client put in its headers): a rule's name, a built-in error or fault, or
@@ -106,6 +116,6 @@ extension MockEngine {
             // Spelt exactly as the catalog's status (not "code=0429"), so the names stay few.
             return ErrorCatalog.names.contains { "code=\($0.status)" == name }
         }
-        return scenarioBook.rules.contains { $0.name == name }
+        return scenarioBook.rules.contains { $0.rule.name == name }
     }
 }

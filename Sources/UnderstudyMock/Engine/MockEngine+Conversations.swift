@@ -13,18 +13,18 @@ extension MockEngine {
         let metadata = try r.object("metadata")?.object ?? JSONObject()
         let given = try Self.items(r.array("items", maxCount: 20) ?? [], param: "items")
         let hash = StableHash.combine(body.canonicalHash, 0xC0)
-        var ids = SplitMix64(seed: StableHash.combine(hash, configuration.seed, UInt64(nextOccurrence(hash))))
+        var ids = SplitMix64(seed: StableHash.combine(hash, configuration.seed, UInt64(try nextOccurrence(hash))))
         let id = "conv_" + ids.hex(48)
-        let entry = ConversationStore.Entry(id: id, createdAt: now(), metadata: metadata, items: Self.named(given, ids: &ids))
-        guard entry.bytes <= conversations.byteLimit else { throw Self.conversationFull(id) }
-        conversations.put(entry)
+        let entry = StoredConversation(id: id, createdAt: now(), metadata: metadata, items: Self.named(given, ids: &ids))
+        guard entry.bytes <= configuration.storeByteLimit else { throw Self.conversationFull(id) }
+        try state.put(entry)
         var response = json(200, Self.resource(entry))
         response.violations = warnings
         return response
     }
 
     func retrieveConversation(_ id: String) throws(APIError) -> MockResponse {
-        guard let entry = conversations.use(id) else { throw Self.conversationNotFound(id) }
+        guard let entry = try state.use(StoredConversation.self, id) else { throw Self.conversationNotFound(id) }
         return json(200, Self.resource(entry))
     }
 
@@ -34,7 +34,7 @@ extension MockEngine {
         let body = try jsonBody(request)
         let warnings = try validateRequest(body, against: \.updateConversationRequest, flavor: flavor)
         guard let metadata = try Self.reader(body).object("metadata")?.object else { throw .missingParameter("metadata") }
-        guard let entry = conversations.use(id, change: { $0.metadata = metadata }) else { throw Self.conversationNotFound(id) }
+        guard let entry = try state.use(StoredConversation.self, id, change: { $0.metadata = metadata }) else { throw Self.conversationNotFound(id) }
         var response = json(200, Self.resource(entry))
         response.violations = warnings
         return response
@@ -43,7 +43,7 @@ extension MockEngine {
     /// Deletes the conversation (the published document: "Items in the conversation will not be
     /// deleted"; here nothing else refers to them, so they go with it).
     func deleteConversation(_ id: String) throws(APIError) -> MockResponse {
-        guard conversations.delete(id) else { throw Self.conversationNotFound(id) }
+        guard try state.delete(StoredConversation.self, id) else { throw Self.conversationNotFound(id) }
         return json(200, JSONValue.object(JSONObject([
             ("id", .string(id)), ("object", .string("conversation.deleted")), ("deleted", .bool(true)),
         ])).jsonBytes)
@@ -52,7 +52,7 @@ extension MockEngine {
     /// GET …/{id}/items: newest first by default, as the published document says. `include` asks
     /// for data (sources, image urls, logprobs) the mock's items do not have: accepted, no effect.
     func listConversationItems(_ id: String, query: String?) throws(APIError) -> MockResponse {
-        guard let entry = conversations.use(id) else { throw Self.conversationNotFound(id) }
+        guard let entry = try state.use(StoredConversation.self, id) else { throw Self.conversationNotFound(id) }
         let q = QueryParameters(query)
         let (limit, order) = try q.page(defaultOrder: "desc")
         return listPage(entry.items, order: order, after: q["after"], limit: limit)
@@ -66,7 +66,7 @@ extension MockEngine {
         guard let list = try Self.reader(body).array("items", maxCount: 20) else { throw .missingParameter("items") }
         let given = try Self.items(list, param: "items")
         let hash = StableHash.combine(body.canonicalHash, StableHash.hash(id), 0x17E)
-        var ids = SplitMix64(seed: StableHash.combine(hash, configuration.seed, UInt64(nextOccurrence(hash))))
+        var ids = SplitMix64(seed: StableHash.combine(hash, configuration.seed, UInt64(try nextOccurrence(hash))))
         let items = Self.named(given, ids: &ids)
         try append(items, toConversation: id)
         var response = listPage(items, order: "asc", after: nil, limit: items.count)
@@ -75,7 +75,7 @@ extension MockEngine {
     }
 
     func retrieveConversationItem(_ id: String, itemID: String) throws(APIError) -> MockResponse {
-        guard let entry = conversations.use(id) else { throw Self.conversationNotFound(id) }
+        guard let entry = try state.use(StoredConversation.self, id) else { throw Self.conversationNotFound(id) }
         guard let item = entry.items.first(where: { $0["id"]?.stringValue == itemID }) else { throw Self.itemNotFound(itemID, in: id) }
         return json(200, item.jsonBytes)
     }
@@ -83,7 +83,8 @@ extension MockEngine {
     /// DELETE …/{id}/items/{item_id}: answers with the conversation, as the published document says.
     func deleteConversationItem(_ id: String, itemID: String) throws(APIError) -> MockResponse {
         var found = false
-        let entry = conversations.use(id) { entry in
+        let entry = try state.use(StoredConversation.self, id) { entry in
+            found = false
             guard let index = entry.items.firstIndex(where: { $0["id"]?.stringValue == itemID }) else { return }
             entry.items.remove(at: index)
             found = true
@@ -95,16 +96,20 @@ extension MockEngine {
 
     /// Adds items (with their ids) to a conversation: 404 if it is unknown, 400 past the store's limit.
     func append(_ items: [JSONValue], toConversation id: String) throws(APIError) {
-        switch conversations.append(items, to: id) {
-        case .appended: return
-        case .unknown: throw Self.conversationNotFound(id)
-        case .full: throw Self.conversationFull(id)
+        let added = items.reduce(0) { $0 + $1.jsonBytes.count }
+        let limit = configuration.storeByteLimit
+        var full = false
+        let entry = try state.use(StoredConversation.self, id) { entry in
+            full = entry.bytes + added > limit
+            if !full { entry.items += items }
         }
+        guard entry != nil else { throw Self.conversationNotFound(id) }
+        if full { throw Self.conversationFull(id) }
     }
 
     /// The conversation's items as the messages a model reads (reasoning and references add nothing).
     func conversationMessages(_ id: String) throws(APIError) -> (messages: [ChatMessage], hash: UInt64) {
-        guard let entry = conversations.use(id) else { throw Self.conversationNotFound(id) }
+        guard let entry = try state.use(StoredConversation.self, id) else { throw Self.conversationNotFound(id) }
         let messages = entry.items.compactMap { item in (try? ResponsesRequest.item(item, path: "conversation"))?.1 }
         return (messages, JSONValue.array(entry.items).canonicalHash)
     }
@@ -142,7 +147,7 @@ extension MockEngine {
         return FieldReader(object)
     }
 
-    private static func resource(_ entry: ConversationStore.Entry) -> [UInt8] {
+    private static func resource(_ entry: StoredConversation) -> [UInt8] {
         JSONValue.object(JSONObject([
             ("id", .string(entry.id)), ("object", .string("conversation")), ("created_at", .int(entry.createdAt)),
             ("metadata", .object(entry.metadata)),

@@ -10,31 +10,7 @@ extension MockEngine {
         try checkContentType(request)
         let body = try jsonBody(request)
         let warnings = try validateRequest(body, against: \.responseRequest, flavor: flavor)
-        var input = try ResponsesRequest.decode(body)
-        if flavor == .openrouter {
-            // OpenRouter's /responses is stateless: nothing is stored, and asking for it is an error.
-            if body["store"] == .bool(true) {
-                throw .invalidRequest("OpenRouter's Responses API is stateless: store must be false.", param: "store", code: "invalid_prompt")
-            }
-            if let previous = body["previous_response_id"], !previous.isNull {
-                throw .invalidRequest("OpenRouter's Responses API is stateless: previous_response_id is not supported.",
-                                      param: "previous_response_id", code: "invalid_prompt")
-            }
-            if input.conversationID != nil {
-                throw .invalidRequest("OpenRouter's Responses API is stateless: conversation is not supported.",
-                                      param: "conversation", code: "invalid_prompt")
-            }
-            input.store = false
-        }
-        input.output = try OutputSpec.responses(body.objectValue ?? JSONObject(), messages: input.messages, schemas: inlineSchemas)
-        // The response lists each function tool with the strict mode it was given.
-        var functions = input.output.tools.makeIterator()
-        input.tools = input.tools.map { tool in
-            guard var object = tool.objectValue, object["type"] == .string("function"), object["name"]?.stringValue != nil,
-                  let decided = functions.next() else { return tool }
-            if object["strict"] == nil || object["strict"] == .null { object["strict"] = .bool(decided.strict) }
-            return .object(object)
-        }
+        let input = try Self.responsesInput(body, flavor: flavor, schemas: inlineSchemas)
         guard let model = configuration.fixtures.catalog.serving(input.model) else { throw .modelNotFound(input.model) }
         try ModelRules.check(model, api: "responses", body: body)
         let now = now()
@@ -53,7 +29,7 @@ extension MockEngine {
             let replyParts: [ContentPart] = plan.message.map { [.text($0.text)] } ?? []
             let calls = plan.functionCalls.map { "\($0.name) \($0.arguments)\n" }.joined()
             let reply = ChatMessage(role: "assistant", name: nil, parts: replyParts, toolCallText: calls, toolCallID: nil)
-            responseStore.put(ResponseStore.Entry(plan: plan, inputItems: items, conversation: history + input.messages + [reply]))
+            try state.put(StoredResponse(plan: plan, body: body, inputItems: items, conversation: history + input.messages + [reply]))
         }
         var headers: [(name: String, value: String)] = [
             ("content-type", input.stream ? "text/event-stream; charset=utf-8" : "application/json"),
@@ -81,6 +57,37 @@ extension MockEngine {
         return response
     }
 
+    /// The request as the engine reads it: decoded, with OpenRouter's statelessness enforced and
+    /// its output (formats, function tools with the strict mode each was given) decided.
+    static func responsesInput(_ body: JSONValue, flavor: Flavor, schemas: InlineSchemas) throws(APIError) -> ResponsesRequest {
+        var input = try ResponsesRequest.decode(body)
+        if flavor == .openrouter {
+            // OpenRouter's /responses is stateless: nothing is stored, and asking for it is an error.
+            if body["store"] == .bool(true) {
+                throw .invalidRequest("OpenRouter's Responses API is stateless: store must be false.", param: "store", code: "invalid_prompt")
+            }
+            if let previous = body["previous_response_id"], !previous.isNull {
+                throw .invalidRequest("OpenRouter's Responses API is stateless: previous_response_id is not supported.",
+                                      param: "previous_response_id", code: "invalid_prompt")
+            }
+            if input.conversationID != nil {
+                throw .invalidRequest("OpenRouter's Responses API is stateless: conversation is not supported.",
+                                      param: "conversation", code: "invalid_prompt")
+            }
+            input.store = false
+        }
+        input.output = try OutputSpec.responses(body.objectValue ?? JSONObject(), messages: input.messages, schemas: schemas)
+        // The response lists each function tool with the strict mode it was given.
+        var functions = input.output.tools.makeIterator()
+        input.tools = input.tools.map { tool in
+            guard var object = tool.objectValue, object["type"] == .string("function"), object["name"]?.stringValue != nil,
+                  let decided = functions.next() else { return tool }
+            if object["strict"] == nil || object["strict"] == .null { object["strict"] = .bool(decided.strict) }
+            return .object(object)
+        }
+        return input
+    }
+
     /// Decides the answer with the chat synthesizer: the same text, budgets and usage rules.
     /// - Parameter historyHash: what a conversation held before this turn (0 without one): the
     ///   reply depends on it, as a `previous_response_id` chain's does through the id in the body.
@@ -92,7 +99,7 @@ extension MockEngine {
             temperature: input.temperature, topP: input.topP, stream: false, includeUsage: false, includeObfuscation: false,
             reasoningEffort: input.reasoningEffort, serviceTier: input.serviceTier, output: input.output)
         let requestHash = body.canonicalHash
-        let occurrence = nextOccurrence(requestHash)
+        let occurrence = try nextOccurrence(requestHash)
         let now = now()
         let bodyHash = body.canonicalHash(excludingTopLevelKeys: Self.responseDeliveryMembers)
         let context = ChatSynthesizer.Context(
@@ -136,7 +143,7 @@ extension MockEngine {
     /// The conversation a `previous_response_id` continues (empty without one); 400 if unknown.
     func conversation(before previousID: String?) throws(APIError) -> [ChatMessage] {
         guard let previousID else { return [] }
-        guard let previous = responseStore.use(previousID) else {
+        guard let previous = try state.use(StoredResponse.self, previousID) else {
             throw .invalidRequest("Previous response with id '\(previousID)' not found.", param: "previous_response_id",
                                   code: "previous_response_not_found")
         }
@@ -156,7 +163,7 @@ extension MockEngine {
         let q = QueryParameters(query)
         if q["stream"] == "true" { return try resumeResponseStream(id, startingAfter: q.integer("starting_after", in: -1...Int(Int32.max))) }
         // A background response moves on each time it is looked at: in_progress, then done.
-        guard let entry = responseStore.use(id, change: { $0.polls += 1 }) else { throw Self.notFound(id) }
+        guard let entry = try state.use(StoredResponse.self, id, change: { $0.polls += 1 }) else { throw Self.notFound(id) }
         var plan = entry.plan
         if plan.request.background && plan.status != "cancelled" && entry.polls < 2 { plan.status = "in_progress" }
         return json(200, ResponsesEncoder.json(plan))
@@ -165,7 +172,7 @@ extension MockEngine {
     /// The events of a background response after `startingAfter` (a sequence number), as the
     /// live API replays them to a client that lost its stream.
     private func resumeResponseStream(_ id: String, startingAfter: Int?) throws(APIError) -> MockResponse {
-        guard let entry = responseStore.use(id) else { throw Self.notFound(id) }
+        guard let entry = try state.use(StoredResponse.self, id) else { throw Self.notFound(id) }
         guard entry.plan.request.background else {
             throw .invalidRequest("Only responses created with background=true can be streamed again.", param: "stream", code: nil)
         }
@@ -178,7 +185,7 @@ extension MockEngine {
     }
 
     func deleteResponse(_ id: String) throws(APIError) -> MockResponse {
-        guard responseStore.delete(id) else { throw Self.notFound(id) }
+        guard try state.delete(StoredResponse.self, id) else { throw Self.notFound(id) }
         var w = JSONWriter(capacity: 96)
         w.beginObject()
         w.key("id"); w.string(id)
@@ -189,18 +196,18 @@ extension MockEngine {
     }
 
     func cancelResponse(_ id: String) throws(APIError) -> MockResponse {
-        guard let before = responseStore.use(id) else { throw Self.notFound(id) }
+        guard let before = try state.use(StoredResponse.self, id) else { throw Self.notFound(id) }
         guard before.plan.request.background else {
             throw .invalidRequest("Only responses created with background=true can be cancelled.", param: nil, code: nil)
         }
-        let entry = responseStore.use(id) { entry in
+        let entry = try state.use(StoredResponse.self, id) { entry in
             if entry.polls < 2 { entry.plan.status = "cancelled" }
         }
         return json(200, ResponsesEncoder.json(entry?.plan ?? before.plan))
     }
 
     func listInputItems(_ id: String, query: String?) throws(APIError) -> MockResponse {
-        guard let entry = responseStore.use(id) else { throw Self.notFound(id) }
+        guard let entry = try state.use(StoredResponse.self, id) else { throw Self.notFound(id) }
         let q = QueryParameters(query)
         let (limit, order) = try q.page(defaultOrder: "desc")
         return listPage(entry.inputItems, order: order, after: q["after"], limit: limit)

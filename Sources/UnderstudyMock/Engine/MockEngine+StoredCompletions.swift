@@ -4,12 +4,12 @@ import UnderstudyContract
 /// `after`/`limit`/`order`), retrieve, update metadata, delete, and list the request's messages.
 extension MockEngine {
     /// Keeps a completion the request asked to store, with its request messages.
-    func storeCompletion(_ completion: [UInt8], body: JSONValue, created: Int64) {
+    func storeCompletion(_ completion: [UInt8], body: JSONValue, created: Int64) throws(APIError) {
         guard let value = try? JSONParser.parse(completion), let id = value["id"]?.stringValue else { return }
         let messages = (body["messages"]?.arrayValue ?? []).enumerated().map { i, message in
             Self.storedMessage(message, id: "\(id)-\(i)")
         }
-        storedCompletions.put(ChatCompletionStore.Entry(
+        try state.put(StoredChatCompletion(
             id: id, created: created, model: value["model"]?.stringValue ?? "", metadata: body["metadata"]?.objectValue ?? JSONObject(),
             completion: value, messages: messages))
     }
@@ -41,7 +41,7 @@ extension MockEngine {
             guard name.hasPrefix("metadata["), name.hasSuffix("]") else { return nil }
             return (String(name.dropFirst(9).dropLast()), value)
         }
-        let entries = storedCompletions.all().filter { entry in
+        let entries = try state.all(StoredChatCompletion.self).filter { entry in
             (q["model"].map { entry.model == $0 || entry.model.hasPrefix($0 + "-") } ?? true)
                 && filters.allSatisfy { entry.metadata[$0.0]?.stringValue == $0.1 }
         }
@@ -49,7 +49,7 @@ extension MockEngine {
     }
 
     func retrieveStoredCompletion(_ id: String) throws(APIError) -> MockResponse {
-        guard let entry = storedCompletions.use(id) else { throw Self.completionNotFound(id) }
+        guard let entry = try state.use(StoredChatCompletion.self, id) else { throw Self.completionNotFound(id) }
         return json(200, entry.completion.jsonBytes)
     }
 
@@ -59,19 +59,19 @@ extension MockEngine {
         guard let metadata = body["metadata"], metadata.isNull || metadata.objectValue != nil else {
             throw .invalidRequest("Missing required parameter: 'metadata'.", param: "metadata", code: "missing_required_parameter")
         }
-        guard let entry = storedCompletions.use(id, change: { $0.metadata = metadata.objectValue ?? JSONObject() }) else {
+        guard let entry = try state.use(StoredChatCompletion.self, id, change: { $0.metadata = metadata.objectValue ?? JSONObject() }) else {
             throw Self.completionNotFound(id)
         }
         return json(200, entry.completion.jsonBytes)
     }
 
     func deleteStoredCompletion(_ id: String) throws(APIError) -> MockResponse {
-        guard storedCompletions.delete(id) else { throw Self.completionNotFound(id) }
+        guard try state.delete(StoredChatCompletion.self, id) else { throw Self.completionNotFound(id) }
         return json(200, JSONValue.object(["object": .string("chat.completion.deleted"), "id": .string(id), "deleted": .bool(true)]).jsonBytes)
     }
 
     func listStoredMessages(_ id: String, query: String?) throws(APIError) -> MockResponse {
-        guard let entry = storedCompletions.use(id) else { throw Self.completionNotFound(id) }
+        guard let entry = try state.use(StoredChatCompletion.self, id) else { throw Self.completionNotFound(id) }
         let q = QueryParameters(query)
         let (limit, order) = try q.page(defaultOrder: "asc")
         return listPage(entry.messages, order: order, after: q["after"], limit: limit)

@@ -1,29 +1,27 @@
 import Synchronization
 import UnderstudyContract
 
-/// The fake provider: one request in, one response out. Pure apart from the occurrence counter,
-/// and free of NIO, so every behaviour can be tested without a socket.
+/// The fake provider: one request in, one response out. Pure apart from what it learns, which is
+/// kept behind one seam (`ServerState`), and free of NIO, so every behaviour can be tested without
+/// a socket.
 ///
 /// Flow: route → content type → JSON → typed request → model → synthesis → encoding.
 public final class MockEngine: Sendable {
     public let configuration: MockConfiguration
-    private let occurrences = OccurrenceCounter()
     private let synthesizer: ChatSynthesizer
     private let templates: ResponseTemplateCache?
     private let validator = SchemaValidator()
     /// Answers are checked as the SDKs read them (Dialect.swift).
     private let answerValidator = SchemaValidator().forResponses
     private let selfCheckLog = Mutex<[String]>([])
-    let responseStore: ResponseStore
-    let storedCompletions: ChatCompletionStore
-    let conversations: ConversationStore
+    /// Everything learnt while running: in this process, or shared by replicas.
+    let state: any ServerState
+    /// The rules and clock in force: the fixtures' with the state's admin changes applied.
     let scenarioBook: ScenarioBook
     let rateLimiter: RateLimiter?
-    let journal = Journal()
-    /// The generations each model is running, for `--timing realistic`.
+    /// The generations each model is running, for `--timing realistic` (each server its own: a
+    /// replica stands for one more provider machine).
     let generationSlots = GenerationSlots()
-    /// A clock set through the admin API, overriding the configured one.
-    private let clockOverride = Mutex<ServerClock?>(nil)
     /// Request-borne schemas (structured outputs, function parameters), compiled once each.
     let inlineSchemas = InlineSchemas()
 
@@ -32,20 +30,27 @@ public final class MockEngine: Sendable {
         self.synthesizer = ChatSynthesizer(replies: configuration.fixtures.replies)
         // A repeat served from a template would skip its generation time.
         self.templates = configuration.cacheRepeatableResponses && configuration.timing == .off ? ResponseTemplateCache() : nil
-        self.responseStore = ResponseStore(limit: configuration.responseStoreLimit, byteLimit: configuration.storeByteLimit)
-        self.storedCompletions = ChatCompletionStore(limit: configuration.responseStoreLimit, byteLimit: configuration.storeByteLimit)
-        self.conversations = ConversationStore(limit: configuration.responseStoreLimit, byteLimit: configuration.storeByteLimit)
+        self.state = configuration.state
+            ?? MemoryState(recordLimit: configuration.responseStoreLimit, recordByteLimit: configuration.storeByteLimit)
         self.scenarioBook = ScenarioBook(rules: configuration.fixtures.scenarios, seed: configuration.seed)
         self.rateLimiter = configuration.rateLimits.map(RateLimiter.init(limits:))
     }
 
     var synthesizerForResponses: ChatSynthesizer { synthesizer }
 
-    func nextOccurrence(_ hash: UInt64) -> Int { occurrences.next(hash) }
+    func nextOccurrence(_ hash: UInt64) throws(APIError) -> Int { try state.nextOccurrence(hash, in: .request) }
+
+    /// Applies the admin changes other servers sharing the state made since the last request.
+    /// A state out of reach changes nothing here: the answer finds out for itself.
+    func catchUp() {
+        let applied = scenarioBook.applied
+        if let changes = try? state.adminChanges(after: applied), !changes.isEmpty { scenarioBook.apply(changes, after: applied) }
+    }
 
     public func respond(to request: MockRequest) -> MockResponse {
         let route = Route(method: request.method, path: request.path)
         let flavor = flavor(of: request, route: route)
+        if route.isAPI || route.isAdmin { catchUp() }
         if case .admin(let rest) = route {
             var response = admin(rest, request)
             response.routeName = route.name
@@ -66,38 +71,39 @@ public final class MockEngine: Sendable {
             }
         }
         if route.isAPI {
-            let at = now()
-            journal.record { sequence in
-                Journal.Entry(sequence: sequence, at: at, method: request.method, path: request.path, status: response.status,
-                              flavor: flavor, scenario: response.scenario,
-                              attempts: response.headers.first { $0.name == "x-understudy-attempts" }?.value,
-                              fault: response.injectedFault ?? { if case .fault(let f) = response.body { return f }; return nil }())
-            }
+            state.record(JournalEntry(sequence: 0, at: now(), method: request.method, path: request.path, status: response.status,
+                                      flavor: flavor, scenario: response.scenario,
+                                      attempts: response.headers.first { $0.name == "x-understudy-attempts" }?.value,
+                                      fault: response.injectedFault ?? { if case .fault(let f) = response.body { return f }; return nil }()))
         }
         return response
     }
 
     /// Unix seconds now, by the admin-set clock or the configured one.
     public func now() -> Int64 {
-        (clockOverride.withLock { $0 } ?? configuration.clock).now()
+        (scenarioBook.clock ?? configuration.clock).now()
     }
 
-    func setClock(_ clock: ServerClock?) { clockOverride.withLock { $0 = clock } }
+    /// Records an admin change in the state and applies it here at once (other servers sharing
+    /// the state apply it with their next request).
+    func change(_ change: AdminChange) throws(APIError) {
+        _ = try state.append(change)
+        catchUp()
+    }
 
     /// Forgets everything learnt since start: occurrences, templates, stored responses and
-    /// completions, conversations, scenario
-    /// counts, rate-limit windows, the journal and an admin-set clock.
-    func reset() {
-        occurrences.reset()
+    /// completions, conversations, scenario counts, rate-limit windows, the journal and an
+    /// admin-set clock. The scenario rules stay.
+    func reset() throws(APIError) {
+        try state.reset()
         templates?.reset()
         generationSlots.reset()
-        responseStore.reset()
-        storedCompletions.reset()
-        conversations.reset()
-        scenarioBook.reset()
-        rateLimiter?.reset()
-        journal.reset()
-        setClock(nil)
+        try change(.reset)
+    }
+
+    /// Counts a scenario rule's match in the state.
+    func hit(_ active: ScenarioBook.ActiveRule) throws(APIError) -> Int {
+        try state.scenarioHit(rule: active.rule.name, generation: active.generation)
     }
 
     /// The provider to speak as: the X-Understudy-Flavor header, else OpenRouter for its base path
@@ -120,9 +126,9 @@ public final class MockEngine: Sendable {
             let key = ScenarioRule.apiKey(of: request) ?? "anonymous"
             let now = now()
             let model = (try? JSONParser.parse(request.body))?["model"]?.stringValue ?? "gpt-4o"
-            if let limited = limiter.admit(key: key, now: now, flavor: flavor, model: model) { throw limited }
+            try limiter.admit(key: key, now: now, flavor: flavor, model: model, state: state)
             var response = try answer(request, route, flavor: flavor)
-            let headers = limiter.record(key: key, now: now, tokens: response.tokensUsed ?? 0)
+            let headers = try limiter.record(key: key, now: now, tokens: response.tokensUsed ?? 0, state: state)
             if flavor != .openrouter && response.status == 200 { response.headers += headers }
             return response
         } catch {
@@ -134,7 +140,7 @@ public final class MockEngine: Sendable {
     /// route's own.
     private func answer(_ request: MockRequest, _ route: Route, flavor: Flavor) throws(APIError) -> MockResponse {
             if route.isAPI, let replay = configuration.replay {
-                if let recorded = replay.recording(for: request) { return Self.replayed(recorded, pacing: replay.recordedPacing) }
+                if let recorded = try replay.recording(for: request, next: { (key) throws(APIError) in try state.nextOccurrence(key, in: .replay) }) { return Self.replayed(recorded, pacing: replay.recordedPacing) }
                 if replay.miss == .notFound {
                     throw APIError(status: 404, type: "invalid_request_error", code: "no_recording", param: nil,
                                    message: "No recorded exchange matches \(request.method) \(request.path) with this body (serving --replay with --replay-miss 404).")
@@ -151,8 +157,8 @@ public final class MockEngine: Sendable {
                     return parsed!
                 }
                 let model = body()?["model"]?.stringValue
-                let decision = scenarioBook.decide(request, route: route, flavor: flavor, model: model, body: body,
-                                                   catalog: configuration.fixtures.catalog)
+                let decision = try scenarioBook.decide(request, route: route, flavor: flavor, model: model, body: body,
+                                                       catalog: configuration.fixtures.catalog, hit: hit)
                 if !decision.actions.isEmpty {
                     var response: MockResponse
                     do throws(APIError) {
@@ -289,7 +295,7 @@ public final class MockEngine: Sendable {
         let templateKey = ResponseTemplateCache.key(body: request.body, flavor: flavor)
         // Fallback attempts may serve another model or provider each time: no templates for them.
         if serveAs == nil, forcedReply == nil, let template = templates?.template(for: templateKey, now: now) {
-            return repeatResponse(template)
+            return try repeatResponse(template)
         }
         let body = try jsonBody(request)
         let warnings = try validateRequest(body, against: \.chatRequest, flavor: flavor)
@@ -300,7 +306,7 @@ public final class MockEngine: Sendable {
         if let denied = Access.byok(model, request: request, flavor: flavor, access: configuration.access) { throw denied }
 
         let requestHash = body.canonicalHash
-        let occurrence = occurrences.next(requestHash)
+        let occurrence = try nextOccurrence(requestHash)
         let context = ChatSynthesizer.Context(
             requestHash: requestHash,
             conversationHash: Self.conversationHash(body),
@@ -318,7 +324,7 @@ public final class MockEngine: Sendable {
         let headers = chatHeaders(stream: chat.stream, requestHash: requestHash, occurrence: occurrence,
                                   processingMilliseconds: processing, id: plan.id, flavor: flavor) + notices + ModelRules.headers(model)
         if chat.stream {
-            if chat.store && flavor == .openai { storeCompletion(ChatCompletionEncoder.json(plan), body: body, created: now) }
+            if chat.store && flavor == .openai { try storeCompletion(ChatCompletionEncoder.json(plan), body: body, created: now) }
             let frames = StreamFrames(ChatStreamRenderer(plan, includeUsage: chat.includeUsage, includeObfuscation: chat.includeObfuscation))
             var response = MockResponse(status: 200, headers: headers,
                                         body: .stream(StreamPlan(frames: frames, intervalNanoseconds: configuration.streamIntervalNanoseconds)))
@@ -329,7 +335,7 @@ public final class MockEngine: Sendable {
             return response
         }
         let json = ChatCompletionEncoder.json(plan)
-        if chat.store && flavor == .openai { storeCompletion(json, body: body, created: now) }
+        if chat.store && flavor == .openai { try storeCompletion(json, body: body, created: now) }
         if plan.repeatable && warnings.isEmpty && serveAs == nil && forcedReply == nil && !chat.store {
             templates?.store(key: templateKey, body: json, id: plan.id, requestHash: requestHash, created: now,
                              flavor: flavor, processingMilliseconds: processing, notices: notices, usage: plan.usage, model: model.id)
@@ -343,8 +349,8 @@ public final class MockEngine: Sendable {
     }
 
     /// A repeat of a repeatable request: the template with this occurrence's id spliced in.
-    private func repeatResponse(_ template: ResponseTemplateCache.Template) -> MockResponse {
-        let occurrence = occurrences.next(template.requestHash)
+    private func repeatResponse(_ template: ResponseTemplateCache.Template) throws(APIError) -> MockResponse {
+        let occurrence = try nextOccurrence(template.requestHash)
         let context = ChatSynthesizer.Context(
             requestHash: template.requestHash, conversationHash: 0, occurrence: occurrence,
             seed: configuration.seed, now: template.created, flavor: template.flavor)
@@ -385,8 +391,9 @@ public final class MockEngine: Sendable {
         var log: [String] = []
         var lastError: APIError?
         for attempt in attempts {
-            let decision = scenarioBook.decide(request, route: .chatCompletions(.openrouter), flavor: .openrouter, model: attempt.model.id,
-                                               provider: attempt.provider, body: { body }, catalog: configuration.fixtures.catalog)
+            let decision = try scenarioBook.decide(request, route: .chatCompletions(.openrouter), flavor: .openrouter,
+                                                   model: attempt.model.id, provider: attempt.provider, body: { body },
+                                                   catalog: configuration.fixtures.catalog, hit: hit)
             do throws(APIError) {
                 var response: MockResponse
                 if decision.actions.isEmpty {

@@ -140,6 +140,12 @@ public enum Route: Sendable, Equatable {
         }
     }
 
+    /// The admin API under /__understudy/.
+    var isAdmin: Bool {
+        if case .admin = self { return true }
+        return false
+    }
+
     /// A completion (chat or Responses create): what rate limits count.
     var isCompletion: Bool {
         switch self {

@@ -1,5 +1,3 @@
-import Synchronization
-
 /// Real rate limiting per API key: requests and tokens per minute, in fixed one-minute windows of
 /// the server clock (with a fixed `--clock` the window never turns, which makes limits exact in
 /// tests). Counts down OpenAI's x-ratelimit-* headers; over the limit, a 429 with retry-after.
@@ -21,55 +19,41 @@ public final class RateLimiter: Sendable {
             }
             if requestsPerMinute == nil && tokensPerMinute == nil { return nil }
         }
-    }
 
-    private struct Window {
-        var minute: Int64
-        var requests = 0
-        var tokens = 0
+        /// Whether a window has used up either limit.
+        func isReached(by window: RateWindow) -> Bool {
+            if let tpm = tokensPerMinute, window.tokens >= tpm { return true }
+            if let rpm = requestsPerMinute, window.requests >= rpm { return true }
+            return false
+        }
     }
 
     let limits: Limits
-    private let windows = Mutex<[String: Window]>([:])
 
     public init(limits: Limits) {
         self.limits = limits
     }
 
-    func reset() { windows.withLock { $0.removeAll() } }
-
-    /// Admits a request from `key` at `now`, or answers the 429 it gets.
-    func admit(key: String, now: Int64, flavor: Flavor, model: String) -> APIError? {
+    /// Admits a request from `key` at `now` (counting it in the state's window), or throws the 429
+    /// it gets.
+    func admit(key: String, now: Int64, flavor: Flavor, model: String, state: any ServerState) throws(APIError) {
         let minute = now.floorDivided(by: 60)
+        let window = try state.admit(RateWindow.Key(apiKey: key, minute: minute), limits: limits)
+        guard !window.admitted else { return }
         let retryAfter = max(1, Int(60 - (now - minute * 60)))
-        return windows.withLock { windows in
-            var window = windows[key] ?? Window(minute: minute)
-            if window.minute != minute { window = Window(minute: minute) }
-            if let tpm = limits.tokensPerMinute, window.tokens >= tpm {
-                return limited(tokens: true, flavor: flavor, model: model, used: window.tokens, retryAfter: retryAfter, window: window)
-            }
-            if let rpm = limits.requestsPerMinute, window.requests >= rpm {
-                return limited(tokens: false, flavor: flavor, model: model, used: window.requests, retryAfter: retryAfter, window: window)
-            }
-            window.requests += 1
-            windows[key] = window
-            return nil
-        }
+        let tokens = limits.tokensPerMinute.map { window.tokens >= $0 } ?? false
+        throw limited(tokens: tokens, flavor: flavor, model: model, used: tokens ? window.tokens : window.requests, retryAfter: retryAfter,
+                      window: window, minute: minute)
     }
 
     /// Counts a served answer's tokens and returns the headers as they stand now (OpenAI's).
-    func record(key: String, now: Int64, tokens: Int) -> [(name: String, value: String)] {
+    func record(key: String, now: Int64, tokens: Int, state: any ServerState) throws(APIError) -> [(name: String, value: String)] {
         let minute = now.floorDivided(by: 60)
         let reset = "\(max(1, Int(60 - (now - minute * 60))))s"
-        return windows.withLock { windows in
-            var window = windows[key] ?? Window(minute: minute)
-            window.tokens += tokens
-            windows[key] = window
-            return headers(window, reset: reset)
-        }
+        return headers(try state.addTokens(tokens, to: RateWindow.Key(apiKey: key, minute: minute)), reset: reset)
     }
 
-    private func headers(_ window: Window, reset: String) -> [(name: String, value: String)] {
+    private func headers(_ window: RateWindow, reset: String) -> [(name: String, value: String)] {
         var headers: [(name: String, value: String)] = []
         if let rpm = limits.requestsPerMinute {
             headers += [("x-ratelimit-limit-requests", String(rpm)), ("x-ratelimit-remaining-requests", String(max(0, rpm - window.requests))),
@@ -82,7 +66,7 @@ public final class RateLimiter: Sendable {
         return headers
     }
 
-    private func limited(tokens: Bool, flavor: Flavor, model: String, used: Int, retryAfter: Int, window: Window) -> APIError {
+    private func limited(tokens: Bool, flavor: Flavor, model: String, used: Int, retryAfter: Int, window: RateWindow, minute: Int64) -> APIError {
         var error = ErrorCatalog.error(named: tokens ? "rate-limit-tokens" : "rate-limit", flavor: flavor, model: model)!
         if flavor != .openrouter {
             let limit = tokens ? limits.tokensPerMinute! : limits.requestsPerMinute!
@@ -90,7 +74,7 @@ public final class RateLimiter: Sendable {
             error.headers = [("retry-after", String(retryAfter))] + headers(window, reset: "\(retryAfter)s").map { ($0.name, $0.value) }
         } else {
             error.headers = [("retry-after", String(retryAfter)), ("x-ratelimit-limit", String(tokens ? limits.tokensPerMinute! : limits.requestsPerMinute!)),
-                             ("x-ratelimit-remaining", "0"), ("x-ratelimit-reset", String((window.minute + 1) * 60_000))]
+                             ("x-ratelimit-remaining", "0"), ("x-ratelimit-reset", String((minute + 1) * 60_000))]
         }
         return error
     }

@@ -1,62 +1,73 @@
 import Synchronization
 import UnderstudyContract
 
-/// The scenario rules with their state: how many requests each has matched. The first rule that
-/// matches a request decides for it; probabilities are drawn from the seeded hash of the rule and
-/// its count, so a run is reproducible.
+/// The scenario rules in force and the clock the admin API set: the fixtures' rules with the
+/// state's admin changes replayed over them in order. Every server sharing one state replays the
+/// same log, so all agree on the rules, on which admin change added each (its generation, which
+/// keys its match count) and on the clock.
+///
+/// The first rule that matches a request decides for it; probabilities are drawn from the seeded
+/// hash of the rule and its count, so a run is reproducible.
 final class ScenarioBook: Sendable {
-    private struct State {
-        var rules: [ScenarioRule]
-        var hits: [Int]
+    struct ActiveRule: Sendable {
+        var rule: ScenarioRule
+        /// The admin change that added it (1-based), 0 for the fixtures' rules.
+        var generation: Int
     }
 
-    private let state: Mutex<State>
+    private struct View {
+        var rules: [ActiveRule]
+        var clock: ServerClock?
+        /// How many admin changes have been applied.
+        var applied = 0
+    }
+
+    private let view: Mutex<View>
     private let seed: UInt64
 
     init(rules: [ScenarioRule], seed: UInt64) {
-        self.state = Mutex(State(rules: rules, hits: Array(repeating: 0, count: rules.count)))
+        self.view = Mutex(View(rules: rules.map { ActiveRule(rule: $0, generation: 0) }))
         self.seed = seed
     }
 
-    var rules: [ScenarioRule] { state.withLock { $0.rules } }
+    var rules: [ActiveRule] { view.withLock { $0.rules } }
+    var clock: ServerClock? { view.withLock { $0.clock } }
+    var applied: Int { view.withLock { $0.applied } }
 
-    /// Adds rules at the end (the admin API); a rule with a name already present replaces it.
-    func add(_ new: [ScenarioRule]) {
-        state.withLock { s in
-            for rule in new {
-                if let i = s.rules.firstIndex(where: { $0.name == rule.name }) {
-                    s.rules[i] = rule
-                    s.hits[i] = 0
-                } else {
-                    s.rules.append(rule)
-                    s.hits.append(0)
+    /// Applies the changes numbered `first + 1`… that are not applied yet (two requests may
+    /// catch up at once).
+    func apply(_ changes: [AdminChange], after first: Int) {
+        view.withLock { v in
+            for (offset, change) in changes.enumerated() where first + offset + 1 > v.applied {
+                let number = first + offset + 1
+                switch change {
+                case .addScenarios(let text):
+                    // Checked when it was appended; a document this build cannot read adds nothing.
+                    for rule in (try? ScenarioRule.parseAll(yaml: text, file: "scenarios")) ?? [] {
+                        let active = ActiveRule(rule: rule, generation: number)
+                        if let i = v.rules.firstIndex(where: { $0.rule.name == rule.name }) { v.rules[i] = active } else { v.rules.append(active) }
+                    }
+                case .removeScenarios(let name):
+                    v.rules.removeAll { name == nil || $0.rule.name == name }
+                case .setClock(let clock):
+                    v.clock = clock
+                case .reset:
+                    v.clock = nil
                 }
+                v.applied = number
             }
         }
     }
 
-    /// Removes the rule of that name (or all, for nil); returns how many went.
-    func remove(named name: String?) -> Int {
-        state.withLock { s in
-            let before = s.rules.count
-            let keep = s.rules.indices.filter { name != nil && s.rules[$0].name != name }
-            s.rules = keep.map { s.rules[$0] }
-            s.hits = keep.map { s.hits[$0] }
-            return before - s.rules.count
-        }
-    }
-
-    /// The actions for this request (empty: it passes), and the rule that gave them.
+    /// The actions for this request (empty: it passes), and the rule that gave them. `hit`
+    /// counts a match of a rule and returns its count.
     func decide(_ request: MockRequest, route: Route, flavor: Flavor, model: String?, provider: String? = nil,
-                body: () -> JSONValue?, catalog: ModelCatalog) -> (actions: [ScenarioRule.Action], rule: String?) {
-        let rules = self.rules
-        for (i, rule) in rules.enumerated()
-        where rule.matches(request, route: route, flavor: flavor, model: model, provider: provider, body: body, catalog: catalog) {
-            let n = state.withLock { s -> Int in
-                guard i < s.hits.count, s.rules[i].name == rule.name else { return 1 }
-                s.hits[i] += 1
-                return s.hits[i]
-            }
+                body: () -> JSONValue?, catalog: ModelCatalog,
+                hit: (ActiveRule) throws(APIError) -> Int) throws(APIError) -> (actions: [ScenarioRule.Action], rule: String?) {
+        for active in rules
+        where active.rule.matches(request, route: route, flavor: flavor, model: model, provider: provider, body: body, catalog: catalog) {
+            let rule = active.rule
+            let n = try hit(active)
             if let nth = rule.match.nth, n != nth { return ([], nil) }
             if let every = rule.every, every > 0, n % every != 0 { return ([], nil) }
             if let p = rule.probability {
@@ -73,9 +84,5 @@ final class ScenarioBook: Sendable {
             return ([], rule.name)
         }
         return ([], nil)
-    }
-
-    func reset() {
-        state.withLock { $0.hits = Array(repeating: 0, count: $0.rules.count) }
     }
 }

@@ -3,7 +3,6 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Synchronization
 import UnderstudyContract
 
 /// Recorded exchanges to serve again (`serve --replay DIR`): matched on method, path and the
@@ -22,7 +21,6 @@ public final class ReplayBook: Sendable {
     }
 
     private let recordings: [UInt64: [Exchange]]
-    private let served = Mutex<[UInt64: Int]>([:])
     public let miss: Miss
     /// Play streams back with their recorded pacing (when recorded), or at full speed.
     public let recordedPacing: Bool
@@ -55,16 +53,12 @@ public final class ReplayBook: Sendable {
         return StableHash.combine(StableHash.hash(method), StableHash.hash(path), bodyHash)
     }
 
-    /// The recording for this request, if there is one.
-    func recording(for request: MockRequest) -> Exchange? {
+    /// The recording for this request, if there is one: the nth repeat gets the nth recording,
+    /// counted by `next` (the state's replay counter, shared by replicas).
+    func recording(for request: MockRequest, next: (UInt64) throws(APIError) -> Int) throws(APIError) -> Exchange? {
         let key = Self.key(method: request.method, path: request.path, body: request.body)
         guard let list = recordings[key], !list.isEmpty else { return nil }
-        let index = served.withLock { served in
-            let n = served[key, default: 0]
-            served[key] = n + 1
-            return min(n, list.count - 1)
-        }
-        return list[index]
+        return list[min(try next(key), list.count - 1)]
     }
 
     static func files(in directory: String) -> [String] {

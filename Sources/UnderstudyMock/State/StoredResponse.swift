@@ -1,0 +1,86 @@
+import UnderstudyContract
+
+/// A response stored (`store: true`, the default), for retrieval, deletion, input-item listing
+/// and `previous_response_id` chains.
+struct StoredResponse: StoredRecord {
+    static let kind = "response"
+    var plan: ResponsePlan
+    /// The request as sent: what `plan.request` was decoded from (a state outside the process
+    /// keeps this, not the decoded request).
+    var body: JSONValue
+    /// The input items with their ids, oldest first.
+    var inputItems: [JSONValue]
+    /// The conversation so far, this reply included (instructions are not carried over, as
+    /// the API documents).
+    var conversation: [ChatMessage]
+    /// Background work advances each time it is looked at: queued → in_progress → final.
+    var polls = 0
+
+    var id: String { plan.id }
+
+    /// Roughly what the entry holds in memory: its texts and items.
+    var bytes: Int {
+        256 + (plan.message?.text.utf8.count ?? 0) * 2 + plan.functionCalls.reduce(0) { $0 + $1.arguments.utf8.count * 2 }
+            + body.jsonBytes.count + inputItems.reduce(0) { $0 + $1.jsonBytes.count } + conversation.reduce(0) { $0 + $1.bytes }
+    }
+
+    init(plan: ResponsePlan, body: JSONValue, inputItems: [JSONValue], conversation: [ChatMessage]) {
+        self.plan = plan
+        self.body = body
+        self.inputItems = inputItems
+        self.conversation = conversation
+    }
+
+    func encoded() -> [UInt8] {
+        var planObject = JSONObject([
+            ("id", .string(plan.id)), ("created_at", .int(plan.createdAt)), ("status", .string(plan.status)), ("model", .string(plan.model)),
+            ("usage", RecordCoding.usage(plan.usage)), ("incomplete_reason", plan.incompleteReason.map(JSONValue.string) ?? .null),
+        ])
+        if let reasoning = plan.reasoning {
+            planObject["reasoning"] = .object(["id": .string(reasoning.id), "summary": reasoning.summary.map(JSONValue.string) ?? .null])
+        }
+        if let message = plan.message {
+            planObject["message"] = .object(JSONObject([
+                ("id", .string(message.id)), ("text", .string(message.text)), ("pieces", RecordCoding.pieceLengths(message.pieces)),
+                ("logprobs", message.logprobs.map { .int(Int64($0)) } ?? .null), ("logprob_seed", .string(String(message.logprobSeed))),
+            ]))
+        }
+        planObject["function_calls"] = .array(plan.functionCalls.map { call in
+            .object(JSONObject([
+                ("id", .string(call.id)), ("call_id", .string(call.callID)), ("name", .string(call.name)),
+                ("arguments", .string(call.arguments)), ("pieces", RecordCoding.pieceLengths(call.pieces)),
+            ]))
+        })
+        return JSONValue.object(JSONObject([
+            ("plan", .object(planObject)), ("body", body), ("input_items", .array(inputItems)),
+            ("conversation", .array(conversation.map(RecordCoding.message))), ("polls", .int(Int64(polls))),
+        ])).jsonBytes
+    }
+
+    /// Decodes the request again from its body, as the server that stored it did.
+    init?(encoded: [UInt8]) {
+        guard let v = try? JSONParser.parse(encoded), let p = v["plan"], let body = v["body"],
+              let request = try? MockEngine.responsesInput(body, flavor: .openai, schemas: InlineSchemas()),
+              let id = p["id"]?.stringValue, let createdAt = p["created_at"]?.integerValue, let status = p["status"]?.stringValue,
+              let model = p["model"]?.stringValue, let usage = p["usage"].flatMap(RecordCoding.usage),
+              let inputItems = v["input_items"]?.arrayValue, let conversation = v["conversation"]?.arrayValue?.compactMap(RecordCoding.message),
+              let polls = v["polls"]?.integerValue else { return nil }
+        var plan = ResponsePlan(id: id, createdAt: createdAt, status: status, model: model, request: request, usage: usage,
+                                incompleteReason: p["incomplete_reason"]?.stringValue)
+        if let r = p["reasoning"], let rid = r["id"]?.stringValue {
+            plan.reasoning = ResponsePlan.Reasoning(id: rid, summary: r["summary"]?.stringValue)
+        }
+        if let m = p["message"], let mid = m["id"]?.stringValue, let text = m["text"]?.stringValue,
+           let pieces = RecordCoding.pieces(of: text, lengths: m["pieces"]) {
+            plan.message = ResponsePlan.Message(id: mid, text: text, pieces: pieces, logprobs: m["logprobs"]?.integerValue.map { Int($0) },
+                                                logprobSeed: m["logprob_seed"]?.stringValue.flatMap { UInt64($0) } ?? 0)
+        }
+        for c in p["function_calls"]?.arrayValue ?? [] {
+            guard let cid = c["id"]?.stringValue, let callID = c["call_id"]?.stringValue, let name = c["name"]?.stringValue,
+                  let arguments = c["arguments"]?.stringValue, let pieces = RecordCoding.pieces(of: arguments, lengths: c["pieces"]) else { return nil }
+            plan.functionCalls.append(ResponsePlan.FunctionCall(id: cid, callID: callID, name: name, arguments: arguments, pieces: pieces))
+        }
+        self.init(plan: plan, body: body, inputItems: inputItems, conversation: conversation)
+        self.polls = Int(polls)
+    }
+}
