@@ -85,6 +85,11 @@ public final class RedisClient: Sendable {
         return request.promise.futureResult
     }
 
+    /// `send` for one command.
+    public func send(_ command: RedisCommand) -> EventLoopFuture<RESPValue> {
+        send([command]).map { $0[0] }
+    }
+
     /// `send`, waiting at most `timeout` for the replies. It blocks its thread: call it from
     /// ordinary threads only, never from an event loop of `group` (that is a precondition
     /// failure; use `send` there).

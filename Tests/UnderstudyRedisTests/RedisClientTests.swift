@@ -62,6 +62,7 @@ struct RedisClientTests {
             let replies = try await client.send([RedisCommand("SET", "a", "1"), RedisCommand("INCR", "a"), RedisCommand("GET", "a")]).get()
             #expect(replies == [.simpleString("OK"), .integer(2), .bulkString(Array("2".utf8))])
             #expect(try await client.send([]).get() == [])
+            #expect(try await client.send(RedisCommand("EXISTS", "a")).get() == .integer(1))
             #expect(client.isConnected)
         }
     }
@@ -140,31 +141,6 @@ struct RedisClientTests {
         for client in [anonymous, wrong, db2, db0] { await client.close() }
     }
 
-    @Test("connect to a closed port throws .unreachable at once; sends then fail fast during the back-off")
-    func unreachable() async throws {
-        let port = try freeLoopbackPort()
-        let client = RedisClient(
-            address: try RedisAddress(url: "redis://127.0.0.1:\(port)"),
-            group: MultiThreadedEventLoopGroup.singleton,
-            reconnectBackoff: .seconds(5)
-        )
-        let start = ContinuousClock.now
-        do {
-            try await client.connect()
-            Issue.record("connected to a closed port")
-        } catch {
-            #expect(error.kind == .unreachable)
-            #expect(error.message.contains("127.0.0.1:\(port)"), "\(error.message)")
-        }
-        #expect(ContinuousClock.now - start < .seconds(1))
-        let again = failure { () throws(RedisError) in _ = try client.call(RedisCommand("GET", "secret-key")) }
-        #expect(again.error?.kind == .unreachable)
-        #expect(again.seconds < 0.5, "took \(again.seconds) s")
-        #expect(again.error?.message.contains("secret-key") == false)
-        #expect(!client.isConnected)
-        await client.close()
-    }
-
     @Test("redis-server killed mid-run: calls fail without hanging; restarted, the same client works again")
     func recovery() async throws {
         try await withRedis(timeout: .seconds(1)) { server, client in
@@ -214,9 +190,38 @@ struct RedisClientTests {
                 }
                 #expect(entry.seconds < 2.5, "a call took \(entry.seconds) s")
             }
-            // Redis came back empty (no persistence): the counter starts again.
+            // Redis came back empty: nothing is persisted.
             #expect(try client.call(RedisCommand("GET", "secret-key")).isNull)
         }
+    }
+}
+
+/// Whatever is at the address, no connection must hang its callers.
+@Suite("Redis client against a closed port and servers that are not Redis")
+struct RedisClientFailureTests {
+    @Test("connect to a closed port throws .unreachable at once; sends then fail fast during the back-off")
+    func unreachable() async throws {
+        let port = try freeLoopbackPort()
+        let client = RedisClient(
+            address: try RedisAddress(url: "redis://127.0.0.1:\(port)"),
+            group: MultiThreadedEventLoopGroup.singleton,
+            reconnectBackoff: .seconds(5)
+        )
+        let start = ContinuousClock.now
+        do {
+            try await client.connect()
+            Issue.record("connected to a closed port")
+        } catch {
+            #expect(error.kind == .unreachable)
+            #expect(error.message.contains("127.0.0.1:\(port)"), "\(error.message)")
+        }
+        #expect(ContinuousClock.now - start < .seconds(1))
+        let again = failure { () throws(RedisError) in _ = try client.call(RedisCommand("GET", "secret-key")) }
+        #expect(again.error?.kind == .unreachable)
+        #expect(again.seconds < 0.5, "took \(again.seconds) s")
+        #expect(again.error?.message.contains("secret-key") == false)
+        #expect(!client.isConnected)
+        await client.close()
     }
 
     @Test("a server that accepts and never answers: .timeout after about the timeout, connection closed")
