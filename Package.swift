@@ -65,6 +65,14 @@ let package = Package(
             ]
         ),
         .target(name: "UnderstudyTesting", dependencies: ["UnderstudyServer", "UnderstudyMock", "UnderstudyContract"]),
+        // Shared state between replicas (issue 13): a small RESP2 codec and pipelined client on SwiftNIO.
+        .target(
+            name: "UnderstudyRedis",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         .executableTarget(
             name: "understudy",
             dependencies: [
@@ -89,6 +97,14 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "UnderstudyRedisTests",
+            dependencies: [
+                "UnderstudyRedis",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .testTarget(
