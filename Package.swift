@@ -73,14 +73,22 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        // The engine's state in Redis, shared by replicas (`serve --state redis://…`).
+        .target(
+            name: "UnderstudyRedisState",
+            dependencies: ["UnderstudyMock", "UnderstudyContract", "UnderstudyRedis", .product(name: "Logging", package: "swift-log")]
+        ),
         .executableTarget(
             name: "understudy",
             dependencies: [
                 "UnderstudyServer",
                 "UnderstudyConform",
                 "UnderstudyProxy",
+                "UnderstudyRedis",
+                "UnderstudyRedisState",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -20,6 +21,8 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     private let configuration: ServerConfiguration
     private let logger: Logger
     private let scheduler: StreamScheduler
+    /// Threads for an engine whose state waits on the network (nil: answer on the event loop).
+    private let offload: NIOThreadPool?
     /// The connection's context while it is open, for the scheduler's calls.
     private var context: ChannelHandlerContext?
     /// Metrics (nil when off): the request being answered arrived at `requestArrival`
@@ -63,8 +66,10 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     /// Due frames are gathered into writes of about this size.
     private static let writeBatchBytes = 16 * 1024
 
-    init(engine: MockEngine, configuration: ServerConfiguration, logger: Logger, scheduler: StreamScheduler, metrics: ServerMetrics?) {
+    init(engine: MockEngine, configuration: ServerConfiguration, logger: Logger, scheduler: StreamScheduler, metrics: ServerMetrics?,
+         offload: NIOThreadPool?) {
         self.engine = engine
+        self.offload = offload
         self.configuration = configuration
         self.logger = logger
         self.scheduler = scheduler
@@ -141,7 +146,30 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
             deliver(scrape, head: head, keepAlive: keepAlive, context: context)
             return
         }
-        let response = engine.respond(to: request)
+        if let offload {
+            // The engine waits on a shared state: answer on the pool, deliver back on this loop;
+            // requests pipelined meanwhile wait their turn.
+            streaming = true
+            let engine = engine
+            offload.runIfActive(eventLoop: context.eventLoop) { engine.respond(to: request) }
+                .assumeIsolated().whenComplete { result in
+                    guard let context = self.context else { return }
+                    self.streaming = false
+                    switch result {
+                    case .success(let response):
+                        self.answer(response, to: request, head: head, keepAlive: keepAlive, arrival: arrival, context: context)
+                    case .failure:
+                        self.respondWithError(.stateUnavailable("the server is shutting down"), path: head.uri, context: context, close: true)
+                    }
+                    if !self.streaming && !self.closing { self.serveWaiting(context: context) }
+                }
+            return
+        }
+        answer(engine.respond(to: request), to: request, head: head, keepAlive: keepAlive, arrival: arrival, context: context)
+    }
+
+    private func answer(_ response: MockResponse, to request: MockRequest, head: HTTPRequestHead, keepAlive: Bool, arrival: UInt64,
+                        context: ChannelHandlerContext) {
         metrics?.requestServed(response)
         requestArrival = arrival
         for violation in response.violations {

@@ -17,6 +17,8 @@ public struct ServerConfiguration: Sendable {
     public var shutdownGracePeriod: Duration = .seconds(30)
     /// Event loop threads (one per core by default).
     public var threads: Int = System.coreCount
+    /// Threads that answer when the engine's state is shared (each waits on a round trip).
+    public var stateThreads: Int = 32
     /// Prometheus metrics at GET /metrics (under the admin API's access rule).
     public var metrics: Bool = true
 

@@ -17,6 +17,7 @@ public final class UnderstudyServer: Sendable {
     public let port: Int
 
     private let group: MultiThreadedEventLoopGroup
+    private let offload: NIOThreadPool?
     private let listener: Channel
     private let tracker: ConnectionTracker
     private let logger: Logger
@@ -28,7 +29,8 @@ public final class UnderstudyServer: Sendable {
     }
 
     private init(engine: MockEngine, configuration: ServerConfiguration, metrics: ServerMetrics?, group: MultiThreadedEventLoopGroup,
-                 listener: Channel, tracker: ConnectionTracker, logger: Logger) throws {
+                 offload: NIOThreadPool?, listener: Channel, tracker: ConnectionTracker, logger: Logger) throws {
+        self.offload = offload
         self.engine = engine
         self.configuration = configuration
         self.metrics = metrics
@@ -52,6 +54,9 @@ public final class UnderstudyServer: Sendable {
         let tracker = ConnectionTracker()
         let schedulers = StreamSchedulers(group)
         let metrics = configuration.metrics ? ServerMetrics(engine: engine) : nil
+        // An engine on a shared state blocks for its round trips: those answers are made here.
+        let offload = engine.waitsOnNetwork ? NIOThreadPool(numberOfThreads: max(1, configuration.stateThreads)) : nil
+        offload?.start()
         do {
             let listener = try await ServerBootstrap(group: group)
                 // The usual somaxconn: a load test opening thousands of connections at once overflowed 512.
@@ -65,14 +70,15 @@ public final class UnderstudyServer: Sendable {
                 .childChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try configure(channel, engine: engine, configuration: configuration, logger: logger,
-                                      scheduler: schedulers.scheduler(for: channel.eventLoop), metrics: metrics)
+                                      scheduler: schedulers.scheduler(for: channel.eventLoop), metrics: metrics, offload: offload)
                     }
                 }
                 .bind(host: configuration.host, port: configuration.port)
                 .get()
             return try UnderstudyServer(engine: engine, configuration: configuration, metrics: metrics, group: group,
-                                        listener: listener, tracker: tracker, logger: logger)
+                                        offload: offload, listener: listener, tracker: tracker, logger: logger)
         } catch {
+            try? await offload?.shutdownGracefully()
             try? await group.shutdownGracefully()
             throw error
         }
@@ -82,7 +88,7 @@ public final class UnderstudyServer: Sendable {
     /// keeps the idle timer: NIO's IdleStateHandler reschedules a timer on every read and write,
     /// which cost a fifth of a canned request's time here).
     private static func configure(_ channel: Channel, engine: MockEngine, configuration: ServerConfiguration, logger: Logger,
-                                  scheduler: StreamScheduler, metrics: ServerMetrics?) throws {
+                                  scheduler: StreamScheduler, metrics: ServerMetrics?, offload: NIOThreadPool?) throws {
         var limits = NIOHTTPDecoderLimitConfiguration()
         limits.maxHeaderListSize = configuration.maxHeaderBytes
         limits.maxHeaderFieldSize = configuration.maxHeaderBytes
@@ -90,7 +96,7 @@ public final class UnderstudyServer: Sendable {
         let sync = channel.pipeline.syncOperations
         try sync.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, informationalResponseStrategy: .drop, limitConfiguration: limits)))
         try sync.addHandler(HTTPConnectionHandler(engine: engine, configuration: configuration, logger: logger,
-                                                  scheduler: scheduler, metrics: metrics))
+                                                  scheduler: scheduler, metrics: metrics, offload: offload))
     }
 
     /// Stops accepting, lets every response in flight finish (up to the grace period), closes the
@@ -106,6 +112,7 @@ public final class UnderstudyServer: Sendable {
         let deadline = group.next().scheduleTask(in: TimeAmount(configuration.shutdownGracePeriod)) { [tracker] in tracker.closeAll() }
         try? await drained.get()
         deadline.cancel()
+        try? await offload?.shutdownGracefully()
         try? await group.shutdownGracefully()
     }
 }

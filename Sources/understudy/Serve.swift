@@ -99,6 +99,9 @@ extension Understudy {
         @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
         var logLevel = "info"
 
+        @OptionGroup(title: "Shared state (replicas)")
+        var state: StateOptions
+
         func validate() throws {
             guard ServerClock(argument: clock) != nil else {
                 throw ValidationError("--clock must be 'system' or an ISO-8601 instant such as 2025-07-01T00:00:00Z, not '\(clock)'.")
@@ -182,6 +185,7 @@ extension Understudy {
                     throw ExitCode(2)
                 }
             }
+            configuration.state = try await state.connect(recordLimit: responseStoreLimit, logger: Logger(label: "understudy.state"))
             let engine = MockEngine(configuration: configuration)
             var server = ServerConfiguration()
             server.host = host

@@ -38,6 +38,10 @@ public final class MockEngine: Sendable {
 
     var synthesizerForResponses: ChatSynthesizer { synthesizer }
 
+    /// Whether answering waits on the network (a shared state): the server then calls
+    /// `respond(to:)` off its event loops.
+    public var waitsOnNetwork: Bool { state.waitsOnNetwork }
+
     func nextOccurrence(_ hash: UInt64) throws(APIError) -> Int { try state.nextOccurrence(hash, in: .request) }
 
     /// Applies the admin changes other servers sharing the state made since the last request.

@@ -46,9 +46,14 @@ public protocol ServerState: Sendable {
 
     /// Forgets everything learnt except the admin log: counters, records, windows, journal.
     func reset() throws(APIError)
+
+    /// Whether calls wait on the network (so must not run on an event loop).
+    var waitsOnNetwork: Bool { get }
 }
 
 extension ServerState {
+    public var waitsOnNetwork: Bool { false }
+
     func use<Record: StoredRecord>(_ type: Record.Type, _ id: String) throws(APIError) -> Record? {
         try use(type, id, change: nil)
     }

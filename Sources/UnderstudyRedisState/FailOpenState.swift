@@ -1,0 +1,61 @@
+import Logging
+import Synchronization
+import UnderstudyMock
+
+/// `--state-failure open`: the shared state while it answers; while it does not, this server's
+/// own memory, so clients keep being served (alone: what other replicas learn meanwhile is not
+/// seen here, nor the other way). Each change of course is logged once; Redis is tried again on
+/// every call (its client fails fast between reconnection attempts), so service comes back
+/// without a restart.
+public final class FailOpenState: ServerState {
+    private let shared: any ServerState
+    private let local: MemoryState
+    private let logger: Logger
+    private let down = Mutex(false)
+
+    public init(shared: any ServerState, local: MemoryState, logger: Logger) {
+        self.shared = shared
+        self.local = local
+        self.logger = logger
+    }
+
+    public var waitsOnNetwork: Bool { shared.waitsOnNetwork }
+    public var journalCapacity: Int { shared.journalCapacity }
+
+    /// The shared state's answer, or the local one while it is unavailable.
+    private func either<T>(_ call: (any ServerState) throws(APIError) -> T) -> T {
+        do {
+            let value = try call(shared)
+            if down.withLock({ d in defer { d = false }; return d }) {
+                logger.notice("shared state is back; answering from it again (what was learnt meanwhile stays local)")
+            }
+            return value
+        } catch {
+            if !down.withLock({ d in defer { d = true }; return d }) {
+                logger.error("shared state unavailable; answering from this server's memory until it returns",
+                             metadata: ["error": "\(error.message)"])
+            }
+            // MemoryState throws only from `append`, which never comes here.
+            return try! call(local)
+        }
+    }
+
+    public func nextOccurrence(_ key: UInt64, in space: OccurrenceSpace) -> Int { either { s throws(APIError) in try s.nextOccurrence(key, in: space) } }
+    public func scenarioHit(rule: String, generation: Int) -> Int { either { s throws(APIError) in try s.scenarioHit(rule: rule, generation: generation) } }
+    public func admit(_ window: RateWindow.Key, limits: RateLimiter.Limits) -> RateWindow { either { s throws(APIError) in try s.admit(window, limits: limits) } }
+    public func addTokens(_ tokens: Int, to window: RateWindow.Key) -> RateWindow { either { s throws(APIError) in try s.addTokens(tokens, to: window) } }
+    public func record(_ entry: JournalEntry) {
+        if down.withLock({ $0 }) { local.record(entry) } else { shared.record(entry) }
+    }
+    public func journal(limit: Int) -> [JournalEntry] { either { s throws(APIError) in try s.journal(limit: limit) } }
+    public func put<Record: StoredRecord>(_ record: Record) { either { s throws(APIError) in try s.put(record) } }
+    public func use<Record: StoredRecord>(_ type: Record.Type, _ id: String, change: ((inout Record) -> Void)?) -> Record? {
+        either { s throws(APIError) in try s.use(type, id, change: change) }
+    }
+    public func delete<Record: StoredRecord>(_ type: Record.Type, _ id: String) -> Bool { either { s throws(APIError) in try s.delete(type, id) } }
+    public func all<Record: StoredRecord>(_ type: Record.Type) -> [Record] { either { s throws(APIError) in try s.all(type) } }
+    /// Admin changes are numbered in the shared log: none are seen, and none made, while it is away.
+    public func adminChanges(after count: Int) -> [AdminChange] { (try? shared.adminChanges(after: count)) ?? [] }
+    public func append(_ change: AdminChange) throws(APIError) -> Int { try shared.append(change) }
+    public func reset() { either { s throws(APIError) in try s.reset() } }
+}

@@ -1,0 +1,56 @@
+import ArgumentParser
+import Logging
+import NIOPosix
+import UnderstudyMock
+import UnderstudyRedis
+import UnderstudyRedisState
+
+/// Where `serve` keeps what it learns: in memory, or in Redis shared with other replicas.
+struct StateOptions: ParsableArguments {
+    @Option(name: .customLong("state"), help: ArgumentHelp(
+        "'memory' (this process), or redis://HOST:PORT[/DB] to share state with every replica pointed at it.",
+        valueName: "memory|URL"))
+    var location = "memory"
+
+    @Option(name: .customLong("state-prefix"), help: "Prefix of every Redis key, so several mocks can share one Redis (letters, digits, '-', '_', '.').")
+    var prefix = "understudy"
+
+    @Option(name: .customLong("state-failure"), help: "When Redis is lost while serving: closed (503s until it returns) or open (this server's memory meanwhile).")
+    var failure: StateFailure = .closed
+
+    enum StateFailure: String, ExpressibleByArgument {
+        case closed, open
+    }
+
+    func validate() throws {
+        guard !prefix.isEmpty, prefix.utf8.allSatisfy({ b in
+            (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x2D || b == 0x5F || b == 0x2E
+        }) else {
+            throw ValidationError("--state-prefix takes letters, digits, '-', '_' and '.', not '\(prefix)'.")
+        }
+        if location != "memory" {
+            do { _ = try RedisAddress(url: location) } catch { throw ValidationError("--state \(location): \(error.message)") }
+        }
+    }
+
+    /// The shared state, connected (nil for memory); exits 2 with a clear line when Redis cannot
+    /// be reached at start.
+    func connect(recordLimit: Int, logger: Logger) async throws -> (any ServerState)? {
+        guard location != "memory" else { return nil }
+        let address = try RedisAddress(url: location)
+        let client = RedisClient(address: address, group: MultiThreadedEventLoopGroup.singleton)
+        do {
+            try await client.connect()
+        } catch {
+            printError("understudy: --state \(location): cannot reach Redis (\(error.message))")
+            throw ExitCode(2)
+        }
+        var limits = RedisState.Limits()
+        limits.records = recordLimit
+        let shared = RedisState(client: client, address: address, prefix: prefix, limits: limits)
+        switch failure {
+        case .closed: return shared
+        case .open: return FailOpenState(shared: shared, local: MemoryState(recordLimit: recordLimit), logger: logger)
+        }
+    }
+}
