@@ -1,6 +1,7 @@
 -- wrk: a chat completion with a new user message on every request, as a load test sends: nothing
 -- can come from the repeat cache. (nginx, the reference, answers these with its one stored body.)
-local n = 0
+-- WRK_OFFSET: where the numbering starts (two wrk runs at once must not send the same questions).
+local n = tonumber(os.getenv("WRK_OFFSET") or "0")
 wrk.method = "POST"
 wrk.path = "/v1/chat/completions"
 wrk.headers["Content-Type"] = "application/json"
