@@ -111,6 +111,9 @@ let package = Package(
             name: "UnderstudyRedisTests",
             dependencies: [
                 "UnderstudyRedis",
+                "UnderstudyRedisState",
+                "UnderstudyMock",
+                "UnderstudyContract",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import UnderstudyContract
 import UnderstudyMock
 import UnderstudyRedis
@@ -133,8 +138,10 @@ public final class RedisState: ServerState {
 
     public func use<Record: StoredRecord>(_ type: Record.Type, _ id: String, change: ((inout Record) -> Void)?) throws(APIError) -> Record? {
         let k = recordKey(type, id)
-        // Optimistic: read with the version, change, write if the version still stands.
-        for _ in 0..<16 {
+        // Optimistic: read with the version, change, write if the version still stands; a loser
+        // backs off a random moment (only when it retries: timing, never output) and tries again.
+        for attempt in 0..<100 {
+            if attempt > 1 { usleep(UInt32.random(in: 50...(100 * UInt32(min(attempt, 20))))) }
             let replies = try call([RedisCommand("HMGET", k, "v", "d"), RedisCommand("EXPIRE", k, limits.recordSeconds)])
             guard let fields = replies[0].array, fields.count == 2, let version = fields[0].bytes, let data = fields[1].bytes else { return nil }
             guard var record = Record(encoded: data) else { throw .stateUnavailable("\(described) holds a \(Record.kind) this build cannot read") }

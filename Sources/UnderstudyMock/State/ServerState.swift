@@ -85,6 +85,11 @@ public struct RateWindow: Sendable, Equatable {
         public var apiKey: String
         /// Unix minute of the server clock.
         public var minute: Int64
+
+        public init(apiKey: String, minute: Int64) {
+            self.apiKey = apiKey
+            self.minute = minute
+        }
     }
 
     public var requests: Int
