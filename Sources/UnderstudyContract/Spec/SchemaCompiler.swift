@@ -326,8 +326,8 @@ public final class SchemaCompiler {
     }
 
     /// Follows a pointer into a document, through the index for large objects.
-    private func value(at pointer: String, in file: String, usedAt: SourceLocation?) -> JSONValue? {
-        guard let document = document(file, usedAt: usedAt), let tokens = JSONPointer.tokens(pointer) else { return nil }
+    private func value(at pointer: String, in file: String, usedAt: @autoclosure () -> SourceLocation?) -> JSONValue? {
+        guard let document = document(file, usedAt: usedAt()), let tokens = JSONPointer.tokens(pointer) else { return nil }
         var current = document.root
         var path = ""
         for token in tokens {
@@ -353,8 +353,11 @@ public final class SchemaCompiler {
         return current
     }
 
-    private func document(_ file: String, usedAt: SourceLocation?) -> SpecDocument? {
+    /// `usedAt` (where the file was referred to) is worked out only for an error: finding a
+    /// location walks the document.
+    private func document(_ file: String, usedAt: @autoclosure () -> SourceLocation?) -> SpecDocument? {
         if let loaded = documents[file] { return loaded }
+        let usedAt = usedAt()
         do {
             let loaded = try SpecDocument.load(path: file)
             documents[file] = loaded
