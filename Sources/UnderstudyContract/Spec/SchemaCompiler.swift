@@ -222,11 +222,12 @@ public final class SchemaCompiler {
         if exclusiveMaximumFlag { s.maximum?.exclusive = true }
     }
 
-    private func compilePattern(_ source: String, at location: SourceLocation) -> Pattern? {
+    /// `location` is worked out only for a warning (like every location: it walks the document).
+    private func compilePattern(_ source: String, at location: @autoclosure () -> SourceLocation) -> Pattern? {
         do {
             return try Pattern(source)
         } catch {
-            problem(.warning, "pattern '\(source)' cannot be compiled here and is not checked: \(error)", at: location)
+            problem(.warning, "pattern '\(source)' cannot be compiled here and is not checked: \(error)", at: location())
             return nil
         }
     }

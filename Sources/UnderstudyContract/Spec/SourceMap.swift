@@ -44,19 +44,16 @@ public struct SourceMap: Sendable {
 
     /// The location of `pointer`, or of its nearest ancestor that has one.
     public func location(of pointer: String) -> SourceLocation {
-        var found = entries.isEmpty ? nil : position(0)
-        if pointer.hasPrefix("/"), !entries.isEmpty {
-            var node = 0
-            var value = root
-            for token in pointer.dropFirst().split(separator: "/", omittingEmptySubsequences: false) {
-                guard entries[node].span > 1, let (index, child) = Self.child(of: value, token: token) else { break }
-                node += 1
-                for _ in 0..<index { node += Int(entries[node].span) }
-                value = child
-                if let here = position(node) { found = here }
-            }
-        } else if !pointer.isEmpty {
-            found = nil
+        guard !entries.isEmpty, let tokens = JSONPointer.escapedTokens(pointer) else { return SourceLocation(file: file, line: 1, column: 1) }
+        var found = position(0)
+        var node = 0
+        var value = root
+        for token in tokens {
+            guard entries[node].span > 1, let (index, child) = Self.child(of: value, token: token) else { break }
+            node += 1
+            for _ in 0..<index { node += Int(entries[node].span) }
+            value = child
+            if let here = position(node) { found = here }
         }
         return found ?? SourceLocation(file: file, line: 1, column: 1)
     }
