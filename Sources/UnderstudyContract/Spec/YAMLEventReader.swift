@@ -177,14 +177,17 @@ enum YAMLEventReader {
                 }
             }
             guard plain else { return .string(s) }
-            switch s {
-            case "", "~", "null", "Null", "NULL": return .null
-            case "true", "True", "TRUE": return .bool(true)
-            case "false", "False", "FALSE": return .bool(false)
-            case ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF": return .double(.infinity)
-            case "-.inf", "-.Inf", "-.INF": return .double(-.infinity)
-            case ".nan", ".NaN", ".NAN": return .double(.nan)
-            default: break
+            // None of these words is longer than five bytes; most text is, and skips the comparisons.
+            if s.utf8.count <= 5 {
+                switch s {
+                case "", "~", "null", "Null", "NULL": return .null
+                case "true", "True", "TRUE": return .bool(true)
+                case "false", "False", "FALSE": return .bool(false)
+                case ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF": return .double(.infinity)
+                case "-.inf", "-.Inf", "-.INF": return .double(-.infinity)
+                case ".nan", ".NaN", ".NAN": return .double(.nan)
+                default: break
+                }
             }
             guard let first = s.utf8.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+") || first == UInt8(ascii: ".")
                     || (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9")) else { return .string(s) }
