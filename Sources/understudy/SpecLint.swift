@@ -16,10 +16,15 @@ extension Understudy.Spec {
 
         func run() throws {
             var failed = false
+            // What linting built is left for the process's exit to free at once: freeing the
+            // official document's 12,844 schemas and 61,000 nodes one by one took ~10 ms of ~140.
+            var compilers: [SchemaCompiler] = []
             for file in files {
                 let report: SpecLintReport
                 do {
-                    report = try SpecLinter.lint(path: file)
+                    let document = try SpecDocument.load(path: file)
+                    compilers.append(SchemaCompiler(documents: [document]))
+                    report = SpecLinter.lint(document, compiler: compilers[compilers.count - 1])
                 } catch {
                     printError("\(error)")
                     throw ExitCode(2)
@@ -31,7 +36,8 @@ extension Understudy.Spec {
                           + "\(report.errors) errors, \(report.warnings) warnings", to: 1)
                 failed = failed || report.errors > 0
             }
-            if failed { throw ExitCode(1) }
+            // Exits from here: throwing or returning would free `compilers` first.
+            Self.exit(withError: failed ? ExitCode(1) : nil)
         }
     }
 }

@@ -54,6 +54,14 @@ struct SpecLoadingTests {
         #expect(doc.location(of: "/i/k").description == "t.yaml:9:16")
     }
 
+    @Test("the core schema's words, and text that only starts like one", arguments: [
+        ("FALSE", JSONValue.bool(false)), ("+.Inf", .double(.infinity)), ("-.inf", .double(-.infinity)), ("Null", .null),
+        ("~", .null), ("falsey", .string("falsey")), ("nullable", .string("nullable")), ("+.infinity", .string("+.infinity")),
+    ])
+    func coreSchemaWords(text: String, value: JSONValue) throws {
+        #expect(try SpecDocument.parse(Array("v: \(text)\n".utf8), file: "w.yaml").root["v"] == value)
+    }
+
     @Test("syntax errors carry file:line:column and the offending text", arguments: [
         ("a: [1, 2\n", "t.yaml:1:4", "did not find expected ',' or ']'"),
         ("a: 1\n b: 2\n", "t.yaml:2:3", "mapping values are not allowed in this context: `b: 2`"),

@@ -1,40 +1,51 @@
 /// RFC 6901 JSON pointers: `/messages/0/content`, with `~0` for `~` and `~1` for `/`.
+///
+/// Pointers are handled byte by byte: `/`, `~`, `0` and `1` are ASCII, and no other character's
+/// UTF-8 contains their bytes (going by `Character` is slower and splits no differently, except
+/// that it would glue a combining mark to the `/` or `0` before it).
 public enum JSONPointer {
     public static func escape(_ token: String) -> String {
         guard token.utf8.contains(where: { $0 == UInt8(ascii: "~") || $0 == UInt8(ascii: "/") }) else { return token }
-        var out = ""
-        for c in token.unicodeScalars {
-            switch c {
-            case "~": out += "~0"
-            case "/": out += "~1"
-            default: out.unicodeScalars.append(c)
+        var out: [UInt8] = []
+        out.reserveCapacity(token.utf8.count + 4)
+        for byte in token.utf8 {
+            switch byte {
+            case UInt8(ascii: "~"): out.append(UInt8(ascii: "~")); out.append(UInt8(ascii: "0"))
+            case UInt8(ascii: "/"): out.append(UInt8(ascii: "~")); out.append(UInt8(ascii: "1"))
+            default: out.append(byte)
             }
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
+    /// `~0` → `~`, `~1` → `/`; any other `~` stays as it is.
     public static func unescape(_ token: Substring) -> String {
-        guard token.contains("~") else { return String(token) }
-        var out = ""
-        var i = token.startIndex
-        while i < token.endIndex {
-            let c = token[i]
-            let next = token.index(after: i)
-            if c == "~", next < token.endIndex {
-                if token[next] == "0" { out.append("~"); i = token.index(after: next); continue }
-                if token[next] == "1" { out.append("/"); i = token.index(after: next); continue }
+        guard token.utf8.contains(UInt8(ascii: "~")) else { return String(token) }
+        var out: [UInt8] = []
+        out.reserveCapacity(token.utf8.count)
+        var afterTilde = false
+        for byte in token.utf8 {
+            if afterTilde {
+                afterTilde = false
+                if byte == UInt8(ascii: "0") { out.append(UInt8(ascii: "~")); continue }
+                if byte == UInt8(ascii: "1") { out.append(UInt8(ascii: "/")); continue }
+                out.append(UInt8(ascii: "~"))
             }
-            out.append(c)
-            i = next
+            if byte == UInt8(ascii: "~") { afterTilde = true } else { out.append(byte) }
         }
-        return out
+        if afterTilde { out.append(UInt8(ascii: "~")) }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The tokens of a pointer as written, still escaped.
+    static func escapedTokens(_ pointer: String) -> [Substring]? {
+        guard pointer.utf8.first == UInt8(ascii: "/") else { return pointer.isEmpty ? [] : nil }
+        return pointer.utf8.dropFirst().split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).map { Substring($0) }
     }
 
     /// The tokens of a pointer (`""` is the whole document), or nil if it does not start with `/`.
     public static func tokens(_ pointer: String) -> [String]? {
-        if pointer.isEmpty { return [] }
-        guard pointer.hasPrefix("/") else { return nil }
-        return pointer.dropFirst().split(separator: "/", omittingEmptySubsequences: false).map(unescape)
+        escapedTokens(pointer)?.map(unescape)
     }
 
     /// Follows a pointer into a value.
@@ -78,7 +89,7 @@ extension JSONPointer {
 
     /// A URI fragment's percent-escapes decoded (`%7B` → `{`), as `$ref` fragments may carry them.
     static func percentDecoded(_ text: String) -> String {
-        guard text.contains("%") else { return text }
+        guard text.utf8.contains(UInt8(ascii: "%")) else { return text }
         var bytes: [UInt8] = []
         var i = text.utf8.startIndex
         let utf8 = text.utf8

@@ -12,7 +12,7 @@
 public final class SchemaCompiler {
     public private(set) var documents: [String: SpecDocument] = [:]
     public private(set) var problems: [SpecProblem] = []
-    private var compiled: [String: Schema] = [:]
+    private var compiled: [LocationKey: Schema] = [:]
     private let graph = SchemaGraph()
     /// Schemas compiled as another's subschema (property, item, allOf member…), by identity.
     private var subschemas: Set<ObjectIdentifier> = []
@@ -53,7 +53,7 @@ public final class SchemaCompiler {
     public func schema(file: String, pointer: String) -> Schema {
         let key = "\(file)#\(pointer)"
         let schema: Schema
-        if let done = compiled[key] {
+        if let done = compiled[LocationKey(key)] {
             schema = done
         } else if let value = value(at: pointer, in: file, usedAt: nil) {
             schema = compile(value, file: file, pointer: pointer)
@@ -78,9 +78,9 @@ public final class SchemaCompiler {
     // MARK: Compilation
 
     func compile(_ value: JSONValue, file: String, pointer: String) -> Schema {
-        let key = "\(file)#\(pointer)"
+        let key = LocationKey("\(file)#\(pointer)")
         if let done = compiled[key] { return done }
-        let schema = Schema(location: key)
+        let schema = Schema(location: key.text)
         compiled[key] = schema
         graph.add(schema)
         uncheckedForCycles.append(schema)
@@ -222,11 +222,12 @@ public final class SchemaCompiler {
         if exclusiveMaximumFlag { s.maximum?.exclusive = true }
     }
 
-    private func compilePattern(_ source: String, at location: SourceLocation) -> Pattern? {
+    /// `location` is worked out only for a warning (like every location: it walks the document).
+    private func compilePattern(_ source: String, at location: @autoclosure () -> SourceLocation) -> Pattern? {
         do {
             return try Pattern(source)
         } catch {
-            problem(.warning, "pattern '\(source)' cannot be compiled here and is not checked: \(error)", at: location)
+            problem(.warning, "pattern '\(source)' cannot be compiled here and is not checked: \(error)", at: location())
             return nil
         }
     }
@@ -316,7 +317,7 @@ public final class SchemaCompiler {
             return nil
         }
         let target = path.isEmpty ? file : Self.join(directoryOf: file, path)
-        if let done = compiled["\(target)#\(pointer)"] { return done }
+        if let done = compiled[LocationKey("\(target)#\(pointer)")] { return done }
         guard document(target, usedAt: location(file, usedAt)) != nil else { return nil }
         guard let value = value(at: pointer, in: target, usedAt: location(file, usedAt)) else {
             problem(.error, "unresolved $ref '\(ref)': no \(pointer.isEmpty ? "document" : pointer) in \(target)", at: location(file, usedAt))
@@ -326,8 +327,8 @@ public final class SchemaCompiler {
     }
 
     /// Follows a pointer into a document, through the index for large objects.
-    private func value(at pointer: String, in file: String, usedAt: SourceLocation?) -> JSONValue? {
-        guard let document = document(file, usedAt: usedAt), let tokens = JSONPointer.tokens(pointer) else { return nil }
+    private func value(at pointer: String, in file: String, usedAt: @autoclosure () -> SourceLocation?) -> JSONValue? {
+        guard let document = document(file, usedAt: usedAt()), let tokens = JSONPointer.tokens(pointer) else { return nil }
         var current = document.root
         var path = ""
         for token in tokens {
@@ -353,8 +354,11 @@ public final class SchemaCompiler {
         return current
     }
 
-    private func document(_ file: String, usedAt: SourceLocation?) -> SpecDocument? {
+    /// `usedAt` (where the file was referred to) is worked out only for an error: finding a
+    /// location walks the document.
+    private func document(_ file: String, usedAt: @autoclosure () -> SourceLocation?) -> SpecDocument? {
         if let loaded = documents[file] { return loaded }
+        let usedAt = usedAt()
         do {
             let loaded = try SpecDocument.load(path: file)
             documents[file] = loaded
@@ -410,6 +414,23 @@ public final class SchemaCompiler {
     private func problem(_ severity: SpecProblem.Severity, _ message: String, at location: SourceLocation) {
         problems.append(SpecProblem(severity: severity, location: location, message: message))
     }
+}
+
+/// A compiled schema's `file#pointer`, hashed once: the table of compiled schemas grows to
+/// thousands, and each time it grows it rehashes every key (long strings, otherwise: about 4% of
+/// linting the official document).
+private struct LocationKey: Hashable {
+    let text: String
+    let hash: Int
+
+    init(_ text: String) {
+        self.text = text
+        hash = text.hashValue
+    }
+
+    func hash(into hasher: inout Hasher) { hasher.combine(hash) }
+
+    static func == (a: LocationKey, b: LocationKey) -> Bool { a.hash == b.hash && a.text == b.text }
 }
 
 /// Short renderings of JSON values for messages.

@@ -18,8 +18,12 @@ public enum SpecLinter {
 
     /// Lints a loaded document; `references` says which files its `$ref`s may load.
     public static func lint(_ document: SpecDocument, references: SchemaCompiler.ReferencePolicy = .specFolder) -> SpecLintReport {
+        lint(document, compiler: SchemaCompiler(documents: [document], references: references))
+    }
+
+    /// Lints a loaded document with `compiler` (made for it), which keeps what it compiled.
+    public static func lint(_ document: SpecDocument, compiler: SchemaCompiler) -> SpecLintReport {
         let path = document.file
-        let compiler = SchemaCompiler(documents: [document], references: references)
         var problems: [SpecProblem] = []
         if document.root["openapi"]?.stringValue == nil {
             problems.append(SpecProblem(severity: .warning, location: document.location(of: ""),

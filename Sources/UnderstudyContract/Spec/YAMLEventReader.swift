@@ -26,6 +26,7 @@ enum YAMLEventReader {
             guard let root = builder.root else {
                 throw SpecError("the document is empty", at: SourceLocation(file: file, line: 1, column: 1))
             }
+            builder.map.finish(root: root)
             return (root, builder.map)
         }
     }
@@ -38,10 +39,25 @@ enum YAMLEventReader {
         var elements: [JSONValue] = []
         /// The key whose value comes next (mappings).
         var key: String?
-        var pointer: String
+        /// The keys so far, once a mapping has too many to scan for a duplicate.
+        var keys: Set<String>?
+        /// This node's entry in the source map.
+        var entry: Int
         var anchor: String?
         /// Nodes in this subtree with aliases expanded (what a reader of the value walks).
         var size = 1
+
+        /// Whether the next node is a key of this mapping.
+        var expectsKey: Bool { isMapping && key == nil }
+
+        /// Takes `key` as the next key; false if the mapping has it already.
+        mutating func claim(_ key: String) -> Bool {
+            if keys == nil {
+                if members.count < 32 { return !members.contains { $0.key == key } }
+                keys = Set(members.map(\.key))
+            }
+            return keys!.insert(key).inserted
+        }
     }
 
     private struct Builder {
@@ -65,15 +81,8 @@ enum YAMLEventReader {
             SourceLocation(file: file, line: Int(mark.line) + 1, column: Int(mark.column) + 1)
         }
 
-        /// The pointer of the node about to start, or nil when it is a mapping key.
-        func nextPointer() -> String? {
-            guard let top = stack.last else { return "" }
-            if top.isMapping {
-                guard let key = top.key else { return nil }
-                return top.pointer + "/" + JSONPointer.escape(key)
-            }
-            return top.pointer + "/" + String(top.elements.count)
-        }
+        /// Whether the node about to start is a mapping key.
+        var expectsKey: Bool { stack.last?.expectsKey ?? false }
 
         mutating func handle(_ event: inout yaml_event_t) throws(SpecError) {
             switch event.type {
@@ -83,37 +92,36 @@ enum YAMLEventReader {
             case YAML_SCALAR_EVENT:
                 let s = event.data.scalar
                 let string = String(decoding: UnsafeBufferPointer(start: s.value, count: s.length), as: UTF8.self)
-                guard let pointer = nextPointer() else {
-                    // A mapping key: checked against the keys so far (recorded in the source map).
+                if expectsKey {
                     let top = stack.count - 1
-                    if map.contains(stack[top].pointer + "/" + JSONPointer.escape(string)) {
-                        throw SpecError("duplicate key '\(string)'", at: location(event.start_mark))
-                    }
+                    guard stack[top].claim(string) else { throw SpecError("duplicate key '\(string)'", at: location(event.start_mark)) }
                     stack[top].key = string
                     return
                 }
-                map.record(pointer, location(event.start_mark))
+                map.open(location(event.start_mark))
                 let value = Self.resolve(string, plain: s.style == YAML_PLAIN_SCALAR_STYLE, tag: s.tag.map { String(cString: $0) })
                 if let anchor = s.anchor { anchors[String(cString: anchor)] = (value, 1) }
                 try add(value, size: 1, at: event.start_mark)
             case YAML_SEQUENCE_START_EVENT:
-                guard let pointer = nextPointer() else { throw SpecError("a list cannot be a mapping key", at: location(event.start_mark)) }
-                map.record(pointer, location(event.start_mark))
-                stack.append(Frame(isMapping: false, pointer: pointer, anchor: event.data.sequence_start.anchor.map { String(cString: $0) }))
+                if expectsKey { throw SpecError("a list cannot be a mapping key", at: location(event.start_mark)) }
+                let entry = map.open(location(event.start_mark))
+                stack.append(Frame(isMapping: false, entry: entry, anchor: event.data.sequence_start.anchor.map { String(cString: $0) }))
             case YAML_MAPPING_START_EVENT:
-                guard let pointer = nextPointer() else { throw SpecError("a mapping cannot be a mapping key", at: location(event.start_mark)) }
-                map.record(pointer, location(event.start_mark))
-                stack.append(Frame(isMapping: true, pointer: pointer, anchor: event.data.mapping_start.anchor.map { String(cString: $0) }))
+                if expectsKey { throw SpecError("a mapping cannot be a mapping key", at: location(event.start_mark)) }
+                let entry = map.open(location(event.start_mark))
+                stack.append(Frame(isMapping: true, entry: entry, anchor: event.data.mapping_start.anchor.map { String(cString: $0) }))
             case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
                 let frame = stack.removeLast()
+                map.close(frame.entry)
                 let value: JSONValue = frame.isMapping ? .object(JSONObject(frame.members)) : .array(frame.elements)
                 if let anchor = frame.anchor { anchors[anchor] = (value, frame.size) }
                 try add(value, size: frame.size, at: event.start_mark)
             case YAML_ALIAS_EVENT:
                 let name = String(cString: event.data.alias.anchor)
                 guard let (value, size) = anchors[name] else { throw SpecError("unknown alias '*\(name)'", at: location(event.start_mark)) }
-                if nextPointer() == nil { throw SpecError("an alias cannot be a mapping key", at: location(event.start_mark)) }
+                if expectsKey { throw SpecError("an alias cannot be a mapping key", at: location(event.start_mark)) }
                 try aliases.expand(size, at: location(event.start_mark))
+                map.openAlias()
                 try add(value, size: size, at: event.start_mark)
             default:
                 break
@@ -169,14 +177,17 @@ enum YAMLEventReader {
                 }
             }
             guard plain else { return .string(s) }
-            switch s {
-            case "", "~", "null", "Null", "NULL": return .null
-            case "true", "True", "TRUE": return .bool(true)
-            case "false", "False", "FALSE": return .bool(false)
-            case ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF": return .double(.infinity)
-            case "-.inf", "-.Inf", "-.INF": return .double(-.infinity)
-            case ".nan", ".NaN", ".NAN": return .double(.nan)
-            default: break
+            // None of these words is longer than five bytes; most text is, and skips the comparisons.
+            if s.utf8.count <= 5 {
+                switch s {
+                case "", "~", "null", "Null", "NULL": return .null
+                case "true", "True", "TRUE": return .bool(true)
+                case "false", "False", "FALSE": return .bool(false)
+                case ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF": return .double(.infinity)
+                case "-.inf", "-.Inf", "-.INF": return .double(-.infinity)
+                case ".nan", ".NaN", ".NAN": return .double(.nan)
+                default: break
+                }
             }
             guard let first = s.utf8.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+") || first == UInt8(ascii: ".")
                     || (first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9")) else { return .string(s) }
