@@ -27,7 +27,6 @@ public final class RedisClient: Sendable {
         var closed = false
     }
 
-    private let group: any EventLoopGroup
     private let state: NIOLoopBoundBox<State>
     private let connected = Atomic<Bool>(false)
 
@@ -41,7 +40,6 @@ public final class RedisClient: Sendable {
         reconnectBackoff: TimeAmount = .milliseconds(250)
     ) {
         self.address = address
-        self.group = group
         self.timeout = timeout
         self.reconnectBackoff = reconnectBackoff
         self.eventLoop = group.next()
@@ -91,13 +89,10 @@ public final class RedisClient: Sendable {
     }
 
     /// `send`, waiting at most `timeout` for the replies. It blocks its thread: call it from
-    /// ordinary threads only, never from an event loop of `group` (that is a precondition
+    /// ordinary threads only, never from a NIO event loop (that is a precondition
     /// failure; use `send` there).
     public func call(_ commands: [RedisCommand]) throws(RedisError) -> [RESPValue] {
-        precondition(
-            !group.makeIterator().contains { $0.inEventLoop },
-            "RedisClient.call blocks; on an event loop use send"
-        )
+        precondition(MultiThreadedEventLoopGroup.currentEventLoop == nil, "RedisClient.call blocks; on an event loop use send")
         final class Outcome: Sendable {
             let result = Mutex<Result<[RESPValue], RedisError>?>(nil)
             let done = DispatchSemaphore(value: 0)

@@ -22,16 +22,25 @@ public final class FailOpenState: ServerState {
     public var waitsOnNetwork: Bool { shared.waitsOnNetwork }
     public var journalCapacity: Int { shared.journalCapacity }
 
+    /// Sets whether the shared state is away; returns whether it was.
+    private func wasDown(becoming now: Bool) -> Bool {
+        down.withLock { down in
+            let was = down
+            down = now
+            return was
+        }
+    }
+
     /// The shared state's answer, or the local one while it is unavailable.
     private func either<T>(_ call: (any ServerState) throws(APIError) -> T) -> T {
         do {
             let value = try call(shared)
-            if down.withLock({ d in defer { d = false }; return d }) {
+            if wasDown(becoming: false) {
                 logger.notice("shared state is back; answering from it again (what was learnt meanwhile stays local)")
             }
             return value
         } catch {
-            if !down.withLock({ d in defer { d = true }; return d }) {
+            if !wasDown(becoming: true) {
                 logger.error("shared state unavailable; answering from this server's memory until it returns",
                              metadata: ["error": "\(error.message)"])
             }

@@ -60,10 +60,12 @@ public final class RedisState: ServerState {
     private func call(_ command: RedisCommand) throws(APIError) -> RESPValue { try call([command])[0] }
 
     private func eval(_ script: String, keys: [String], _ arguments: [any RedisArgument]) throws(APIError) -> RESPValue {
-        var args: [[UInt8]] = [Array("EVAL".utf8), Array(script.utf8), Array(String(keys.count).utf8)]
-        args += keys.map { Array($0.utf8) }
-        args += arguments.map(\.redisBytes)
-        return try call(RedisCommand(arguments: args))
+        try call(Self.eval(script, keys: keys, arguments))
+    }
+
+    private static func eval(_ script: String, keys: [String], _ arguments: [any RedisArgument]) -> RedisCommand {
+        RedisCommand(arguments: [Array("EVAL".utf8), Array(script.utf8), Array(String(keys.count).utf8)]
+            + keys.map { Array($0.utf8) } + arguments.map(\.redisBytes))
     }
 
     private func integer(_ value: RESPValue) throws(APIError) -> Int {
@@ -103,10 +105,8 @@ public final class RedisState: ServerState {
     /// Sent without waiting for the answer: Redis keeps the order of one connection's commands,
     /// so the journal still reads in the order requests were answered.
     public func record(_ entry: JournalEntry) {
-        var args: [[UInt8]] = [Array("EVAL".utf8), Array(RedisScripts.journal.utf8), Array("2".utf8)]
-        args += [key("journal"), key("journal", "seq")].map { Array($0.utf8) }
-        args += [Array(String(limits.journal).utf8), StateCoding.encode(entry)]
-        _ = client.send([RedisCommand(arguments: args)])
+        _ = client.send(Self.eval(RedisScripts.journal, keys: [key("journal"), key("journal", "seq")],
+                                  [limits.journal, StateCoding.encode(entry)]))
     }
 
     public func journal(limit: Int) throws(APIError) -> [JournalEntry] {
@@ -183,22 +183,19 @@ public final class RedisState: ServerState {
 
     public func append(_ change: AdminChange) throws(APIError) -> Int {
         let n = try integer(try eval(RedisScripts.appendAdmin, keys: [key("admin")], [StateCoding.encode(change), limits.adminChanges]))
-        guard n >= 0 else {
-            throw APIError(status: 507, type: "invalid_request_error", code: "admin_log_full", param: nil,
-                           message: "\(limits.adminChanges) admin changes are recorded; reset the shared state's prefix to change scenarios further.")
-        }
+        guard n >= 0 else { throw .adminLogFull("\(limits.adminChanges) admin changes") }
         return n
     }
 
     /// Deletes every key under the prefix but the admin log (the rules stay, as on one server).
     public func reset() throws(APIError) {
         var cursor = "0"
-        let keep = key("admin")
+        let keep = Array(key("admin").utf8)
         repeat {
             let reply = try call(RedisCommand("SCAN", cursor, "MATCH", key("*"), "COUNT", 1000))
             guard let parts = reply.array, parts.count == 2, let next = parts[0].string else { break }
             cursor = next
-            let keys = (parts[1].array ?? []).compactMap(\.bytes).filter { $0 != Array(keep.utf8) }
+            let keys = (parts[1].array ?? []).compactMap(\.bytes).filter { $0 != keep }
             if !keys.isEmpty { _ = try call(RedisCommand(arguments: [Array("UNLINK".utf8)] + keys)) }
         } while cursor != "0"
     }

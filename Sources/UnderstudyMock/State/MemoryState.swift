@@ -133,7 +133,7 @@ struct AdminLog {
 
     mutating func append(_ change: AdminChange) throws(APIError) -> Int {
         let size = change.bytes
-        guard bytes + size <= Self.byteLimit else { throw .adminLogFull(limit: Self.byteLimit) }
+        guard bytes + size <= Self.byteLimit else { throw .adminLogFull("\(Self.byteLimit >> 20) MB of admin changes") }
         changes.append(change)
         bytes += size
         return changes.count
@@ -151,9 +151,3 @@ extension AdminChange {
     }
 }
 
-extension APIError {
-    static func adminLogFull(limit: Int) -> APIError {
-        APIError(status: 507, type: "invalid_request_error", code: "admin_log_full", param: nil,
-                 message: "The admin changes since start passed \(limit >> 20) MB; restart the server to change scenarios further.")
-    }
-}

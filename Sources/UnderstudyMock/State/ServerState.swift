@@ -117,6 +117,13 @@ public enum AdminChange: Sendable, Equatable {
 }
 
 extension APIError {
+    /// The admin log holds all it may (`recorded`, e.g. "10000 admin changes"): the admin API
+    /// refuses further changes rather than let the state grow.
+    public static func adminLogFull(_ recorded: String) -> APIError {
+        APIError(status: 507, type: "invalid_request_error", code: "admin_log_full", param: nil,
+                 message: "The state holds \(recorded) already; start afresh (a new server, or a new --state-prefix) to change scenarios further.")
+    }
+
     /// The shared state (Redis) cannot be reached and `--state-failure closed` is in force.
     public static func stateUnavailable(_ detail: String) -> APIError {
         APIError(status: 503, type: "service_unavailable_error", code: "state_unavailable", param: nil,

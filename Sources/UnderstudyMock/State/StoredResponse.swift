@@ -18,6 +18,10 @@ struct StoredResponse: StoredRecord {
 
     var id: String { plan.id }
 
+    /// The request schemas of records read from a shared state, compiled once each (a chain
+    /// reads its previous response on every turn).
+    private static let schemas = InlineSchemas()
+
     /// Roughly what the entry holds in memory: its texts and items.
     var bytes: Int {
         256 + (plan.message?.text.utf8.count ?? 0) * 2 + plan.functionCalls.reduce(0) { $0 + $1.arguments.utf8.count * 2 }
@@ -60,7 +64,7 @@ struct StoredResponse: StoredRecord {
     /// Decodes the request again from its body, as the server that stored it did.
     init?(encoded: [UInt8]) {
         guard let v = try? JSONParser.parse(encoded), let p = v["plan"], let body = v["body"],
-              let request = try? MockEngine.responsesInput(body, flavor: .openai, schemas: InlineSchemas()),
+              let request = try? MockEngine.responsesInput(body, flavor: .openai, schemas: Self.schemas),
               let id = p["id"]?.stringValue, let createdAt = p["created_at"]?.integerValue, let status = p["status"]?.stringValue,
               let model = p["model"]?.stringValue, let usage = p["usage"].flatMap(RecordCoding.usage),
               let inputItems = v["input_items"]?.arrayValue, let conversation = v["conversation"]?.arrayValue?.compactMap(RecordCoding.message),
