@@ -94,4 +94,14 @@ struct SharedStateTests {
         #expect(StoredConversation(encoded: kept.encoded())?.encoded() == kept.encoded())
         #expect(StoredResponse(encoded: Array("{}".utf8)) == nil)
     }
+
+    @Test("the admin log is bounded: past 16 MB of changes the next one is refused with 507, nothing added")
+    func adminLogBound() throws {
+        let state = MemoryState()
+        let big = String(repeating: "#", count: 9 << 20)
+        #expect(try state.append(.addScenarios(big)) == 1)
+        #expect(throws: APIError.adminLogFull("16 MB of admin changes")) { try state.append(.addScenarios(big)) }
+        #expect(try state.adminChanges(after: 0).count == 1)
+        #expect(try state.append(.reset) == 2)
+    }
 }

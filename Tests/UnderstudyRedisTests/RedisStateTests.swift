@@ -41,7 +41,7 @@ private func concurrently(_ threads: Int, _ body: @escaping @Sendable (Int) -> V
 /// RedisState's decisions against a real redis-server: what replicas racing on one key must get.
 @Suite("Redis state", .enabled(if: RedisServerProcess.available, RedisServerProcess.missing))
 struct RedisStateTests {
-    static func withState(records: Int = 1000, _ body: @escaping @Sendable (RedisState) throws -> Void) async throws {
+    static func withState(records: Int = 1000, adminChanges: Int = 10_000, _ body: @escaping @Sendable (RedisState) throws -> Void) async throws {
         let server = try RedisServerProcess(arguments: [])
         defer { server.stop() }
         let address = try RedisAddress(url: server.url)
@@ -49,6 +49,7 @@ struct RedisStateTests {
         try await client.connect()
         var limits = RedisState.Limits()
         limits.records = records
+        limits.adminChanges = adminChanges
         let state = RedisState(client: client, address: address, prefix: "t", limits: limits)
         // The state blocks for its round trips: off the cooperative pool.
         let failure = Mutex<(any Error)?>(nil)
@@ -120,6 +121,16 @@ struct RedisStateTests {
             #expect(try state.journal(limit: 10).isEmpty)
             #expect(try state.adminChanges(after: 0) == [.setClock(.fixed(5)), .addScenarios("scenarios: []")])
             #expect(try state.adminChanges(after: 1) == [.addScenarios("scenarios: []")])
+        }
+    }
+
+    @Test("the admin log holds its limit of changes; the next is refused with 507 and not added")
+    func adminLogBound() async throws {
+        try await Self.withState(adminChanges: 2) { (state) throws in
+            #expect(try state.append(.reset) == 1)
+            #expect(try state.append(.removeScenarios("x")) == 2)
+            #expect(throws: APIError.adminLogFull("2 admin changes")) { try state.append(.reset) }
+            #expect(try state.adminChanges(after: 0) == [.reset, .removeScenarios("x")])
         }
     }
 }
