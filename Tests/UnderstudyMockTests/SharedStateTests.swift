@@ -83,7 +83,7 @@ struct SharedStateTests {
         let stored = try #require(try state.use(StoredResponse.self, id))
         let decoded = try #require(StoredResponse(encoded: stored.encoded()))
         #expect(ResponsesEncoder.json(decoded.plan) == ResponsesEncoder.json(stored.plan))
-        #expect(ResponsesEncoder.streamFrames(decoded.plan) == ResponsesEncoder.streamFrames(stored.plan))
+        #expect(ResponsesStreamEncoder.frames(decoded.plan) == ResponsesStreamEncoder.frames(stored.plan))
         #expect(decoded.encoded() == stored.encoded())
         _ = Self.send(engine, "POST", "/v1/chat/completions", #"{"model":"gpt-4o","store":true,"messages":[{"role":"user","content":"keep"}]}"#)
         let completion = try #require(try state.all(StoredChatCompletion.self).first)

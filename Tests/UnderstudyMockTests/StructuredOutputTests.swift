@@ -34,7 +34,7 @@ struct StructuredOutputTests {
         #expect(SchemaValidator().validate(try JSONParser.parse(content), against: schema).isEmpty, "\(content)")
         let response = try Self.post(engine, "/v1/responses",
             #"{"model":"gpt-4o","input":"Tell me about Lisbon","text":{"format":{"type":"json_schema","name":"out","strict":true,"schema":\#(schemaText)}}}"#)
-        let text = try #require(response["output_text"]?.stringValue)
+        let text = try #require(response.responseText)
         #expect(SchemaValidator().validate(try JSONParser.parse(text), against: schema).isEmpty, "\(text)")
         #expect(engine.selfCheckViolations.isEmpty, "\(engine.selfCheckViolations)")
     }

@@ -132,26 +132,26 @@ struct ConversationsServerTests {
             #expect(try #require(nextUsage["input_tokens"]?.integerValue) > firstUsage["input_tokens"]?.integerValue ?? .max)
             #expect(try #require(nextUsage["input_tokens_details"]?["cached_tokens"]?.integerValue) > 0)
             let (_, after) = try await Self.call(server, .GET, "/v1/conversations/\(id)/items?order=asc")
-            #expect(Array(Self.texts(after).suffix(2)) == ["And the river?", try #require(next["output_text"]?.stringValue)])
+            #expect(Array(Self.texts(after).suffix(2)) == ["And the river?", try #require(next.responseText)])
             return (id, response, items)
         }
         #expect(response["conversation"] == .object(["id": .string(id)]))
         #expect(response["previous_response_id"] == .null)
-        let answer = try JSONParser.parse(try #require(response["output_text"]?.stringValue))
+        let answer = try JSONParser.parse(try #require(response.responseText))
         #expect(answer.objectValue?.keys == ["city", "population"])
         #expect(answer["population"]?.integerValue != nil)
         let data = try #require(items["data"]?.arrayValue)
         #expect(data.map { $0["role"]?.stringValue } == ["user", "user", "assistant"])
-        #expect(Self.texts(items) == [keys.replacing("\\\"", with: "\""), "Now reply in JSON.", try #require(response["output_text"]?.stringValue)])
+        #expect(Self.texts(items) == [keys.replacing("\\\"", with: "\""), "Now reply in JSON.", try #require(response.responseText)])
         // The output item is the response's own, id and all.
         #expect(data[2] == response["output"]?[0])
 
         // Deterministic: a fresh server answers the same; another first item, another answer.
         let again = try await withServer { try await Self.jsonTurn($0, first: keys).response }
-        #expect(again["output_text"] == response["output_text"] && again["id"] == response["id"])
+        #expect(again.responseText == response.responseText && again["id"] == response["id"])
         let other = try await withServer { try await Self.jsonTurn($0, first: "Tell me about Paris.").response }
-        #expect(other["output_text"] != response["output_text"])
-        #expect(try JSONParser.parse(try #require(other["output_text"]?.stringValue)).objectValue?.keys == ["topic", "answer"])
+        #expect(other.responseText != response.responseText)
+        #expect(try JSONParser.parse(try #require(other.responseText)).objectValue?.keys == ["topic", "answer"])
     }
 
     @Test("conversation with previous_response_id is a 400; an unknown conversation a 404; OpenRouter refuses it")

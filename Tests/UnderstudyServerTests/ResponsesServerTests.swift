@@ -21,7 +21,7 @@ struct ResponsesServerTests {
         #expect(types.first == "response.created" && types.last == "response.completed")
         #expect(types.contains("response.reasoning_summary_text.delta"))
         let text = payloads.filter { $0["type"] == .string("response.output_text.delta") }.compactMap { $0["delta"]?.stringValue }.joined()
-        #expect(payloads.last?["response"]?["output_text"]?.stringValue == text)
+        #expect(payloads.last?["response"]?.responseText == text)
     }
 
     @Test("the store is bounded: the least recently used response goes")

@@ -727,7 +727,10 @@ components:
           type: array
           items:
             type: object
-            required: [index, message, finish_reason, logprobs]
+            # The published document requires logprobs; the live API leaves it out for reasoning
+            # models, the audio and search previews (pydantic/pydantic-ai's cassettes: gpt-5-mini,
+            # o3-mini, gpt-4o-audio-preview, 2025-2026), and the SDK declares it optional.
+            required: [index, message, finish_reason]
             properties:
               index: {type: integer, minimum: 0}
               message: {$ref: '#/components/schemas/ChatCompletionResponseMessage'}
@@ -1138,6 +1141,8 @@ components:
         instructions: {anyOf: [{type: string}, {type: array}, {type: 'null'}]}
         model: {type: string}
         output: {type: array, items: {$ref: '#/components/schemas/OutputItem'}}
+        # "SDK-only convenience property" (the published document): the live API never sends it;
+        # OpenRouter's Responses do.
         output_text: {type: [string, 'null']}
         parallel_tool_calls: {type: boolean}
         metadata: {type: [object, 'null'], additionalProperties: {type: string}}
@@ -1463,11 +1468,12 @@ components:
         sequence_number: {type: integer, minimum: 0}
     ResponseFunctionCallArgumentsDoneEvent:
       type: object
-      required: [type, item_id, output_index, name, arguments, sequence_number]
+      required: [type, item_id, output_index, arguments, sequence_number]
       properties:
         type: {type: string, enum: [response.function_call_arguments.done]}
         item_id: {type: string}
         output_index: {type: integer, minimum: 0}
+        # Declared by SDK 2.x, absent from every recorded live event (2025-03 to 2026-08).
         name: {type: string}
         arguments: {type: string}
         sequence_number: {type: integer, minimum: 0}

@@ -52,6 +52,8 @@ extension ModelCatalog {
         }
         model.unsupportedParameters = try f.optional("unsupported_parameters")?.strings("unsupported_parameters") ?? []
         model.unconfirmed = try f.optional("unconfirmed")?.strings("unconfirmed") ?? []
+        if model.reasoning { model.live.choiceLogprobs = false }
+        if let live = f.optional("live") { model.live = try self.live(live, base: model.live) }
         model.timing = timing.applying(try f.optional("timing").map { (node) throws(FixtureError) in try TimingProfile.Patch.parse(node) })
         if let list = f.optional("providers") {
             var providers: [ModelInfo.Provider] = []
@@ -75,6 +77,19 @@ extension ModelCatalog {
             throw entry.error("\(id): context_length and max_output_tokens must be positive, max_output_tokens at most context_length")
         }
         return model
+    }
+
+    /// `live: {top_p, prompt_cache_retention, reasoning_context, message_phase, choice_logprobs}`.
+    private static func live(_ node: YAMLDocument, base: LiveShape) throws(FixtureError) -> LiveShape {
+        var f = try YAMLFields(node, what: "live")
+        var live = base
+        if let v = f.optional("top_p") { live.topP = try v.double("live.top_p") }
+        if let v = f.optional("prompt_cache_retention") { live.promptCacheRetention = try v.string("live.prompt_cache_retention") }
+        if let v = f.optional("reasoning_context") { live.reasoningContext = try v.string("live.reasoning_context") }
+        if let v = f.optional("message_phase") { live.messagePhase = try v.bool("live.message_phase") }
+        if let v = f.optional("choice_logprobs") { live.choiceLogprobs = try v.bool("live.choice_logprobs") }
+        try f.rejectUnknown()
+        return live
     }
 
     private static func day(_ node: YAMLDocument, _ what: String) throws(FixtureError) -> Int64 {

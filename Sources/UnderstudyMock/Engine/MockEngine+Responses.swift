@@ -44,7 +44,7 @@ extension MockEngine {
             // A background response streams too; a client whose stream drops picks it up again
             // with GET /v1/responses/{id}?stream=true&starting_after=N.
             response = MockResponse(status: 200, headers: headers, body: .stream(StreamPlan(
-                frames: ResponsesEncoder.streamFrames(plan), intervalNanoseconds: configuration.streamIntervalNanoseconds)))
+                frames: ResponsesStreamEncoder.frames(plan), intervalNanoseconds: configuration.streamIntervalNanoseconds)))
         } else {
             var shown = plan
             if input.background { shown.status = "queued" }
@@ -111,19 +111,25 @@ extension MockEngine {
         let responseID = "resp_" + ids.hex(48)
         let messageID = "msg_" + ids.hex(48)
         var reasoning: ResponsePlan.Reasoning?
+        let topic = Topic.phrase(from: input.messages.last(where: { $0.role == "user" })?.text ?? "")
         if model.reasoning && input.reasoningEffort != "none" {
-            let topic = Topic.phrase(from: input.messages.last(where: { $0.role == "user" })?.text ?? "")
             let summary = input.reasoningSummary.map { _ in
                 "**Working through the request**\n\nI'm considering what matters most about \(topic) and how to explain it clearly."
             }
-            reasoning = ResponsePlan.Reasoning(id: "rs_" + ids.hex(48), summary: summary)
+            let reasoningID = "rs_" + ids.hex(48)
+            reasoning = ResponsePlan.Reasoning(id: reasoningID, summary: summary)
+            if input.includeEncryptedReasoning {
+                var bytes = SplitMix64(seed: StableHash.hash(reasoningID))
+                reasoning?.encryptedContent = "gAAAAA" + bytes.base62(160)
+            }
         }
+        let hosted = HostedToolPlanner(tools: input.tools, toolChoice: input.toolChoice, include: input.include, topic: topic).plan(ids: &ids)
         var usage = chatPlan.usage
         usage.cachedTokens = history.isEmpty ? 0 : min(usage.promptTokens, PromptTokenEstimator.count(history).total)
         let calls = choice.toolCalls.map { call in
             ResponsePlan.FunctionCall(id: "fc_" + ids.hex(48), callID: call.id, name: call.name, arguments: call.arguments, pieces: call.pieces)
         }
-        return ResponsePlan(
+        var plan = ResponsePlan(
             id: responseID, createdAt: now, status: choice.finishReason == "length" ? "incomplete" : "completed",
             model: chatPlan.model, request: input, reasoning: reasoning,
             message: choice.content.map {
@@ -131,6 +137,27 @@ extension MockEngine {
             },
             functionCalls: calls,
             usage: usage, incompleteReason: choice.finishReason == "length" ? "max_output_tokens" : nil)
+        plan.live = model.live
+        plan.reasoningModel = model.reasoning
+        plan.flavor = flavor
+        plan.hostedCalls = hosted.calls
+        if hosted.awaitingApproval {
+            // The turn stops at the approval request; the client answers it in the next one.
+            plan.message = nil
+            plan.functionCalls = []
+        } else if var message = plan.message, !hosted.citationSuffix.isEmpty {
+            let offset = message.text.unicodeScalars.count
+            message.text += hosted.citationSuffix
+            message.pieces = TokenPieces.split(message.text)
+            message.annotations = hosted.annotations.map { start, end, annotation in
+                var annotation = annotation
+                annotation["start_index"] = .int(Int64(offset + start))
+                annotation["end_index"] = .int(Int64(offset + end))
+                return .object(annotation)
+            }
+            plan.message = message
+        }
+        return plan
     }
 
     /// What comes before this turn: a conversation's items, or the turns a `previous_response_id`
@@ -176,7 +203,7 @@ extension MockEngine {
         guard entry.plan.request.background else {
             throw .invalidRequest("Only responses created with background=true can be streamed again.", param: "stream", code: nil)
         }
-        let frames = ResponsesEncoder.streamFrames(entry.plan)
+        let frames = ResponsesStreamEncoder.frames(entry.plan)
         // Frame i carries sequence_number i.
         let first = min(frames.count, (startingAfter ?? -1) + 1)
         let headers: [(name: String, value: String)] = [("content-type", "text/event-stream; charset=utf-8"), ("openai-version", "2020-10-01")]

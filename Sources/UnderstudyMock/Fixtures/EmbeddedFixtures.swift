@@ -25,6 +25,14 @@ enum EmbeddedFixtures {
 #                           what `reasoning: true` already implies; listed only where a source says so.
 #   unconfirmed             the fields of this entry whose values no seed or source read for this file
 #                           confirms; each such value has a comment giving its basis.
+#   live                    how the live API writes this model's answers where the request is silent:
+#                           top_p (Response default, 1), prompt_cache_retention (in_memory),
+#                           reasoning_context (current_turn), message_phase (false: output messages
+#                           carry no `phase`), choice_logprobs (true: each chat choice has `logprobs`,
+#                           null unless asked; reasoning models default to false). [recorded]: read
+#                           off the live API's answers recorded in pydantic/pydantic-ai's VCR
+#                           cassettes (tests/models/cassettes, 2025-03 to 2026-08): a model's own
+#                           snapshot where one was recorded, else its family's.
 #
 # Every id in the OpenAPI document's ModelIdsShared and ModelIdsResponses enums
 # (shared/reference/openai-openapi.yaml) names exactly one entry, as the tail of its id or as an
@@ -88,6 +96,7 @@ models:
     pricing: {input: 4, output: 20, cache_read: 0.40, cache_write: 5}
     input_modalities: [text, image, file]
     reasoning: true
+    live: {top_p: 0.98, prompt_cache_retention: 24h, reasoning_context: all_turns, message_phase: true}  # [recorded]
 
   - id: openai/gpt-5.6-terra
     aliases: [gpt-5.6-terra]
@@ -103,6 +112,7 @@ models:
     pricing: {input: 2, output: 12, cache_read: 0.20, cache_write: 2.50}
     input_modalities: [text, image, file]
     reasoning: true
+    live: {top_p: 0.98, prompt_cache_retention: 24h, reasoning_context: all_turns, message_phase: true}  # [recorded]
 
   - id: openai/gpt-5.6-luna
     aliases: [gpt-5.6-luna]
@@ -118,6 +128,7 @@ models:
     pricing: {input: 0.20, output: 1.20, cache_read: 0.02, cache_write: 0.25}
     input_modalities: [text, image, file]
     reasoning: true
+    live: {top_p: 0.98, prompt_cache_retention: 24h, reasoning_context: all_turns, message_phase: true}  # [recorded]
 
   # Only OpenAI's Daybreak guide names it (it replaces gpt-5.5-cyber-preview, for daybreak_red);
   # no page with its facts was found: everything but the id and endpoint is gpt-5.6-sol's.
@@ -136,6 +147,7 @@ models:
     endpoints: [responses]                    # [enum] ResponsesOnlyModel
     reasoning: true
     unconfirmed: [created, context_length, max_output_tokens, pricing, input_modalities]
+    live: {top_p: 0.98, prompt_cache_retention: 24h, reasoning_context: all_turns, message_phase: true}  # [recorded]
 
   # ------------------------------------------------------------------------------------------------
   # Daybreak aliases (Responses only, approved cybersecurity access): [openai] page for
@@ -191,6 +203,7 @@ models:
     pricing: {input: 5, output: 30, cache_read: 0.50}
     input_modalities: [text, image, file]
     reasoning: true
+    live: {top_p: 0.98, prompt_cache_retention: 24h, reasoning_context: all_turns, message_phase: true}  # [recorded]
 
   - id: openai/gpt-5.5-pro
     timing: {tokens_per_second: 30, capacity: 8}
@@ -206,6 +219,7 @@ models:
     input_modalities: [text, image, file]
     endpoints: [responses]                    # [enum] ResponsesOnlyModel
     reasoning: true
+    live: {top_p: 0.98, prompt_cache_retention: 24h, reasoning_context: all_turns, message_phase: true}  # [recorded]
 
   # ------------------------------------------------------------------------------------------------
   # GPT-5.4 (gpt-5.4 2026-03-05, mini/nano 2026-03-17): [litellm] limits and prices, [gateways] Vercel,
@@ -224,6 +238,7 @@ models:
     pricing: {input: 2.50, output: 15, cache_read: 0.25}
     input_modalities: [text, image, file]
     reasoning: true
+    live: {top_p: 0.98, message_phase: true}  # [recorded] gpt-5.4-mini-2026-03-17
 
   - id: openai/gpt-5.4-mini
     timing: {first_token_ms: 350, tokens_per_second: 100}
@@ -239,6 +254,7 @@ models:
     pricing: {input: 0.75, output: 4.50, cache_read: 0.075}
     input_modalities: [text, image, file]
     reasoning: true
+    live: {top_p: 0.98, message_phase: true}  # [recorded] gpt-5.4-mini-2026-03-17
 
   - id: openai/gpt-5.4-nano
     timing: {first_token_ms: 300, tokens_per_second: 150}
@@ -255,6 +271,7 @@ models:
     input_modalities: [text, image, file]
     reasoning: true
     # [sdk] announced shutdown 2027-04-01 (not set as `deprecation`: see the header)
+    live: {top_p: 0.98, message_phase: true}  # [recorded] gpt-5.4-mini-2026-03-17
 
   # ------------------------------------------------------------------------------------------------
   # GPT-5.3 Chat (2026-03-03): [openai] page for gpt-5.3-chat-latest (128,000/16,384, prices, text+image,
@@ -294,6 +311,7 @@ models:
     pricing: {input: 1.75, output: 14, cache_read: 0.175}
     input_modalities: [text, image, file]
     reasoning: true
+    live: {top_p: 0.98}  # [recorded] gpt-5.2-2025-12-11
 
   - id: openai/gpt-5.2-chat-latest
     aliases: [gpt-5.2-chat-latest]
@@ -325,6 +343,7 @@ models:
     input_modalities: [text, image, file]
     endpoints: [responses]                    # [litellm] /v1/responses and /v1/batch only
     reasoning: true
+    live: {top_p: 0.98}  # [recorded] gpt-5.2-2025-12-11
 
   # ------------------------------------------------------------------------------------------------
   # GPT-5.1 (2025-11-13): [litellm] limits and prices, [models.dev] release dates; the codex models are
@@ -703,6 +722,7 @@ models:
       shutdown: 2025-07-14
       replacement: openai/gpt-4.1
     system_fingerprint: null                  # the seed's example response has none
+    live: {choice_logprobs: false}  # [recorded] no choices[].logprobs
 
   # ------------------------------------------------------------------------------------------------
   # GPT-4.1 (2025-04-14): gpt-4.1 from OpenAI's model page (entry below); mini and nano from [litellm]
@@ -843,6 +863,7 @@ models:
     # [sdk] announced shutdowns (not set as `deprecation`: see the header):
     #   2025-10-10: gpt-4o-audio-preview-2024-10-01
     #   2026-05-07: gpt-4o-audio-preview, gpt-4o-audio-preview-2025-06-03, gpt-4o-audio-preview-2024-12-17
+    live: {choice_logprobs: false}  # [recorded] no choices[].logprobs
 
   - id: openai/gpt-4o-mini-audio-preview
     timing: {first_token_ms: 350, tokens_per_second: 100}
@@ -859,6 +880,7 @@ models:
     output_modalities: [text, audio]
     endpoints: [chat]
     # [sdk] announced shutdown 2026-05-07 (not set as `deprecation`: see the header)
+    live: {choice_logprobs: false}  # [recorded] no choices[].logprobs
 
   # ------------------------------------------------------------------------------------------------
   # GPT-4o search previews (Chat Completions only, 2025-03-11): [litellm] limits and prices (web search
@@ -882,6 +904,7 @@ models:
     unsupported_parameters: [temperature, top_p, presence_penalty, frequency_penalty]
     unconfirmed: [input_modalities]
     # [sdk] announced shutdown 2026-07-23 (not set as `deprecation`: see the header)
+    live: {choice_logprobs: false}  # [recorded] no choices[].logprobs
 
   - id: openai/gpt-4o-mini-search-preview
     timing: {first_token_ms: 350, tokens_per_second: 100}
@@ -899,6 +922,7 @@ models:
     unsupported_parameters: [temperature, top_p, presence_penalty, frequency_penalty]
     unconfirmed: [input_modalities]
     # [sdk] announced shutdown 2026-07-23 (not set as `deprecation`: see the header)
+    live: {choice_logprobs: false}  # [recorded] no choices[].logprobs
 
   # ------------------------------------------------------------------------------------------------
   # GPT-4 Turbo: [litellm] and [models.dev] (128,000 context, 4,096 output, 10/30); gpt-4-1106-preview's

@@ -41,12 +41,14 @@ struct StoredResponse: StoredRecord {
             ("usage", RecordCoding.usage(plan.usage)), ("incomplete_reason", plan.incompleteReason.map(JSONValue.string) ?? .null),
         ])
         if let reasoning = plan.reasoning {
-            planObject["reasoning"] = .object(["id": .string(reasoning.id), "summary": reasoning.summary.map(JSONValue.string) ?? .null])
+            planObject["reasoning"] = .object(["id": .string(reasoning.id), "summary": reasoning.summary.map(JSONValue.string) ?? .null,
+                                               "encrypted": reasoning.encryptedContent.map(JSONValue.string) ?? .null])
         }
         if let message = plan.message {
             planObject["message"] = .object(JSONObject([
                 ("id", .string(message.id)), ("text", .string(message.text)), ("pieces", RecordCoding.pieceLengths(message.pieces)),
                 ("logprobs", message.logprobs.map { .int(Int64($0)) } ?? .null), ("logprob_seed", .string(String(message.logprobSeed))),
+                ("annotations", .array(message.annotations)),
             ]))
         }
         planObject["function_calls"] = .array(plan.functionCalls.map { call in
@@ -55,6 +57,12 @@ struct StoredResponse: StoredRecord {
                 ("arguments", .string(call.arguments)), ("pieces", RecordCoding.pieceLengths(call.pieces)),
             ]))
         })
+        planObject["hosted"] = .array(plan.hostedCalls.map { .object(["kind": .string($0.kind.rawValue), "item": .object($0.item)]) })
+        planObject["live"] = .object(JSONObject([
+            ("top_p", .double(plan.live.topP)), ("prompt_cache_retention", .string(plan.live.promptCacheRetention)),
+            ("reasoning_context", .string(plan.live.reasoningContext)), ("message_phase", .bool(plan.live.messagePhase)),
+            ("reasoning_model", .bool(plan.reasoningModel)), ("flavor", .string(plan.flavor.rawValue)),
+        ]))
         return JSONValue.object(JSONObject([
             ("plan", .object(planObject)), ("body", body), ("input_items", .array(inputItems)),
             ("conversation", .array(conversation.map(RecordCoding.message))), ("polls", .int(Int64(polls))),
@@ -72,12 +80,25 @@ struct StoredResponse: StoredRecord {
         var plan = ResponsePlan(id: id, createdAt: createdAt, status: status, model: model, request: request, usage: usage,
                                 incompleteReason: p["incomplete_reason"]?.stringValue)
         if let r = p["reasoning"], let rid = r["id"]?.stringValue {
-            plan.reasoning = ResponsePlan.Reasoning(id: rid, summary: r["summary"]?.stringValue)
+            plan.reasoning = ResponsePlan.Reasoning(id: rid, summary: r["summary"]?.stringValue, encryptedContent: r["encrypted"]?.stringValue)
         }
         if let m = p["message"], let mid = m["id"]?.stringValue, let text = m["text"]?.stringValue,
            let pieces = RecordCoding.pieces(of: text, lengths: m["pieces"]) {
             plan.message = ResponsePlan.Message(id: mid, text: text, pieces: pieces, logprobs: m["logprobs"]?.integerValue.map { Int($0) },
-                                                logprobSeed: m["logprob_seed"]?.stringValue.flatMap { UInt64($0) } ?? 0)
+                                                logprobSeed: m["logprob_seed"]?.stringValue.flatMap { UInt64($0) } ?? 0,
+                                                annotations: m["annotations"]?.arrayValue ?? [])
+        }
+        for h in p["hosted"]?.arrayValue ?? [] {
+            guard let kind = h["kind"]?.stringValue.flatMap(HostedCall.Kind.init(rawValue:)), let item = h["item"]?.objectValue else { return nil }
+            plan.hostedCalls.append(HostedCall(kind: kind, item: item))
+        }
+        if let live = p["live"] {
+            plan.live.topP = live["top_p"]?.doubleValue ?? 1
+            plan.live.promptCacheRetention = live["prompt_cache_retention"]?.stringValue ?? "in_memory"
+            plan.live.reasoningContext = live["reasoning_context"]?.stringValue ?? "current_turn"
+            plan.live.messagePhase = live["message_phase"]?.boolValue ?? false
+            plan.reasoningModel = live["reasoning_model"]?.boolValue ?? false
+            plan.flavor = live["flavor"]?.stringValue.flatMap(Flavor.init(rawValue:)) ?? .openai
         }
         for c in p["function_calls"]?.arrayValue ?? [] {
             guard let cid = c["id"]?.stringValue, let callID = c["call_id"]?.stringValue, let name = c["name"]?.stringValue,

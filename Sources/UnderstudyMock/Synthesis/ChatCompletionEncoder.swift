@@ -55,7 +55,7 @@ public enum ChatCompletionEncoder {
                 }
                 w.key("refusal"); w.null()
                 w.endObject()
-            } else {
+            } else if plan.choiceLogprobs {
                 w.key("logprobs"); w.null()
             }
             w.key("finish_reason"); w.string(choice.finishReason)

@@ -24,6 +24,9 @@ public struct ChatPlan: Sendable {
     public var logprobs: Int?
     /// Seeds the log probabilities (the conversation's text seed: they follow the text).
     public var logprobSeed: UInt64 = 0
+    /// Each choice lists `logprobs` (null unless asked for); false where the live API leaves the
+    /// member out (reasoning models and others: `LiveShape.choiceLogprobs`).
+    public var choiceLogprobs = true
 
     public struct Choice: Sendable {
         /// The message content (nil when the answer is tool calls).

@@ -157,7 +157,7 @@ struct ChatStreamRenderer: Sendable {
             w.endArray()
             w.key("refusal"); w.null()
             w.endObject()
-        } else {
+        } else if plan.choiceLogprobs {
             w.key("logprobs"); w.null()
         }
         w.key("finish_reason"); w.string(finish)

@@ -84,7 +84,7 @@ public struct ChatSynthesizer: Sendable {
         }
 
         let (id, paddingSeed) = Self.responseID(context)
-        return ChatPlan(
+        var plan = ChatPlan(
             id: id,
             created: context.now,
             model: Self.reportedModel(requested: request.model, model: model, flavor: context.flavor),
@@ -98,6 +98,8 @@ public struct ChatSynthesizer: Sendable {
             logprobs: request.logprobs,
             logprobSeed: textSeed
         )
+        plan.choiceLogprobs = model.live.choiceLogprobs || context.flavor == .openrouter
+        return plan
     }
 
     /// Tool calls as a choice: ids, arguments split into deltas, cut to the budget (→ `length`).

@@ -1,3 +1,5 @@
+import UnderstudyContract
+
 /// Everything a Responses API answer will say; the JSON object and the event stream are two
 /// encodings of one plan.
 public struct ResponsePlan: Sendable {
@@ -10,14 +12,24 @@ public struct ResponsePlan: Sendable {
     public var reasoning: Reasoning?
     public var message: Message?
     public var functionCalls: [FunctionCall] = []
+    /// Hosted tools called before the message (web search, code interpreter, MCP…).
+    public var hostedCalls: [HostedCall] = []
     public var usage: Usage
     /// Why it stopped early (`max_output_tokens`), if it did.
     public var incompleteReason: String?
+    /// How the live API writes this model's answers (defaults, optional members).
+    public var live = LiveShape()
+    /// The model reasons (its Response reports reasoning's context and mode).
+    public var reasoningModel = false
+    public var flavor: Flavor = .openai
 
     public struct Reasoning: Sendable {
         public var id: String
         /// A summary, when the request asked for one.
         public var summary: String?
+        /// With `include: ["reasoning.encrypted_content"]`: the reasoning, encrypted (opaque bytes
+        /// derived from the item's id here).
+        public var encryptedContent: String?
     }
 
     public struct Message: Sendable {
@@ -28,6 +40,8 @@ public struct ResponsePlan: Sendable {
         /// `top_logprobs` when log probabilities were asked for (see `ResponsesRequest.logprobs`).
         public var logprobs: Int?
         public var logprobSeed: UInt64 = 0
+        /// Citations (a web search's `url_citation`s), with offsets into `text`.
+        public var annotations: [JSONValue] = []
     }
 
     public struct FunctionCall: Sendable {

@@ -13,21 +13,29 @@ public enum ResponsesEncoder {
     }
 
     /// The response object: at `.started` (in_progress, no output, no usage) or `.finished`.
+    /// Members as the live API lists them today (recordings to 2026-08, see `LiveShape`): every
+    /// request parameter echoed (null when not given), `billing`, `moderation` and `tool_usage`,
+    /// and no `output_text`, which the official document marks "SDK-only convenience property"
+    /// (OpenRouter's document lists it on its Responses, so that flavour keeps it).
     static func object(_ w: inout JSONWriter, _ plan: ResponsePlan, stage: Stage) {
         let finished = stage == .finished
         let status = finished ? plan.status : "in_progress"
         let request = plan.request
+        let openAI = plan.flavor != .openrouter
+        let hasOutput = finished && (status == "completed" || status == "incomplete")
         w.beginObject()
         w.key("id"); w.string(plan.id)
         w.key("object"); w.string("response")
         w.key("created_at"); w.int(plan.createdAt)
         w.key("status"); w.string(status)
         w.key("background"); w.bool(request.background)
+        if openAI { w.key("billing"); w.beginObject(); w.key("payer"); w.string("developer"); w.endObject() }
         w.key("completed_at"); if status == "completed" { w.int(plan.createdAt) } else { w.null() }
         if let conversation = request.conversationID {
             w.key("conversation"); w.beginObject(); w.key("id"); w.string(conversation); w.endObject()
         }
         w.key("error"); w.null()
+        w.key("frequency_penalty"); w.double(request.frequencyPenalty ?? 0)
         w.key("incomplete_details")
         if finished, let reason = plan.incompleteReason {
             w.beginObject(); w.key("reason"); w.string(reason); w.endObject()
@@ -36,23 +44,35 @@ public enum ResponsesEncoder {
         }
         w.key("instructions"); w.string(request.instructions)
         w.key("max_output_tokens"); if let max = request.maxOutputTokens { w.int(max) } else { w.null() }
-        w.key("max_tool_calls"); w.null()
+        w.key("max_tool_calls"); if let max = request.maxToolCalls { w.int(max) } else { w.null() }
         w.key("model"); w.string(plan.model)
+        if openAI { w.key("moderation"); w.null() }
         w.key("output")
         w.beginArray()
-        if finished && (status == "completed" || status == "incomplete") {
+        if hasOutput {
+            let itemStatus = plan.status == "incomplete" ? "incomplete" : "completed"
             if let reasoning = plan.reasoning { reasoningItem(&w, reasoning) }
-            if let message = plan.message { messageItem(&w, message, status: plan.status == "incomplete" ? "incomplete" : "completed", text: message.text) }
-            for call in plan.functionCalls { functionCallItem(&w, call, status: plan.status == "incomplete" ? "incomplete" : "completed", arguments: call.arguments) }
+            for call in plan.hostedCalls { w.value(.object(call.item)) }
+            if let message = plan.message { messageItem(&w, message, status: itemStatus, text: message.text, phase: plan.live.messagePhase) }
+            for call in plan.functionCalls { functionCallItem(&w, call, status: itemStatus, arguments: call.arguments) }
         }
         w.endArray()
         w.key("parallel_tool_calls"); w.bool(request.parallelToolCalls)
+        w.key("presence_penalty"); w.double(request.presencePenalty ?? 0)
         w.key("previous_response_id"); w.string(request.previousResponseID)
+        w.key("prompt_cache_key"); w.string(request.promptCacheKey)
+        if openAI { w.key("prompt_cache_retention"); w.string(request.promptCacheRetention ?? plan.live.promptCacheRetention) }
         w.key("reasoning")
         w.beginObject()
+        if plan.reasoningModel && openAI {
+            let context = request.reasoningContext.flatMap { $0 == "auto" ? nil : $0 } ?? plan.live.reasoningContext
+            w.key("context"); w.string(context)
+        }
         w.key("effort"); w.string(request.reasoningEffort ?? (plan.reasoning != nil ? "medium" : nil))
+        if plan.reasoningModel && openAI { w.key("mode"); w.string(request.reasoningMode ?? "standard") }
         w.key("summary"); w.string(request.reasoningSummary)
         w.endObject()
+        w.key("safety_identifier"); w.string(request.safetyIdentifier)
         w.key("service_tier"); w.string(request.serviceTier == nil || request.serviceTier == "auto" ? "default" : request.serviceTier!)
         w.key("store"); w.bool(request.store)
         w.key("temperature"); w.double(request.temperature ?? 1)
@@ -62,16 +82,34 @@ public enum ResponsesEncoder {
         w.key("verbosity"); w.string("medium")
         w.endObject()
         w.key("tool_choice"); w.value(request.toolChoice)
+        if openAI { toolUsage(&w, webSearches: hasOutput ? plan.hostedCalls.filter { $0.kind == .webSearch }.count : 0) }
         w.key("tools"); w.value(.array(request.tools))
-        w.key("top_p"); w.double(request.topP ?? 1)
+        w.key("top_logprobs"); w.int(request.topLogprobs)
+        w.key("top_p"); w.double(request.topP ?? plan.live.topP)
         w.key("truncation"); w.string(request.truncation)
         w.key("usage")
-        if finished && (status == "completed" || status == "incomplete") { usage(&w, plan.usage) } else { w.null() }
+        if hasOutput { usage(&w, plan.usage) } else { w.null() }
         w.key("user"); w.string(request.user)
         w.key("metadata"); w.value(.object(request.metadata))
-        if finished && (status == "completed" || status == "incomplete") {
+        if !openAI && hasOutput {
             w.key("output_text"); w.string(plan.message?.text ?? "")
         }
+        w.endObject()
+    }
+
+    /// What the hosted tools cost: the live API lists both counters on every Response since 2026-07.
+    static func toolUsage(_ w: inout JSONWriter, webSearches: Int) {
+        w.key("tool_usage")
+        w.beginObject()
+        w.key("image_gen")
+        w.beginObject()
+        for (key, details) in [("input_tokens", "input_tokens_details"), ("output_tokens", "output_tokens_details")] {
+            w.key(escaping: key); w.int(0)
+            w.key(escaping: details); w.beginObject(); w.key("image_tokens"); w.int(0); w.key("text_tokens"); w.int(0); w.endObject()
+        }
+        w.key("total_tokens"); w.int(0)
+        w.endObject()
+        w.key("web_search"); w.beginObject(); w.key("num_requests"); w.int(webSearches); w.endObject()
         w.endObject()
     }
 
@@ -79,6 +117,7 @@ public enum ResponsesEncoder {
         w.beginObject()
         w.key("id"); w.string(reasoning.id)
         w.key("type"); w.string("reasoning")
+        if let encrypted = reasoning.encryptedContent { w.key("encrypted_content"); w.string(encrypted) }
         w.key("summary")
         w.beginArray()
         if done, let summary = reasoning.summary {
@@ -88,7 +127,7 @@ public enum ResponsesEncoder {
         w.endObject()
     }
 
-    static func messageItem(_ w: inout JSONWriter, _ message: ResponsePlan.Message, status: String, text: String?) {
+    static func messageItem(_ w: inout JSONWriter, _ message: ResponsePlan.Message, status: String, text: String?, phase: Bool) {
         w.beginObject()
         w.key("id"); w.string(message.id)
         w.key("type"); w.string("message")
@@ -97,6 +136,8 @@ public enum ResponsesEncoder {
         w.beginArray()
         if let text { outputText(&w, text, message: message) }
         w.endArray()
+        // From gpt-5.4 on the live API marks the answer's message (`commentary` marks a preamble).
+        if phase { w.key("phase"); w.string("final_answer") }
         w.key("role"); w.string("assistant")
         w.endObject()
     }
@@ -116,7 +157,7 @@ public enum ResponsesEncoder {
     static func outputText(_ w: inout JSONWriter, _ text: String, message: ResponsePlan.Message? = nil) {
         w.beginObject()
         w.key("type"); w.string("output_text")
-        w.key("annotations"); w.beginArray(); w.endArray()
+        w.key("annotations"); w.value(.array(message?.annotations ?? []))
         w.key("logprobs"); logprobs(&w, message, pieces: message?.pieces.indices ?? 0..<0)
         w.key("text"); w.string(text)
         w.endObject()
@@ -144,106 +185,5 @@ public enum ResponsesEncoder {
         w.beginObject(); w.key("reasoning_tokens"); w.int(usage.reasoningTokens); w.endObject()
         w.key("total_tokens"); w.int(usage.totalTokens)
         w.endObject()
-    }
-
-    /// The event stream: created, in_progress, the reasoning item (with its summary events), the
-    /// message item with its content part and text deltas, then completed (or incomplete).
-    public static func streamFrames(_ plan: ResponsePlan) -> [[UInt8]] {
-        var frames: [[UInt8]] = []
-        var sequence = 0
-        func event(_ type: StaticString, _ body: (inout JSONWriter) -> Void) {
-            var w = JSONWriter(capacity: 256)
-            w.beginObject()
-            w.key("type"); w.string(type.description)
-            body(&w)
-            w.key("sequence_number"); w.int(sequence)
-            w.endObject()
-            var frame = Array("event: \(type)\ndata: ".utf8)
-            frame.append(contentsOf: w.bytes)
-            frame.append(contentsOf: [0x0A, 0x0A])
-            frames.append(frame)
-            sequence += 1
-        }
-        event("response.created") { w in w.key("response"); object(&w, plan, stage: .started) }
-        event("response.in_progress") { w in w.key("response"); object(&w, plan, stage: .started) }
-        var outputIndex = 0
-        if let reasoning = plan.reasoning {
-            let index = outputIndex
-            event("response.output_item.added") { w in
-                w.key("output_index"); w.int(index); w.key("item"); reasoningItem(&w, reasoning, done: false)
-            }
-            if let summary = reasoning.summary {
-                func partEvent(_ type: StaticString, _ text: String) {
-                    event(type) { w in
-                        w.key("item_id"); w.string(reasoning.id); w.key("output_index"); w.int(index); w.key("summary_index"); w.int(0)
-                        w.key("part"); w.beginObject(); w.key("type"); w.string("summary_text"); w.key("text"); w.string(text); w.endObject()
-                    }
-                }
-                partEvent("response.reasoning_summary_part.added", "")
-                for piece in TokenPieces.split(summary) {
-                    event("response.reasoning_summary_text.delta") { w in
-                        w.key("item_id"); w.string(reasoning.id); w.key("output_index"); w.int(index); w.key("summary_index"); w.int(0)
-                        w.key("delta"); w.string(String(piece))
-                    }
-                }
-                event("response.reasoning_summary_text.done") { w in
-                    w.key("item_id"); w.string(reasoning.id); w.key("output_index"); w.int(index); w.key("summary_index"); w.int(0)
-                    w.key("text"); w.string(summary)
-                }
-                partEvent("response.reasoning_summary_part.done", summary)
-            }
-            event("response.output_item.done") { w in w.key("output_index"); w.int(index); w.key("item"); reasoningItem(&w, reasoning) }
-            outputIndex += 1
-        }
-        if let message = plan.message {
-            let index = outputIndex
-            outputIndex += 1
-            let itemStatus = plan.status == "incomplete" ? "incomplete" : "completed"
-            func location(_ w: inout JSONWriter) {
-                w.key("item_id"); w.string(message.id); w.key("output_index"); w.int(index); w.key("content_index"); w.int(0)
-            }
-            event("response.output_item.added") { w in
-                w.key("output_index"); w.int(index); w.key("item"); messageItem(&w, message, status: "in_progress", text: nil)
-            }
-            event("response.content_part.added") { w in location(&w); w.key("part"); outputText(&w, "") }
-            for (i, piece) in message.pieces.enumerated() {
-                event("response.output_text.delta") { w in
-                    location(&w); w.key("delta"); w.string(String(piece)); w.key("logprobs"); logprobs(&w, message, pieces: i..<(i + 1))
-                }
-            }
-            event("response.output_text.done") { w in
-                location(&w); w.key("text"); w.string(message.text); w.key("logprobs"); logprobs(&w, message, pieces: message.pieces.indices)
-            }
-            event("response.content_part.done") { w in location(&w); w.key("part"); outputText(&w, message.text, message: message) }
-            event("response.output_item.done") { w in
-                w.key("output_index"); w.int(index); w.key("item"); messageItem(&w, message, status: itemStatus, text: message.text)
-            }
-        }
-        for call in plan.functionCalls {
-            let index = outputIndex
-            outputIndex += 1
-            event("response.output_item.added") { w in
-                w.key("output_index"); w.int(index); w.key("item"); functionCallItem(&w, call, status: "in_progress", arguments: "")
-            }
-            for piece in call.pieces {
-                event("response.function_call_arguments.delta") { w in
-                    w.key("item_id"); w.string(call.id); w.key("output_index"); w.int(index); w.key("delta"); w.string(String(piece))
-                }
-            }
-            event("response.function_call_arguments.done") { w in
-                w.key("item_id"); w.string(call.id); w.key("output_index"); w.int(index)
-                w.key("name"); w.string(call.name); w.key("arguments"); w.string(call.arguments)
-            }
-            event("response.output_item.done") { w in
-                w.key("output_index"); w.int(index)
-                w.key("item"); functionCallItem(&w, call, status: plan.status == "incomplete" ? "incomplete" : "completed", arguments: call.arguments)
-            }
-        }
-        if plan.status == "incomplete" {
-            event("response.incomplete") { w in w.key("response"); object(&w, plan, stage: .finished) }
-        } else {
-            event("response.completed") { w in w.key("response"); object(&w, plan, stage: .finished) }
-        }
-        return frames
     }
 }

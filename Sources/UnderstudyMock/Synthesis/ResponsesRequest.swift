@@ -29,6 +29,25 @@ public struct ResponsesRequest: Sendable {
     public var toolChoice: JSONValue
     public var serviceTier: String?
     public var user: String?
+    /// Echoed as given (null when not): the live API lists each of these on every Response.
+    public var promptCacheKey: String?
+    public var promptCacheRetention: String?
+    public var safetyIdentifier: String?
+    public var frequencyPenalty: Double?
+    public var presencePenalty: Double?
+    public var maxToolCalls: Int?
+    /// `top_logprobs` as given (0 when not): the Response lists it whether or not logprobs were included.
+    public var topLogprobs: Int = 0
+    /// `reasoning.context` as given (`auto` or none: the model's default is reported).
+    public var reasoningContext: String?
+    /// `reasoning.mode` as given (a reasoning model reports `standard` otherwise).
+    public var reasoningMode: String?
+    /// `include: ["reasoning.encrypted_content"]`: reasoning items carry their encrypted content.
+    public var includeEncryptedReasoning = false
+    /// Everything `include` names (hosted tools' results and outputs among them).
+    public var include: Set<String> = []
+    /// `stream_options.include_obfuscation` (true unless turned off): deltas carry padding.
+    public var includeObfuscation = true
     /// With `include: ["message.output_text.logprobs"]`: `top_logprobs` (0 when not given); nil
     /// without log probabilities.
     public var logprobs: Int?
@@ -78,7 +97,9 @@ public struct ResponsesRequest: Sendable {
             throw APIError(status: 400, type: "invalid_request_error", code: "mutually_exclusive_parameters", param: nil,
                            message: "Mutually exclusive parameters. Ensure you are only providing one of: 'previous_response_id' or 'conversation'.")
         }
-        return ResponsesRequest(
+        let include = try r.array("include") ?? []
+        let topLogprobs = try r.integer("top_logprobs", min: 0, max: 20).map(Int.init) ?? 0
+        var request = ResponsesRequest(
             model: model, messages: messages, inputItems: items, instructions: instructions,
             maxOutputTokens: maxOutput.map(Int.init),
             temperature: try r.number("temperature", min: 0, max: 2),
@@ -98,9 +119,21 @@ public struct ResponsesRequest: Sendable {
             toolChoice: r.value("tool_choice") ?? .string("auto"),
             serviceTier: try r.string("service_tier"),
             user: try r.string("user"),
-            logprobs: try (r.array("include") ?? []).contains(.string("message.output_text.logprobs"))
-                ? Int(r.integer("top_logprobs", min: 0, max: 20) ?? 0) : nil
+            logprobs: include.contains(.string("message.output_text.logprobs")) ? topLogprobs : nil
         )
+        request.promptCacheKey = try r.string("prompt_cache_key")
+        request.promptCacheRetention = try r.string("prompt_cache_retention")
+        request.safetyIdentifier = try r.string("safety_identifier")
+        request.frequencyPenalty = try r.number("frequency_penalty", min: -2, max: 2)
+        request.presencePenalty = try r.number("presence_penalty", min: -2, max: 2)
+        request.maxToolCalls = try r.integer("max_tool_calls", min: 1, max: Int64(Int32.max)).map(Int.init)
+        request.topLogprobs = topLogprobs
+        request.reasoningContext = try reasoning?.oneOf("context", ["auto", "current_turn", "all_turns"])
+        request.reasoningMode = try reasoning?.string("mode")
+        request.includeEncryptedReasoning = include.contains(.string("reasoning.encrypted_content"))
+        request.include = Set(include.compactMap(\.stringValue))
+        request.includeObfuscation = try r.object("stream_options")?.bool("include_obfuscation") ?? true
+        return request
     }
 
     /// `conversation`: a conversation id, or an object with one; null is none.
