@@ -17,7 +17,10 @@ public enum ChatCompletionEncoder {
             w.key("role"); w.string("assistant")
             // An audio answer's text is its transcript.
             w.key("content"); w.string(choice.audio == nil ? choice.content : nil)
-            if !choice.toolCalls.isEmpty {
+            if plan.legacyFunctionCall, let call = choice.toolCalls.first {
+                w.key("function_call")
+                w.beginObject(); w.key("name"); w.string(call.name); w.key("arguments"); w.string(call.arguments); w.endObject()
+            } else if !choice.toolCalls.isEmpty {
                 w.key("tool_calls")
                 w.beginArray()
                 for call in choice.toolCalls {

@@ -27,6 +27,9 @@ public struct ChatPlan: Sendable {
     /// Each choice lists `logprobs` (null unless asked for); false where the live API leaves the
     /// member out (reasoning models and others: `LiveShape.choiceLogprobs`).
     public var choiceLogprobs = true
+    /// The request used the deprecated `functions`: a call is `function_call`, its finish
+    /// reason `function_call`.
+    public var legacyFunctionCall = false
 
     public struct Choice: Sendable {
         /// The message content (nil when the answer is tool calls).

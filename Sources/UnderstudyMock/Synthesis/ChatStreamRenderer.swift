@@ -193,6 +193,14 @@ struct ChatStreamRenderer: Sendable {
     }
 
     private func toolCall(_ w: inout JSONWriter, _ index: Int, _ call: ChatPlan.ToolCall, opening: Bool, piece: Substring?) {
+        if plan.legacyFunctionCall {
+            w.key("function_call")
+            w.beginObject()
+            if opening { w.key("name"); w.string(call.name) }
+            w.key("arguments"); w.string(piece.map(String.init) ?? "")
+            w.endObject()
+            return
+        }
         w.key("tool_calls")
         w.beginArray()
         w.beginObject()

@@ -63,7 +63,8 @@ public struct ChatSynthesizer: Sendable {
                 completionTokens += choice.pieces.count
             case .toolCalls(let calls):
                 madeCalls = true
-                (choice, budget) = Self.deliver(calls, ids: &callIDs, budget: budget)
+                (choice, budget) = Self.deliver(calls, ids: &callIDs, budget: budget,
+                                                legacy: request.output.legacyFunctions)
                 completionTokens += choice.toolCalls.reduce(0) { $0 + $1.pieces.count + TokenPieces.count($1.name) + 4 }
             }
             var spoken = choice
@@ -99,11 +100,12 @@ public struct ChatSynthesizer: Sendable {
             logprobSeed: textSeed
         )
         plan.choiceLogprobs = model.live.choiceLogprobs || context.flavor == .openrouter
+        plan.legacyFunctionCall = request.output.legacyFunctions
         return plan
     }
 
     /// Tool calls as a choice: ids, arguments split into deltas, cut to the budget (→ `length`).
-    static func deliver(_ calls: [ReplyDecider.Call], ids: inout SplitMix64, budget: Int) -> (ChatPlan.Choice, Int) {
+    static func deliver(_ calls: [ReplyDecider.Call], ids: inout SplitMix64, budget: Int, legacy: Bool = false) -> (ChatPlan.Choice, Int) {
         var remaining = budget
         var planned: [ChatPlan.ToolCall] = []
         var cut = false
@@ -116,7 +118,7 @@ public struct ChatSynthesizer: Sendable {
             remaining -= pieces.count
             planned.append(ChatPlan.ToolCall(id: "call_" + ids.base62(24), name: call.name, arguments: pieces.joined(), pieces: pieces))
         }
-        return (ChatPlan.Choice(content: nil, pieces: [], toolCalls: planned, finishReason: cut ? "length" : "tool_calls"), remaining)
+        return (ChatPlan.Choice(content: nil, pieces: [], toolCalls: planned, finishReason: cut ? "length" : legacy ? "function_call" : "tool_calls"), remaining)
     }
 
     /// The completion id (`chatcmpl-…`, or OpenRouter's `gen-<time>-…`) for this occurrence of the

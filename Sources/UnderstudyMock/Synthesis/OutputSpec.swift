@@ -27,6 +27,11 @@ public struct OutputSpec: Sendable {
     public var tools: [FunctionTool] = []
     public var toolChoice: ToolChoice = .auto
     public var parallelToolCalls = true
+    /// The tools came as the deprecated `functions` (and `function_call`): the answer is one
+    /// `function_call`, not `tool_calls`.
+    public var legacyFunctions = false
+    /// The JSON answer goes in a ```json fenced block (a schema the prompt gave, asked for so).
+    public var fenceJSON = false
 
     public init() {}
 
@@ -73,6 +78,20 @@ extension OutputSpec {
         }
         spec.toolChoice = try toolChoice(object["tool_choice"], named: { $0["function"]?["name"]?.stringValue }, tools: spec.tools)
         spec.parallelToolCalls = object["parallel_tool_calls"]?.boolValue ?? true
+        spec.followPromptedSchema(messages, schemas: schemas)
+        if spec.tools.isEmpty, let functions = object["functions"]?.arrayValue, !functions.isEmpty {
+            // The deprecated form, still answered by the live API (and sent by older clients and
+            // LangChain's legacy agents): one call at most, as `message.function_call`.
+            for (i, function) in functions.enumerated() {
+                guard let name = function["name"]?.stringValue else { continue }
+                spec.tools.append(FunctionTool(name: name, parameters: try function["parameters"].map { (p) throws(APIError) in
+                    try compile(p, schemas, param: "functions[\(i)].parameters")
+                }, description: function["description"]?.stringValue))
+            }
+            spec.toolChoice = try toolChoice(object["function_call"], named: { $0["name"]?.stringValue }, tools: spec.tools)
+            spec.parallelToolCalls = false
+            spec.legacyFunctions = true
+        }
         return spec
     }
 
@@ -121,6 +140,7 @@ extension OutputSpec {
         }
         spec.toolChoice = try toolChoice(object["tool_choice"], named: { $0["name"]?.stringValue }, tools: spec.tools)
         spec.parallelToolCalls = object["parallel_tool_calls"]?.boolValue ?? true
+        spec.followPromptedSchema(messages, schemas: schemas)
         return spec
     }
 
@@ -130,6 +150,21 @@ extension OutputSpec {
             throw .invalidRequest("Invalid schema for \(param): \(problem)", param: param, code: "invalid_json_schema")
         }
         return compiled.schema
+    }
+
+    /// With no schema of its own and no tools, a JSON Schema in the messages' text shapes the
+    /// answer, as a model would follow it; one that does not compile is ignored (never a 400).
+    mutating func followPromptedSchema(_ messages: [ChatMessage], schemas: InlineSchemas) {
+        guard tools.isEmpty, let found = PromptedSchema.find(in: messages) else { return }
+        let plain: Bool
+        switch format {
+        case .text: plain = true
+        case .jsonObject: plain = false
+        case .jsonSchema: return
+        }
+        guard let compiled = try? Self.compile(found.schema, schemas, param: "messages") else { return }
+        format = .jsonSchema(name: "prompted", schema: compiled)
+        fenceJSON = plain && found.fenced
     }
 
     private static func toolChoice(_ value: JSONValue?, named: (JSONValue) -> String?, tools: [FunctionTool]) throws(APIError) -> ToolChoice {

@@ -36,7 +36,8 @@ enum ReplyDecider {
         switch output.format {
         case .jsonSchema(_, let schema):
             var generator = SchemaInstanceGenerator(seed: rng.next(), text: hints.text)
-            return .text(try generate(&generator, schema, "response_format", "response_format").jsonString)
+            let json = try generate(&generator, schema, "response_format", "response_format").jsonString
+            return .text(output.fenceJSON ? "```json\n\(json)\n```" : json)
         case .jsonObject:
             // The keys the prompt asks for, when it names them ("the keys "name" (a string) and
             // "age" (an integer)"), as a model would answer; otherwise a topic and an answer.
