@@ -103,13 +103,12 @@ final class ChunkSizeGuard: ChannelInboundHandler, RemovableChannelHandler {
                 state = chunked ? .chunkSize : length > 0 ? .fixedBody(remaining: length) : .head(sawRequestLine: false, chunked: false, length: 0)
                 return false
             }
+            // Only two names matter; others are passed over without making strings of them.
             if sawRequestLine, let colon = line.firstIndex(of: UInt8(ascii: ":")) {
-                let name = String(decoding: line[..<colon], as: UTF8.self).lowercased()
-                let value = String(decoding: line[(colon + 1)...], as: UTF8.self).lowercased()
-                if name == "transfer-encoding" {
-                    chunked = value.contains("chunked")
-                } else if name == "content-length" {
-                    guard let n = Int(value.filter { $0 != " " && $0 != "\t" }) else {
+                if Self.named(line[..<colon], Self.transferEncoding) {
+                    chunked = String(decoding: line[(colon + 1)...], as: UTF8.self).lowercased().contains("chunked")
+                } else if Self.named(line[..<colon], Self.contentLength) {
+                    guard let n = Int(String(decoding: line[(colon + 1)...], as: UTF8.self).filter { $0 != " " && $0 != "\t" }) else {
                         state = .off
                         return false
                     }
@@ -138,6 +137,14 @@ final class ChunkSizeGuard: ChannelInboundHandler, RemovableChannelHandler {
             break
         }
         return false
+    }
+
+    private static let transferEncoding = Array("transfer-encoding".utf8)
+    private static let contentLength = Array("content-length".utf8)
+
+    /// Whether a header's name is `lowercase` (ASCII, any case).
+    private static func named(_ name: ArraySlice<UInt8>, _ lowercase: [UInt8]) -> Bool {
+        name.count == lowercase.count && zip(name, lowercase).allSatisfy { $0 | 0x20 == $1 }
     }
 
     private static func hexValue(_ byte: UInt8) -> Int? {

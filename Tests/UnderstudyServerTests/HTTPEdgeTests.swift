@@ -96,7 +96,7 @@ struct HTTPEdgeTests {
                     + "transfer-encoding: chunked\r\n\r\n\(String(body.utf8.count, radix: 16))\r\n\(body)\r\n0\r\n\r\n")
                 #expect(try await connection.read(until: "\"object\":\"chat.completion\""))
                 try await connection.write("POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n"
-                    + "transfer-encoding: chunked\r\n\r\n7fffffffffffffff\r\n{\"model\"")
+                    + "Transfer-Encoding: Chunked\r\n\r\n7fffffffffffffff\r\n{\"model\"")
                 #expect(try await connection.read(until: "request_too_large"))
                 #expect(connection.received.contains("HTTP/1.1 413 "))
                 #expect(await connection.closedByServer())
