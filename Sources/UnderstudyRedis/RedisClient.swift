@@ -12,6 +12,11 @@ import Synchronization
 /// The connection is made lazily and remade after a loss: the next `send` after a close connects
 /// again (one attempt at a time; batches sent meanwhile wait for it). After a failed attempt,
 /// sends fail at once with `.unreachable` until `reconnectBackoff` has passed.
+///
+/// A Redis that stops answering (stopped, wedged, a network that drops packets) is worse than one
+/// that refuses: every batch would wait out `timeout`. So the first batch that times out trips a
+/// breaker: sends then fail at once with `.timeout` while a PING probes, every `reconnectBackoff`
+/// after the last probe failed, and the first answer closes the breaker again.
 public final class RedisClient: Sendable {
     public let address: RedisAddress
     public let timeout: TimeAmount
@@ -25,10 +30,14 @@ public final class RedisClient: Sendable {
         var waiting: [RedisRequest]?
         var lastFailure: (at: NIODeadline, error: RedisError)?
         var closed = false
+        /// Set while the breaker is open: the error sends fail with until a probe is answered.
+        var breaker: RedisError?
     }
 
     private let state: NIOLoopBoundBox<State>
     private let connected = Atomic<Bool>(false)
+    private let tripped = Atomic<Bool>(false)
+    private let trips = Atomic<Int>(0)
 
     /// - Parameters:
     ///   - timeout: bounds a connect attempt, the wait for each batch's replies, and `call`.
@@ -48,6 +57,13 @@ public final class RedisClient: Sendable {
 
     /// Whether the connection is up now.
     public var isConnected: Bool { connected.load(ordering: .relaxed) }
+
+    /// Whether the breaker is open: Redis stopped answering and has not answered a probe since.
+    public var isTripped: Bool { tripped.load(ordering: .relaxed) }
+
+    /// How many times the breaker opened: once per silence, however many calls came meanwhile
+    /// (those in flight when it opened waited with the first; every later one was refused).
+    public var breakerTrips: Int { trips.load(ordering: .relaxed) }
 
     /// Connects (with `AUTH` when the address has a password, `SELECT` when its database is not 0)
     /// and PINGs. Throws `.unreachable` with the address in the message when no connection can be
@@ -75,6 +91,9 @@ public final class RedisClient: Sendable {
     /// from the write, so a send that must connect first may take up to twice `timeout`).
     public func send(_ commands: [RedisCommand]) -> EventLoopFuture<[RESPValue]> {
         let request = RedisRequest(commands: commands, promise: eventLoop.makePromise())
+        request.promise.futureResult.whenFailure { error in
+            if let error = error as? RedisError, error.kind == .timeout, !error.isBreaker { self.trip(error) }
+        }
         if eventLoop.inEventLoop {
             submit(request)
         } else {
@@ -103,7 +122,11 @@ public final class RedisClient: Sendable {
             outcome.done.signal()
         }
         if outcome.done.wait(timeout: .now() + .nanoseconds(Int(timeout.nanoseconds))) == .timedOut {
-            throw RedisError(.timeout, "Redis at \(address) did not answer \(RedisCommand.describe(commands)) within \(timeout.spoken)")
+            let error = RedisError(.timeout, "Redis at \(address) did not answer \(RedisCommand.describe(commands)) within \(timeout.spoken)")
+            // Queued before this thread can send again, so its next call meets the open breaker
+            // (the connection's own timer for this batch may fire a moment later).
+            eventLoop.execute { self.trip(error) }
+            throw error
         }
         return try outcome.result.withLock { $0! }.get()
     }
@@ -126,9 +149,13 @@ public final class RedisClient: Sendable {
 
     // MARK: On the event loop
 
-    private func submit(_ request: RedisRequest) {
+    private func submit(_ request: RedisRequest, probing: Bool = false) {
         if state.value.closed {
             request.promise.fail(RedisError(.connectionLost, "the Redis client for \(address) is closed"))
+            return
+        }
+        if let breaker = state.value.breaker, !probing {
+            request.promise.fail(breaker)
             return
         }
         if let channel = state.value.channel, channel.isActive {
@@ -146,6 +173,35 @@ public final class RedisClient: Sendable {
         setChannel(nil)
         state.value.waiting = [request]
         makeConnection().whenComplete { result in self.connectionMade(result.mapError(Self.redisError)) }
+    }
+
+    /// Opens the breaker after a batch waited out the timeout, and starts probing.
+    private func trip(_ error: RedisError) {
+        guard state.value.breaker == nil, !state.value.closed else { return }
+        trips.add(1, ordering: .relaxed)
+        state.value.breaker = RedisError(.timeout, "\(error.message); \(RedisError.breakerNote)")
+        tripped.store(true, ordering: .relaxed)
+        scheduleProbe()
+    }
+
+    private func scheduleProbe() {
+        eventLoop.assumeIsolated().scheduleTask(in: reconnectBackoff) { self.probe() }
+    }
+
+    /// A PING past the breaker (on the connection, or a new one if it was closed): an answer
+    /// closes the breaker, anything else (within `timeout`) schedules the next probe.
+    private func probe() {
+        guard state.value.breaker != nil, !state.value.closed else { return }
+        let ping = RedisRequest(commands: [RedisCommand("PING")], promise: eventLoop.makePromise())
+        ping.promise.futureResult.assumeIsolated().whenComplete { result in
+            if case .success(let replies) = result, replies.first?.errorMessage == nil {
+                self.state.value.breaker = nil
+                self.tripped.store(false, ordering: .relaxed)
+            } else {
+                self.scheduleProbe()
+            }
+        }
+        submit(ping, probing: true)
     }
 
     /// The connection in use, if any; `isConnected` follows it.

@@ -9,7 +9,8 @@ public struct RedisError: Error, Sendable, CustomStringConvertible {
         case unreachable
         /// The connection closed or failed while the command was pending.
         case connectionLost
-        /// No answer within the timeout; the connection is closed.
+        /// No answer within the timeout (the connection is closed), or, with `isBreaker`, none
+        /// since the last time out: refused at once.
         case timeout
         /// Redis answered a setup command (`AUTH`, `SELECT`, `PING`) with an error.
         case server
@@ -26,4 +27,10 @@ public struct RedisError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String { message }
+
+    /// Ends the message of a send refused while the breaker is open.
+    static let breakerNote = "not waiting on it again until it answers a PING"
+
+    /// Whether this is a refusal by the open breaker (no wait), not a timeout waited out.
+    public var isBreaker: Bool { kind == .timeout && message.hasSuffix(Self.breakerNote) }
 }

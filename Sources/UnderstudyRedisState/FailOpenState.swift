@@ -31,14 +31,17 @@ public final class FailOpenState: ServerState {
         }
     }
 
-    /// The shared state's answer, or the local one while it is unavailable.
-    private func either<T>(_ call: (any ServerState) throws(APIError) -> T) -> T {
+    /// The shared state's answer, or the local one while it is unavailable. An answer that is
+    /// not about availability (a record too large for Redis) is the client's: passed on.
+    private func either<T>(_ call: (any ServerState) throws(APIError) -> T) throws(APIError) -> T {
         do {
             let value = try call(shared)
             if wasDown(becoming: false) {
                 logger.notice("shared state is back; answering from it again (what was learnt meanwhile stays local)")
             }
             return value
+        } catch where error.code != APIError.stateUnavailable("").code {
+            throw error
         } catch {
             if !wasDown(becoming: true) {
                 logger.error("shared state unavailable; answering from this server's memory until it returns",
@@ -49,22 +52,22 @@ public final class FailOpenState: ServerState {
         }
     }
 
-    public func nextOccurrence(_ key: UInt64, in space: OccurrenceSpace) -> Int { either { s throws(APIError) in try s.nextOccurrence(key, in: space) } }
-    public func scenarioHit(rule: String, generation: Int) -> Int { either { s throws(APIError) in try s.scenarioHit(rule: rule, generation: generation) } }
-    public func admit(_ window: RateWindow.Key, limits: RateLimiter.Limits) -> RateWindow { either { s throws(APIError) in try s.admit(window, limits: limits) } }
-    public func addTokens(_ tokens: Int, to window: RateWindow.Key) -> RateWindow { either { s throws(APIError) in try s.addTokens(tokens, to: window) } }
+    public func nextOccurrence(_ key: UInt64, in space: OccurrenceSpace) throws(APIError) -> Int { try either { s throws(APIError) in try s.nextOccurrence(key, in: space) } }
+    public func scenarioHit(rule: String, generation: Int) throws(APIError) -> Int { try either { s throws(APIError) in try s.scenarioHit(rule: rule, generation: generation) } }
+    public func admit(_ window: RateWindow.Key, limits: RateLimiter.Limits) throws(APIError) -> RateWindow { try either { s throws(APIError) in try s.admit(window, limits: limits) } }
+    public func addTokens(_ tokens: Int, to window: RateWindow.Key) throws(APIError) -> RateWindow { try either { s throws(APIError) in try s.addTokens(tokens, to: window) } }
     public func record(_ entry: JournalEntry) {
         if down.withLock({ $0 }) { local.record(entry) } else { shared.record(entry) }
     }
-    public func journal(limit: Int) -> [JournalEntry] { either { s throws(APIError) in try s.journal(limit: limit) } }
-    public func put<Record: StoredRecord>(_ record: Record) { either { s throws(APIError) in try s.put(record) } }
-    public func use<Record: StoredRecord>(_ type: Record.Type, _ id: String, change: ((inout Record) -> Void)?) -> Record? {
-        either { s throws(APIError) in try s.use(type, id, change: change) }
+    public func journal(limit: Int) throws(APIError) -> [JournalEntry] { try either { s throws(APIError) in try s.journal(limit: limit) } }
+    public func put<Record: StoredRecord>(_ record: Record) throws(APIError) { try either { s throws(APIError) in try s.put(record) } }
+    public func use<Record: StoredRecord>(_ type: Record.Type, _ id: String, change: ((inout Record) -> Void)?) throws(APIError) -> Record? {
+        try either { s throws(APIError) in try s.use(type, id, change: change) }
     }
-    public func delete<Record: StoredRecord>(_ type: Record.Type, _ id: String) -> Bool { either { s throws(APIError) in try s.delete(type, id) } }
-    public func all<Record: StoredRecord>(_ type: Record.Type) -> [Record] { either { s throws(APIError) in try s.all(type) } }
+    public func delete<Record: StoredRecord>(_ type: Record.Type, _ id: String) throws(APIError) -> Bool { try either { s throws(APIError) in try s.delete(type, id) } }
+    public func all<Record: StoredRecord>(_ type: Record.Type) throws(APIError) -> [Record] { try either { s throws(APIError) in try s.all(type) } }
     /// Admin changes are numbered in the shared log: none are seen, and none made, while it is away.
     public func adminChanges(after count: Int) -> [AdminChange] { (try? shared.adminChanges(after: count)) ?? [] }
     public func append(_ change: AdminChange) throws(APIError) -> Int { try shared.append(change) }
-    public func reset() { either { s throws(APIError) in try s.reset() } }
+    public func reset() throws(APIError) { try either { s throws(APIError) in try s.reset() } }
 }

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Logging
 import UnderstudyContract
 import UnderstudyMock
 import UnderstudyRedis
@@ -14,6 +15,11 @@ import UnderstudyRedis
 /// a stream capped at its capacity, and the admin changes a list every server replays.
 ///
 /// Calls wait for their round trip, so the server runs the engine off its event loops.
+///
+/// What Redis answers is read like client input: a count outside what a server could have
+/// written (a poisoned key, a hostile or broken Redis) is a logged 503, never a number that
+/// overflows further on; a record is refused before it is written when it is larger than
+/// `Limits.recordBytes`, so that no single EVAL holds the shared connection for long.
 public final class RedisState: ServerState {
     public struct Limits: Sendable {
         /// Records of each kind kept (the oldest created go first), and how long one lives unused.
@@ -24,6 +30,9 @@ public final class RedisState: ServerState {
         public var journal = 500
         /// Admin changes kept before the admin API refuses more.
         public var adminChanges = 10_000
+        /// The largest record written, encoded: well under what the connection moves within its
+        /// timeout, so one conversation near the memory store's cap cannot stall the others.
+        public var recordBytes = 32 << 20
 
         public init() {}
     }
@@ -32,11 +41,17 @@ public final class RedisState: ServerState {
     let prefix: String
     let limits: Limits
     private let described: String
+    private let logger: Logger?
 
-    public init(client: RedisClient, address: RedisAddress, prefix: String = "understudy", limits: Limits = Limits()) {
+    /// The largest count read back (occurrences, scenario hits, rate windows, journal numbers):
+    /// far above what any server counts, far below what overflows when added to or subtracted from.
+    static let countLimit: Int64 = 1 << 53
+
+    public init(client: RedisClient, address: RedisAddress, prefix: String = "understudy", limits: Limits = Limits(), logger: Logger? = nil) {
         self.client = client
         self.prefix = prefix
         self.limits = limits
+        self.logger = logger
         self.described = "Redis at \(address)"
     }
 
@@ -68,21 +83,51 @@ public final class RedisState: ServerState {
             + keys.map { Array($0.utf8) } + arguments.map(\.redisBytes))
     }
 
-    private func integer(_ value: RESPValue) throws(APIError) -> Int {
-        guard let n = value.int else { throw .stateUnavailable("\(described) answered \(value) where a number was due") }
+    /// The integer in `value` if it lies in `range`; else a logged 503 naming `what` was due.
+    private func integer(_ value: RESPValue, in range: ClosedRange<Int64>, _ what: String) throws(APIError) -> Int {
+        guard let n = value.int, range.contains(n) else { throw unreadable("\(Self.brief(value)) where \(what) in \(range) was due") }
         return Int(n)
+    }
+
+    /// The 503 for a value this server will not use, logged (it means someone else wrote there).
+    private func unreadable(_ detail: String) -> APIError {
+        logger?.error("shared state holds a value no server wrote", metadata: ["state": "\(described)", "detail": "\(detail)"])
+        return .stateUnavailable("\(described) answered \(detail)")
+    }
+
+    /// A reply as a message may show it: a number, or at most 40 bytes of a string.
+    static func brief(_ value: RESPValue) -> String {
+        func quoted(_ bytes: [UInt8]) -> String {
+            "'" + String(decoding: bytes.prefix(40), as: UTF8.self) + (bytes.count > 40 ? "…'" : "'")
+        }
+        switch value {
+        case .integer(let n): return String(n)
+        case .bulkString(let bytes?): return quoted(bytes)
+        case .simpleString(let text): return quoted(Array(text.utf8))
+        case .bulkString(nil), .array(nil): return "nil"
+        case .array(let elements?): return "an array of \(elements.count)"
+        case .error: return "an error"
+        }
     }
 
     public func nextOccurrence(_ hash: UInt64, in space: OccurrenceSpace) throws(APIError) -> Int {
         let k = key("occ", space.rawValue, String(hash, radix: 16))
         let replies = try call([RedisCommand("INCR", k), RedisCommand("EXPIRE", k, limits.occurrenceSeconds)])
-        return try integer(replies[0]) - 1
+        return try integer(replies[0], in: 1...Self.countLimit, "an occurrence count") - 1
     }
 
     public func scenarioHit(rule: String, generation: Int) throws(APIError) -> Int {
         let k = key("hit", String(generation), rule)
         let replies = try call([RedisCommand("INCR", k), RedisCommand("EXPIRE", k, limits.recordSeconds)])
-        return try integer(replies[0])
+        return try integer(replies[0], in: 1...Self.countLimit, "a scenario hit count")
+    }
+
+    /// A rate window's counts, each in 0…countLimit (a 503 otherwise).
+    private func window(_ reply: RESPValue, count: Int, _ what: String) throws(APIError) -> [Int] {
+        guard let items = reply.array, items.count == count else { throw unreadable("\(Self.brief(reply)) to \(what)") }
+        var numbers: [Int] = []
+        for item in items { numbers.append(try integer(item, in: 0...Self.countLimit, "a count of \(what)")) }
+        return numbers
     }
 
     private func windowKey(_ window: RateWindow.Key) -> String { key("rate", String(window.minute), window.apiKey) }
@@ -90,16 +135,15 @@ public final class RedisState: ServerState {
     public func admit(_ window: RateWindow.Key, limits: RateLimiter.Limits) throws(APIError) -> RateWindow {
         let reply = try eval(RedisScripts.admit, keys: [windowKey(window)],
                              [limits.requestsPerMinute ?? 0, limits.tokensPerMinute ?? 0, 120])
-        let n = reply.array?.compactMap(\.int) ?? []
-        guard n.count == 3 else { throw .stateUnavailable("\(described) answered \(reply) to a rate-limit check") }
-        return RateWindow(requests: Int(n[1]), tokens: Int(n[2]), admitted: n[0] == 1)
+        let n = try self.window(reply, count: 3, "a rate-limit check")
+        guard n[0] <= 1 else { throw unreadable("\(n[0]) where a rate-limit decision (0 or 1) was due") }
+        return RateWindow(requests: n[1], tokens: n[2], admitted: n[0] == 1)
     }
 
     public func addTokens(_ tokens: Int, to window: RateWindow.Key) throws(APIError) -> RateWindow {
         let reply = try eval(RedisScripts.addTokens, keys: [windowKey(window)], [tokens, 120])
-        let n = reply.array?.compactMap(\.int) ?? []
-        guard n.count == 2 else { throw .stateUnavailable("\(described) answered \(reply) to a token count") }
-        return RateWindow(requests: Int(n[0]), tokens: Int(n[1]), admitted: true)
+        let n = try self.window(reply, count: 2, "a token count")
+        return RateWindow(requests: n[0], tokens: n[1], admitted: true)
     }
 
     /// Sent without waiting for the answer: Redis keeps the order of one connection's commands,
@@ -118,12 +162,18 @@ public final class RedisState: ServerState {
             var data: [UInt8]?
             for i in stride(from: 0, to: fields.count - 1, by: 2) {
                 switch fields[i].string {
-                case "n": sequence = fields[i + 1].int.map(Int.init)
+                case "n": sequence = try integer(fields[i + 1], in: 1...Self.countLimit, "a journal number")
                 case "e": data = fields[i + 1].bytes
                 default: break
                 }
             }
-            if let sequence, let data, let entry = StateCoding.journalEntry(data, sequence: sequence) { entries.append(entry) }
+            if let sequence, let data, let entry = StateCoding.journalEntry(data, sequence: sequence) {
+                // A status and a time (up to the year 9999) a server could have written.
+                guard (100...599).contains(entry.status), (0...253_402_300_799).contains(entry.at) else {
+                    throw unreadable("a journal entry with status \(entry.status) at \(entry.at)")
+                }
+                entries.append(entry)
+            }
         }
         return entries.reversed()
     }
@@ -132,8 +182,20 @@ public final class RedisState: ServerState {
     private func indexKey<Record: StoredRecord>(_ type: Record.Type) -> String { key("index", Record.kind) }
 
     public func put<Record: StoredRecord>(_ record: Record) throws(APIError) {
+        let data = try bounded(record)
         _ = try eval(RedisScripts.put, keys: [recordKey(Record.self, record.id), indexKey(Record.self), key("index", Record.kind, "seq")],
-                     [record.id, record.encoded(), limits.recordSeconds, limits.records, key("rec", Record.kind) + ":"])
+                     [record.id, data, limits.recordSeconds, limits.records, key("rec", Record.kind) + ":"])
+    }
+
+    /// The record encoded, or a 413 when it is larger than a record in Redis may be (nothing is
+    /// written: a conversation keeps the items it had).
+    private func bounded<Record: StoredRecord>(_ record: Record) throws(APIError) -> [UInt8] {
+        let data = record.encoded()
+        guard data.count <= limits.recordBytes else {
+            throw APIError(status: 413, type: "invalid_request_error", code: "record_too_large", param: nil,
+                           message: "This would make \(Record.kind) \(record.id) \(data.count) bytes; a record in the server's shared state holds at most \(limits.recordBytes).")
+        }
+        return data
     }
 
     public func use<Record: StoredRecord>(_ type: Record.Type, _ id: String, change: ((inout Record) -> Void)?) throws(APIError) -> Record? {
@@ -144,10 +206,11 @@ public final class RedisState: ServerState {
             if attempt > 1 { usleep(UInt32.random(in: 50...(100 * UInt32(min(attempt, 20))))) }
             let replies = try call([RedisCommand("HMGET", k, "v", "d"), RedisCommand("EXPIRE", k, limits.recordSeconds)])
             guard let fields = replies[0].array, fields.count == 2, let version = fields[0].bytes, let data = fields[1].bytes else { return nil }
-            guard var record = Record(encoded: data) else { throw .stateUnavailable("\(described) holds a \(Record.kind) this build cannot read") }
+            guard var record = Record(encoded: data) else { throw unreadable("a \(Record.kind) this build cannot read") }
             guard let change else { return record }
             change(&record)
-            switch try integer(try eval(RedisScripts.replace, keys: [k], [version, record.encoded(), limits.recordSeconds])) {
+            let changed = try bounded(record)
+            switch try integer(try eval(RedisScripts.replace, keys: [k], [version, changed, limits.recordSeconds]), in: -1...1, "a compare-and-set outcome") {
             case 1: return record
             case -1: return nil
             default: continue
@@ -157,7 +220,7 @@ public final class RedisState: ServerState {
     }
 
     public func delete<Record: StoredRecord>(_ type: Record.Type, _ id: String) throws(APIError) -> Bool {
-        try integer(try eval(RedisScripts.delete, keys: [recordKey(type, id), indexKey(type)], [id])) > 0
+        try integer(try eval(RedisScripts.delete, keys: [recordKey(type, id), indexKey(type)], [id]), in: 0...1, "a deletion count") > 0
     }
 
     public func all<Record: StoredRecord>(_ type: Record.Type) throws(APIError) -> [Record] {
@@ -182,7 +245,8 @@ public final class RedisState: ServerState {
     }
 
     public func append(_ change: AdminChange) throws(APIError) -> Int {
-        let n = try integer(try eval(RedisScripts.appendAdmin, keys: [key("admin")], [StateCoding.encode(change), limits.adminChanges]))
+        let n = try integer(try eval(RedisScripts.appendAdmin, keys: [key("admin")], [StateCoding.encode(change), limits.adminChanges]),
+                            in: -1...Int64(limits.adminChanges), "an admin change count")
         guard n >= 0 else { throw .adminLogFull("\(limits.adminChanges) admin changes") }
         return n
     }

@@ -86,13 +86,21 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
             self.head = head
             self.body = nil
             self.bodyTooLarge = false
+            let expectsContinue = head.version.major == 1 && head.version.minor >= 1
+                && head.headers["expect"].contains { $0.lowercased() == "100-continue" }
             if let length = head.headers.first(name: "content-length").flatMap(Int.init), length > configuration.maxBodyBytes {
-                // Far too large to be worth draining: answer now and hang up, as nginx does.
-                if length > configuration.maxBodyBytes * 4 {
+                // Far too large to be worth draining (or not sent yet, the client waiting for our
+                // word): answer now and hang up, as nginx does.
+                if length > configuration.maxBodyBytes * 4 || expectsContinue {
                     respondWithError(.payloadTooLarge(limit: configuration.maxBodyBytes), path: head.uri, context: context, close: true)
                     return
                 }
                 bodyTooLarge = true
+            }
+            // The client waits for this before sending the body (curl for a second). Not while
+            // another answer is being written: the client then sends the body after its wait.
+            if expectsContinue && !bodyTooLarge && !streaming && waiting.isEmpty {
+                write(context.channel.allocator.buffer(staticString: "HTTP/1.1 100 Continue\r\n\r\n"), context: context)
             }
         case .body(var chunk):
             guard !bodyTooLarge else { return }
@@ -359,6 +367,16 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
+        if let tooLarge = error as? ChunkSizeGuard.ChunkTooLarge {
+            // A chunk declared past the body limit: refused before any of it is read.
+            if !closing && !streaming {
+                respondWithError(.payloadTooLarge(limit: tooLarge.limit), path: head?.uri ?? "/", context: context, close: true)
+                flushIfPending(context: context)
+            } else {
+                context.close(promise: nil)
+            }
+            return
+        }
         if let parserError = error as? HTTPParserError, !closing, !streaming {
             // llhttp rejected the bytes: say why, then hang up (the stream can't be resynchronised).
             let detail: String = switch parserError {

@@ -84,7 +84,7 @@ public final class UnderstudyServer: Sendable {
         }
     }
 
-    /// The whole per-connection pipeline: llhttp decoder (with header limits) → ours (which also
+    /// The whole per-connection pipeline: the chunk-size guard → llhttp decoder (with header limits) → ours (which also
     /// keeps the idle timer: NIO's IdleStateHandler reschedules a timer on every read and write,
     /// which cost a fifth of a canned request's time here).
     private static func configure(_ channel: Channel, engine: MockEngine, configuration: ServerConfiguration, logger: Logger,
@@ -94,6 +94,7 @@ public final class UnderstudyServer: Sendable {
         limits.maxHeaderFieldSize = configuration.maxHeaderBytes
         limits.maxHeaderFieldCount = configuration.maxHeaderFields
         let sync = channel.pipeline.syncOperations
+        try sync.addHandler(ChunkSizeGuard(limit: configuration.maxBodyBytes, lineLimit: configuration.maxHeaderBytes))
         try sync.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, informationalResponseStrategy: .drop, limitConfiguration: limits)))
         try sync.addHandler(HTTPConnectionHandler(engine: engine, configuration: configuration, logger: logger,
                                                   scheduler: scheduler, metrics: metrics, offload: offload))

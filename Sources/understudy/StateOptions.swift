@@ -47,7 +47,7 @@ struct StateOptions: ParsableArguments {
         }
         var limits = RedisState.Limits()
         limits.records = recordLimit
-        let shared = RedisState(client: client, address: address, prefix: prefix, limits: limits)
+        let shared = RedisState(client: client, address: address, prefix: prefix, limits: limits, logger: logger)
         switch failure {
         case .closed: return shared
         case .open: return FailOpenState(shared: shared, local: MemoryState(recordLimit: recordLimit), logger: logger)

@@ -13,7 +13,8 @@ extension Understudy {
             discussion: """
                 Each exchange: its operation is found in the spec, the request and the response (by status) \
                 are validated, SSE bodies are split into events, each validated and their order checked. \
-                Exit status: 0 when every exchange passes, 1 on any violation, 2 on unreadable input or spec.
+                Exit status: 0 when every exchange passes, 1 on any violation, 2 on unreadable input or spec \
+                (a file, or any line or entry that is not an exchange; JSONL lines up to 64 MiB).
                 """
         )
 
@@ -36,9 +37,11 @@ extension Understudy {
             var results: [ExchangeValidator.Result] = []
             var passed = 0
             var failed = 0
+            var unreadable = 0
             do {
                 try validator.validate(files: paths) { result in
                     if result.passed { passed += 1 } else { failed += 1 }
+                    if result.unreadable { unreadable += 1 }
                     if format == .text {
                         out.write(ValidationReport.text(result, color: color))
                     } else {
@@ -55,6 +58,8 @@ extension Understudy {
             case .junit: out.write(ValidationReport.junit(results))
             }
             out.close()
+            // An exchange that cannot be read is unreadable input, like a file that cannot be.
+            if unreadable > 0 { throw ExitCode(2) }
             if failed > 0 { throw ExitCode(1) }
         }
     }

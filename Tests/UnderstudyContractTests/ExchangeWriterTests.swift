@@ -87,4 +87,36 @@ import UnderstudyContract
         #expect(line.contains("stream=true"))
         #expect(line.contains(#"{"name":"content-type","value":"application/json"}"#))
     }
+
+    /// Issue 21, item 12: credentials hidden by JSON escapes, short ones, a cookie's session and a
+    /// SigV4 signature are redacted too.
+    @Test("redaction after decoding: escaped keys in SSE frames, short credentials, cookie sessions, SigV4 signatures")
+    func redactionAfterDecoding() {
+        let key = "sk-live-0123456789abcdef"
+        let aws = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+        let signature = "5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7"
+        let sigV4 = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20250101/us-east-1/bedrock/aws4_request, SignedHeaders=host;x-amz-date, Signature=\(signature)"
+        let escapedKey = key.unicodeScalars.prefix(2).map { String(format: "\\u%04x", $0.value) }.joined() + key.dropFirst(2)
+        let escapedAWS = aws.replacingOccurrences(of: "/", with: "\\/")
+        let stream = "data: {\"echo\":\"\(escapedKey)\"}\n\ndata: {\"echo\":\"\(escapedAWS)\"}\n\n"
+            + "data: {\"seen\":\"abc123\",\"cookie\":\"ab12cd\",\"theme\":\"dark\"}\n\ndata: {\"sig\":\"\(signature)\",\"id\":\"AKIDEXAMPLE\"}\n\n"
+            + "data: {\"plain\":\"caf\\u00e9\"}\n\ndata: [DONE]\n\n"
+        let exchange = Exchange(
+            source: "test", method: "POST", url: "/v1/chat/completions?X-Amz-Signature=abc123ff&X-Amz-Credential=AKID2%2F2025&n=1",
+            request: .init(headers: [("Authorization", "Bearer \(key)"), ("x-api-key", "abc123"), ("x-amz-secret", aws),
+                                     ("Cookie", "PHPSESSID=ab12cd; theme=dark"), ("x-amz-authorization", sigV4), ("content-type", "application/json")],
+                           body: Array(#"{"model":"gpt-4o","password":"hunter","max_tokens":5,"prompt_cache_key":"pck","messages":[{"role":"user","content":"abc123"}]}"#.utf8)),
+            status: 200,
+            response: .init(headers: [("content-type", "text/event-stream")], body: Array(stream.utf8)))
+        let line = String(decoding: ExchangeWriter.jsonl(exchange), as: UTF8.self)
+        for secret in ["0123456789abcdef", "K7MDENG", "hunter", "abc123", "ab12cd", signature, "AKIDEXAMPLE", "AKID2"] {
+            #expect(!line.contains(secret), "\(secret) is in \(line)")
+        }
+        // What is not a credential stays: a body's max_tokens and prompt_cache_key, a theme
+        // cookie's value, a frame with an escape but no secret (byte for byte).
+        #expect(line.contains(#""max_tokens":5"#) && line.contains(#""prompt_cache_key":"pck""#))
+        #expect(line.contains(#"\"theme\":\"dark\""#))
+        #expect(line.contains(#"data: {\"plain\":\"caf\\u00e9\"}"#))
+        #expect(line.contains("&n=1"))
+    }
 }

@@ -69,6 +69,35 @@ struct HostileSpecTests {
         }
     }
 
+    @Test("a symbolic link inside the folder is followed only to a file inside it: not to /proc/self/environ or /dev/zero, whose contents no message shows")
+    func symlinksStayInTheFolder() throws {
+        let folder = Self.temporaryFolder()
+        Self.write("X: {type: string}\n", to: folder + "/common.yaml")
+        #expect(symlink(folder + "/common.yaml", folder + "/alias.yaml") == 0)
+        #expect(symlink("/proc/self/environ", folder + "/env.yaml") == 0)
+        #expect(symlink("/dev/zero", folder + "/zero.yaml") == 0)
+        #expect(symlink("/etc", folder + "/etc") == 0)
+        let path = String(cString: getenv("PATH"))
+        for (ref, allowed) in [("alias.yaml#/X", true), ("env.yaml#/x", false), ("env.yaml", false), ("zero.yaml", false), ("etc/passwd#/x", false)] {
+            Self.write("components:\n  schemas:\n    A:\n      $ref: '\(ref)'\n", to: folder + "/spec.yaml")
+            let report = try SpecLinter.lint(path: folder + "/spec.yaml")
+            #expect((report.errors == 0) == allowed, "\(ref): \(report.problems)")
+            if !allowed { #expect(report.problems.contains { $0.message.contains("out of the spec's folder") }, "\(ref): \(report.problems)") }
+            #expect(!report.problems.contains { $0.message.contains(path) || $0.message.contains("PATH=") }, "\(ref) shows the environment")
+        }
+    }
+
+    @Test("a $ref to a FIFO is refused at once (a FIFO with no writer used to hang the linter)", .timeLimit(.minutes(1)))
+    func fifo() throws {
+        let folder = Self.temporaryFolder()
+        #expect(mkfifo(folder + "/pipe.yaml", 0o600) == 0)
+        Self.write("components:\n  schemas:\n    A:\n      $ref: 'pipe.yaml#/X'\n", to: folder + "/spec.yaml")
+        let report = try SpecLinter.lint(path: folder + "/spec.yaml")
+        #expect(report.problems.contains { $0.message.contains("not a regular file") }, "\(report.problems)")
+        #expect(FileBytes.read(folder + "/pipe.yaml") == nil)
+        #expect(FileBytes.lastError == "not a regular file")
+    }
+
     @Test("a YAML alias bomb is refused at the alias that passes the limit")
     func aliasBomb() {
         var yaml = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"

@@ -55,7 +55,16 @@ final class RedisServerProcess: @unchecked Sendable {
         self.process = nil
     }
 
-    deinit { stop() }
+    /// Sends `signal` (SIGSTOP: a Redis that accepts and never answers; SIGCONT: back).
+    func signal(_ signal: Int32) {
+        guard let process, process.isRunning else { return }
+        kill(process.processIdentifier, signal)
+    }
+
+    deinit {
+        signal(SIGCONT)
+        stop()
+    }
 }
 
 struct ServerDidNotStart: Error, CustomStringConvertible {

@@ -69,3 +69,28 @@ def test_truncated_empty_or_non_har_input_exits_two_never_green(tmp_path):
     scalars.write_text('{"log":{"entries":[1,2]}}')
     result = validate(scalars)
     assert result.returncode == 2 and "log.entries[0] is not an object" in result.stderr
+
+
+def test_unreadable_lines_exit_two_and_lines_are_bounded(tmp_path):
+    """Issue 21, item 13: a JSONL recording whose last line was cut, or one whose frame_delays_ms
+    `serve --replay` refuses, is unreadable input (exit 2, as the README says), not a violation;
+    a file with no newline (/dev/zero) is refused at the line bound, not read into memory."""
+    good = (TRAFFIC / "valid" / "understudy.jsonl").read_text().splitlines()
+    truncated = tmp_path / "truncated.jsonl"
+    truncated.write_text("\n".join(good) + "\n" + good[0][: len(good[0]) // 2])
+    result = validate(truncated)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert f"{truncated}:{len(good) + 1}" in result.stdout
+
+    delays = tmp_path / "delays.jsonl"
+    exchange = json.loads(good[0])
+    exchange["response"]["frame_delays_ms"] = [10, -1]
+    delays.write_text(json.dumps(exchange) + "\n")
+    result = validate(delays)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "frame_delays_ms" in result.stdout
+
+    zero = subprocess.run(["/usr/bin/env", "bash", "-c", f'ulimit -v 4000000; exec "{BINARY}" validate /dev/zero'],
+                          capture_output=True, text=True, timeout=120)
+    assert zero.returncode == 2, zero.stdout + zero.stderr
+    assert "a line longer than 64 MiB" in zero.stderr

@@ -384,6 +384,13 @@ public final class SchemaCompiler {
             if target.split(separator: "/").contains("..") || !target.hasPrefix(prefix) {
                 return "it leads out of the spec's folder"
             }
+            // Inside by its name, but a symbolic link (of the file or a folder on the way) may
+            // lead anywhere (/proc/self/environ): the resolved path must be inside the resolved
+            // folder too. A file that does not exist is left to the reading, which says so.
+            if let real = FileBytes.resolved(target) {
+                let folder = FileBytes.resolved(root.isEmpty ? "." : root) ?? root
+                if !real.hasPrefix(folder == "/" ? "/" : folder + "/") { return "it leads out of the spec's folder through a symbolic link" }
+            }
             return nil
         }
     }

@@ -5,6 +5,12 @@ import Darwin
 #endif
 import Synchronization
 
+#if canImport(Glibc)
+private let systemRead = Glibc.read
+#elseif canImport(Darwin)
+private let systemRead = Darwin.read
+#endif
+
 /// Reads whole files without Foundation.
 public enum FileBytes {
     /// The largest file read whole: specs, fixtures and key lists are far smaller. A device
@@ -12,15 +18,17 @@ public enum FileBytes {
     public static let maximumSize = 256 << 20
 
     /// The file's bytes, or nil (with `lastError` set) if it cannot be opened, is not a regular
-    /// file, or is larger than `maximumSize`.
+    /// file (a FIFO, socket or device: opened without blocking, so a FIFO with no writer does not
+    /// hang the reader), or is larger than `maximumSize`.
     public static func read(_ path: String) -> [UInt8]? {
-        guard let file = fopen(path, "rb") else {
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else {
             failure.withLock { $0 = String(cString: strerror(errno)) }
             return nil
         }
-        defer { fclose(file) }
+        defer { close(fd) }
         var info = stat()
-        guard fstat(fileno(file), &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
             failure.withLock { $0 = "not a regular file" }
             return nil
         }
@@ -32,8 +40,13 @@ public enum FileBytes {
         bytes.reserveCapacity(Int(info.st_size))
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
-            let n = fread(&chunk, 1, chunk.count, file)
-            if n <= 0 { break }
+            let n = chunk.withUnsafeMutableBytes { systemRead(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n >= 0 else {
+                failure.withLock { $0 = String(cString: strerror(errno)) }
+                return nil
+            }
+            if n == 0 { break }
             guard bytes.count + n <= maximumSize else {
                 failure.withLock { $0 = "larger than \(maximumSize >> 20) MiB" }
                 return nil
@@ -41,6 +54,13 @@ public enum FileBytes {
             bytes.append(contentsOf: chunk[0..<n])
         }
         return bytes
+    }
+
+    /// The path with every symbolic link, `.` and `..` resolved, or nil if it does not exist.
+    public static func resolved(_ path: String) -> String? {
+        guard let real = realpath(path, nil) else { return nil }
+        defer { free(real) }
+        return String(cString: real)
     }
 
     /// Why the last `read` failed, in words.

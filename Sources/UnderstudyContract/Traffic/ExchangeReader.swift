@@ -17,6 +17,10 @@ public enum ExchangeReader {
         public var description: String { "\(source): \(message)" }
     }
 
+    /// The longest JSONL line (one exchange, its bodies included) read; a longer one makes the
+    /// file unreadable.
+    public static let maximumLineBytes = 64 << 20
+
     /// Calls `body` with each exchange in `path`, in order.
     public static func read(path: String, _ body: (Result<Exchange, ReadError>) -> Void) throws(ReadError) {
         guard let file = fopen(path, "rb") else {
@@ -43,22 +47,44 @@ public enum ExchangeReader {
             if index == 0 { throw ReadError(source: path, message: "no exchanges: log.entries is empty") }
             return
         }
-        var line: UnsafeMutablePointer<CChar>?
-        var capacity = 0
-        defer { free(line) }
+        // Line by line in chunks, never more than one line held: a file without newlines
+        // (`/dev/zero`) is refused once its first line passes the bound, not read into memory.
+        var pending: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
         var number = 0
         var exchanges = 0
-        while true {
-            let n = getline(&line, &capacity, file)
-            if n < 0 { break }
+        func line(_ bytes: ArraySlice<UInt8>) throws(ReadError) {
             number += 1
-            guard let line else { break }
-            var bytes = Array(UnsafeRawBufferPointer(start: line, count: n))
-            while let last = bytes.last, last == 0x0A || last == 0x0D { bytes.removeLast() }
-            if bytes.isEmpty { continue }
+            guard bytes.count <= maximumLineBytes else {
+                throw ReadError(source: "\(path):\(number)", message: "a line longer than \(maximumLineBytes >> 20) MiB")
+            }
+            var bytes = bytes
+            while let last = bytes.last, last == 0x0D { bytes.removeLast() }
+            if bytes.isEmpty { return }
             exchanges += 1
-            body(exchange(fromJSONL: bytes, source: "\(path):\(number)"))
+            body(exchange(fromJSONL: Array(bytes), source: "\(path):\(number)"))
         }
+        while true {
+            let n = fread(&chunk, 1, chunk.count, file)
+            if n <= 0 { break }
+            var start = 0
+            while let newline = chunk[start..<n].firstIndex(of: 0x0A) {
+                if pending.isEmpty {
+                    try line(chunk[start..<newline])
+                } else {
+                    pending += chunk[start..<newline]
+                    try line(pending[...])
+                    pending.removeAll(keepingCapacity: true)
+                }
+                start = newline + 1
+            }
+            pending += chunk[start..<n]
+            if pending.count > maximumLineBytes {
+                throw ReadError(source: "\(path):\(number + 1)", message: "a line longer than \(maximumLineBytes >> 20) MiB")
+            }
+        }
+        if ferror(file) != 0 { throw ReadError(source: path, message: "cannot read the file (\(String(cString: strerror(errno))))") }
+        if !pending.isEmpty { try line(pending[...]) }
         if exchanges == 0 { throw ReadError(source: path, message: "no exchanges: the file is empty") }
     }
 

@@ -10,6 +10,9 @@ public struct ExchangeValidator: Sendable {
         public var operation: String?
         /// `where: message`, e.g. `response event 3: /choices/0: missing required property 'index'`.
         public var findings: [String]
+        /// The exchange could not be read (not JSON, not an exchange, a bad `frame_delays_ms`):
+        /// `validate` exits 2 for it, as for an unreadable file.
+        public var unreadable = false
         public var passed: Bool { findings.isEmpty }
     }
 
@@ -41,7 +44,7 @@ public struct ExchangeValidator: Sendable {
                     each(validate(exchange))
                 case .failure(let error):
                     each(Result(exchange: error.source, method: "-", path: "-", status: 0, operation: nil,
-                                findings: ["unreadable: \(error.message)"]))
+                                findings: ["unreadable: \(error.message)"], unreadable: true))
                 }
             }
         }

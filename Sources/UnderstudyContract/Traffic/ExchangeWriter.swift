@@ -4,7 +4,8 @@
 /// organization or project in it, percent-encoded names decoded) or its value looks like a key
 /// (`sk-…`, `Bearer …`, or a long unbroken run of letters and digits). Their values become
 /// "[redacted]", and so does every other occurrence of those values in the line, as written or
-/// percent-encoded: in the URL, headers, bodies and streams (an upstream that echoes the key).
+/// percent-encoded: in the URL, headers, bodies and streams (an upstream that echoes the key),
+/// JSON-escaped ones included, and JSON members named like credentials (`+Decoded`).
 public enum ExchangeWriter {
     public static let redacted = "[redacted]"
     static let credentialHeaders: Set<String> = [
@@ -46,23 +47,30 @@ public enum ExchangeWriter {
         return letters && digits
     }
 
-    /// The credential values a request carries (headers and query), longest first: whole values,
-    /// and the token of `Bearer X`.
+    /// The credential values a request carries (headers and query) of 8 characters or more,
+    /// longest first: whole values, the token of `Bearer X`, each parameter of a credential
+    /// header (cookies, SigV4's credential, access key id and signature).
     public static func secrets(of headers: [(name: String, value: String)], url: String = "") -> [String] {
+        allSecrets(of: headers, url: url).long
+    }
+
+    /// The long secrets, and the short ones (under 8 characters: a whole JSON string is redacted
+    /// when it is one; replacing their bytes everywhere would mangle ordinary text).
+    static func allSecrets(of headers: [(name: String, value: String)], url: String) -> Secrets {
         var found: [String] = []
         for (name, value) in headers where isCredential(requestHeader: name, value: value) {
-            found.append(value)
-            let parts = value.split(separator: " ", omittingEmptySubsequences: true)
-            if parts.count == 2 { found.append(String(parts[1])) }
+            found += credentialParts(of: value)
         }
         for (name, value) in queryParameters(url) where isCredential(parameter: name, value: value) {
             found.append(value)
             found.append(JSONPointer.percentDecodedQuery(value))
         }
-        // Short values would redact ordinary text; real keys are long.
         var unique: [String] = []
-        for value in found where value.utf8.count >= 8 && !unique.contains(value) { unique.append(value) }
-        return unique.sorted { $0.utf8.count > $1.utf8.count }
+        var short: Set<String> = []
+        for value in found where !value.isEmpty && !unique.contains(value) {
+            if value.utf8.count >= 8 { unique.append(value) } else { short.insert(value) }
+        }
+        return Secrets(long: unique.sorted { $0.utf8.count > $1.utf8.count }, short: short)
     }
 
     private static func queryParameters(_ url: String) -> [(String, String)] {
@@ -103,18 +111,19 @@ public enum ExchangeWriter {
     }
 
     public static func jsonl(_ exchange: Exchange) -> [UInt8] {
+        let secrets = allSecrets(of: exchange.request.headers, url: exchange.url)
         var w = JSONWriter(capacity: exchange.request.body.count + exchange.response.body.count + 512)
         w.beginObject()
         w.key("request")
         w.beginObject()
         w.key("method"); w.string(exchange.method)
         w.key("url"); w.string(redactedURL(exchange.url))
-        message(exchange.request, stream: false, request: true, into: &w)
+        message(exchange.request, stream: false, request: true, secrets: secrets, into: &w)
         w.endObject()
         w.key("response")
         w.beginObject()
         w.key("status"); w.int(exchange.status)
-        message(exchange.response, stream: exchange.response.mediaType == "text/event-stream", request: false, into: &w)
+        message(exchange.response, stream: exchange.response.mediaType == "text/event-stream", request: false, secrets: secrets, into: &w)
         if let delays = exchange.frameDelaysMilliseconds {
             w.key("frame_delays_ms")
             w.beginArray()
@@ -124,7 +133,7 @@ public enum ExchangeWriter {
         w.endObject()
         w.endObject()
         var line = w.bytes
-        for secret in secrets(of: exchange.request.headers, url: exchange.url) {
+        for secret in secrets.long {
             let forms = [true, false].flatMap { upper in [false, true].map { percentEncoded(secret, upper: upper, all: $0) } }
             for form in Set([secret] + forms).sorted() {
                 line = replacing(Array(form.utf8), with: Array(redacted.utf8), in: line)
@@ -134,7 +143,7 @@ public enum ExchangeWriter {
         return line
     }
 
-    private static func message(_ message: Exchange.Message, stream: Bool, request: Bool, into w: inout JSONWriter) {
+    private static func message(_ message: Exchange.Message, stream: Bool, request: Bool, secrets: Secrets, into w: inout JSONWriter) {
         w.key("headers")
         w.beginArray()
         for (name, value) in message.headers {
@@ -146,10 +155,12 @@ public enum ExchangeWriter {
         }
         w.endArray()
         guard !message.body.isEmpty else { return }
+        // Bodies are redacted as decoded (JSON re-written plainly, frames holding a credential
+        // too); the byte replacement in `jsonl` then finds every long secret.
         if !stream, let json = try? JSONParser.parse(message.body) {
-            w.key("body"); w.value(json)
+            w.key("body"); w.value(scrubbed(json, short: secrets.short))
         } else {
-            w.key("body_text"); w.string(String(decoding: message.body, as: UTF8.self))
+            w.key("body_text"); w.string(String(decoding: decodedFrames(message.body, secrets: secrets), as: UTF8.self))
         }
     }
 

@@ -3,12 +3,34 @@ import UnderstudyContract
 /// JSON forms of the values records hold, for a state outside the process. Internal to the
 /// server: nothing a client sees is written this way.
 enum RecordCoding {
+    /// Levels a record adds around what a client sent (`{"body": …}`, `{"items": [ … ]}`): a
+    /// record is read back with this much more depth than a request is, so whatever was accepted
+    /// can always be read again.
+    static let wrapping = 8
+
+    /// A record's JSON; nil if it is not JSON or nested deeper than any record is.
+    static func parse(_ bytes: [UInt8]) -> JSONValue? {
+        try? JSONParser.parse(bytes, maximumDepth: JSONParser.defaultMaximumDepth + wrapping)
+    }
+
+    /// The largest count a record holds (tokens, polls): far above any a server writes, far below
+    /// an overflow when counts are added up. A record read from a shared state is input.
+    static let countLimit: Int64 = 1 << 40
+
+    /// A count in 0…`limit`, else nil.
+    static func count(_ v: JSONValue?, limit: Int64 = countLimit) -> Int? {
+        guard let n = v?.integerValue, n >= 0, n <= limit else { return nil }
+        return Int(n)
+    }
+
     static func usage(_ u: Usage) -> JSONValue {
         .array([u.promptTokens, u.completionTokens, u.cachedTokens, u.promptAudioTokens, u.reasoningTokens].map { .int(Int64($0)) })
     }
 
     static func usage(_ v: JSONValue) -> Usage? {
-        guard let n = v.arrayValue?.compactMap(\.integerValue).map(Int.init), n.count == 5 else { return nil }
+        guard let items = v.arrayValue, items.count == 5 else { return nil }
+        let n = items.compactMap { count($0) }
+        guard n.count == 5 else { return nil }
         return Usage(promptTokens: n[0], completionTokens: n[1], cachedTokens: n[2], promptAudioTokens: n[3], reasoningTokens: n[4])
     }
 

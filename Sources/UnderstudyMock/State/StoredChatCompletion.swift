@@ -33,7 +33,7 @@ struct StoredChatCompletion: StoredRecord {
     }
 
     init?(encoded: [UInt8]) {
-        guard let v = try? JSONParser.parse(encoded), let id = v["id"]?.stringValue, let created = v["created"]?.integerValue,
+        guard let v = RecordCoding.parse(encoded), let id = v["id"]?.stringValue, let created = v["created"]?.integerValue,
               let model = v["model"]?.stringValue, let metadata = v["metadata"]?.objectValue, let completion = v["completion"],
               let messages = v["messages"]?.arrayValue else { return nil }
         self.init(id: id, created: created, model: model, metadata: metadata, completion: completion, messages: messages)

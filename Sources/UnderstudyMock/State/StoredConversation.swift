@@ -26,7 +26,7 @@ struct StoredConversation: StoredRecord {
     }
 
     init?(encoded: [UInt8]) {
-        guard let v = try? JSONParser.parse(encoded), let id = v["id"]?.stringValue, let createdAt = v["created_at"]?.integerValue,
+        guard let v = RecordCoding.parse(encoded), let id = v["id"]?.stringValue, let createdAt = v["created_at"]?.integerValue,
               let metadata = v["metadata"]?.objectValue, let items = v["items"]?.arrayValue else { return nil }
         self.init(id: id, createdAt: createdAt, metadata: metadata, items: items)
     }

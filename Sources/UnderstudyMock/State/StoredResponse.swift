@@ -71,12 +71,12 @@ struct StoredResponse: StoredRecord {
 
     /// Decodes the request again from its body, as the server that stored it did.
     init?(encoded: [UInt8]) {
-        guard let v = try? JSONParser.parse(encoded), let p = v["plan"], let body = v["body"],
+        guard let v = RecordCoding.parse(encoded), let p = v["plan"], let body = v["body"],
               let request = try? MockEngine.responsesInput(body, flavor: .openai, schemas: Self.schemas),
               let id = p["id"]?.stringValue, let createdAt = p["created_at"]?.integerValue, let status = p["status"]?.stringValue,
               let model = p["model"]?.stringValue, let usage = p["usage"].flatMap(RecordCoding.usage),
               let inputItems = v["input_items"]?.arrayValue, let conversation = v["conversation"]?.arrayValue?.compactMap(RecordCoding.message),
-              let polls = v["polls"]?.integerValue else { return nil }
+              let polls = RecordCoding.count(v["polls"]) else { return nil }
         var plan = ResponsePlan(id: id, createdAt: createdAt, status: status, model: model, request: request, usage: usage,
                                 incompleteReason: p["incomplete_reason"]?.stringValue)
         if let r = p["reasoning"], let rid = r["id"]?.stringValue {
@@ -84,7 +84,10 @@ struct StoredResponse: StoredRecord {
         }
         if let m = p["message"], let mid = m["id"]?.stringValue, let text = m["text"]?.stringValue,
            let pieces = RecordCoding.pieces(of: text, lengths: m["pieces"]) {
-            plan.message = ResponsePlan.Message(id: mid, text: text, pieces: pieces, logprobs: m["logprobs"]?.integerValue.map { Int($0) },
+            // At most 20 alternatives per token, as the request schema allows.
+            let logprobs = RecordCoding.count(m["logprobs"], limit: 20)
+            guard logprobs != nil || m["logprobs"]?.isNull != false else { return nil }
+            plan.message = ResponsePlan.Message(id: mid, text: text, pieces: pieces, logprobs: logprobs,
                                                 logprobSeed: m["logprob_seed"]?.stringValue.flatMap { UInt64($0) } ?? 0,
                                                 annotations: m["annotations"]?.arrayValue ?? [])
         }
@@ -106,6 +109,6 @@ struct StoredResponse: StoredRecord {
             plan.functionCalls.append(ResponsePlan.FunctionCall(id: cid, callID: callID, name: name, arguments: arguments, pieces: pieces))
         }
         self.init(plan: plan, body: body, inputItems: inputItems, conversation: conversation)
-        self.polls = Int(polls)
+        self.polls = polls
     }
 }
