@@ -131,8 +131,12 @@ public struct ChatSynthesizer: Sendable {
             if request.maxTokens?.param == "max_tokens" {
                 throw .unsupportedParameter("max_tokens", instead: "max_completion_tokens")
             }
-            if let t = request.temperature, t != 1 { throw .unsupportedValue("temperature", JSONValue.double(t).jsonString) }
-            if let p = request.topP, p != 1 { throw .unsupportedValue("top_p", JSONValue.double(p).jsonString) }
+            // Reasoning effort `none` (gpt-5.1 on) turns reasoning off, and the live API then takes
+            // temperature and top_p (issue 20's corpus: gpt-5.x Responses requests with
+            // `reasoning: {effort: "none"}` and a temperature, answered 200).
+            let sampling = request.reasoningEffort == "none"
+            if let t = request.temperature, t != 1, !sampling { throw .unsupportedValue("temperature", JSONValue.double(t).jsonString) }
+            if let p = request.topP, p != 1, !sampling { throw .unsupportedValue("top_p", JSONValue.double(p).jsonString) }
             if request.logprobs != nil { throw .unsupportedParameter("logprobs", instead: nil) }
         } else if request.reasoningEffort != nil {
             throw .unsupportedParameter("reasoning_effort", instead: nil)
