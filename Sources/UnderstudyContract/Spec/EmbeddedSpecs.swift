@@ -442,10 +442,12 @@ components:
           additionalProperties: {type: integer, minimum: -100, maximum: 100}
         logprobs: {type: [boolean, 'null']}
         top_logprobs: {type: [integer, 'null'], minimum: 0, maximum: 20}
+        # The published document wants one stop sequence or more; the live API answers `stop: []`
+        # with 200 (issue 20's corpus: litellm and langchain cassettes of chat requests).
         stop:
           anyOf:
             - {type: string}
-            - {type: array, minItems: 1, maxItems: 4, items: {type: string}}
+            - {type: array, maxItems: 4, items: {type: string}}
             - {type: 'null'}
         # Beyond Int64 in the published document (±9223372036854776000); any 64-bit integer here.
         seed: {type: [integer, 'null'], format: int64}
@@ -487,8 +489,10 @@ components:
         web_search_options: {type: object}
         moderation: {type: [object, 'null']}
         response_format: {$ref: '#/components/schemas/ResponseFormat'}
+        # `tools: null` is answered 200 by the live API (issue 20's corpus: clients that always send
+        # the member), though the published document has no null here.
         tools:
-          type: array
+          type: [array, 'null']
           items: {$ref: '#/components/schemas/ChatCompletionTool'}
         tool_choice: {$ref: '#/components/schemas/ChatCompletionToolChoice'}
         parallel_tool_calls: {type: boolean}
@@ -586,6 +590,9 @@ components:
         role: {type: string, enum: [tool]}
         content: {$ref: '#/components/schemas/TextOnlyContent'}
         tool_call_id: {type: string}
+        # Not in the published document; clients that name the function in the tool message
+        # (langchain, llama_index) get 200 from the live API (issue 20's corpus).
+        name: {type: string}
     FunctionMessage:
       type: object
       additionalProperties: false
@@ -603,6 +610,14 @@ components:
       properties:
         type: {type: string, enum: [text]}
         text: {type: string}
+        prompt_cache_breakpoint: {$ref: '#/components/schemas/PromptCacheBreakpoint'}
+    # The official document (2026) and the live API (issue 20's corpus, 200 answers) accept this
+    # member on text, image, audio and file parts.
+    PromptCacheBreakpoint:
+      type: object
+      required: [mode]
+      properties:
+        mode: {type: string, enum: [explicit]}
     RefusalPart:
       type: object
       additionalProperties: false
@@ -622,6 +637,7 @@ components:
           properties:
             url: {type: string}
             detail: {type: string, enum: [auto, low, high]}
+        prompt_cache_breakpoint: {$ref: '#/components/schemas/PromptCacheBreakpoint'}
     AudioPart:
       type: object
       additionalProperties: false
@@ -634,6 +650,7 @@ components:
           properties:
             data: {type: string}
             format: {type: string, enum: [wav, mp3]}
+        prompt_cache_breakpoint: {$ref: '#/components/schemas/PromptCacheBreakpoint'}
     FilePart:
       type: object
       additionalProperties: false
@@ -647,6 +664,7 @@ components:
             filename: {type: string}
             file_data: {type: string}
             file_id: {type: string}
+        prompt_cache_breakpoint: {$ref: '#/components/schemas/PromptCacheBreakpoint'}
 
     ResponseFormat:
       anyOf:
@@ -1059,8 +1077,16 @@ components:
                       file_data: {type: string}
                       file_url: {type: string}
                       filename: {type: string}
-                  # Assistant turns replayed as input carry their output parts.
-                  - {$ref: '#/components/schemas/OutputTextPart'}
+                  # Assistant turns replayed as input carry their output parts; the live API
+                  # takes an output_text part without `annotations` (issue 20's corpus: replayed
+                  # turns of pydantic-ai and openai-agents cassettes, answered 200).
+                  - type: object
+                    required: [type, text]
+                    properties:
+                      type: {type: string, enum: [output_text]}
+                      text: {type: string}
+                      annotations: {type: array, items: {type: object, required: [type]}}
+                      logprobs: {type: array, items: {type: object}}
                   - {$ref: '#/components/schemas/OutputRefusalPart'}
     FunctionCallOutputItem:
       type: object
@@ -1233,7 +1259,9 @@ components:
         call_id: {type: string}
         name: {type: string}
         arguments: {type: string}
-        status: {type: string, enum: [in_progress, completed, incomplete]}
+        # A replayed function call with `status: null` is answered 200 by the live API (issue 20's
+        # corpus: openai-agents cassettes); in a response an optional member may be null anyway.
+        status: {anyOf: [{type: string, enum: [in_progress, completed, incomplete]}, {type: 'null'}]}
     ReasoningItem:
       type: object
       required: [id, type, summary]
@@ -1461,9 +1489,11 @@ components:
         output_index: {type: integer, minimum: 0}
         delta: {type: string}
         sequence_number: {type: integer, minimum: 0}
+    # Both documents and SDK 2.x require `name`; no such event the live API sent from 2025-03 to
+    # 2026-08 carries it (issue 20's corpus: every Responses stream with a function call).
     ResponseFunctionCallArgumentsDoneEvent:
       type: object
-      required: [type, item_id, output_index, name, arguments, sequence_number]
+      required: [type, item_id, output_index, arguments, sequence_number]
       properties:
         type: {type: string, enum: [response.function_call_arguments.done]}
         item_id: {type: string}
@@ -1566,6 +1596,145 @@ components:
             type: {type: string}
             param: {type: [string, 'null']}
             code: {type: [string, 'null']}
+
+"""#
+    static let openrouterYAML = #"""
+# Understudy's contract for OpenRouter's OpenAI-compatible API, as an overlay of specs/openai.yaml:
+# a JSON Merge Patch (RFC 7396): each member here replaces or adds to the same member there, objects
+# merging member by member; `~` removes one; arrays are replaced whole. Used by
+# `validate|conform|proxy --flavor openrouter`.
+#
+# Sources: OpenRouter's published OpenAPI document (openrouter.ai/openapi.yaml: ChatRequest,
+# ResponsesRequest, ChatResult, BadRequestResponseErrorData) and its API reference pages
+# (openrouter.ai/docs: provider routing, prompt caching, usage accounting, message transforms,
+# presets); and the OpenRouter recordings of issue 20's corpus, which send `cache_control`,
+# `provider`, `usage`, `transforms` and `openrouter:web_search` tools, and get numeric error codes
+# and `service_tier: "provisioned"` back.
+openapi: 3.1.0
+info:
+  title: Understudy — OpenRouter API contract (an overlay of the OpenAI one)
+paths:
+  # OpenRouter's Responses API is stateless (its document has POST /responses and nothing to get,
+  # list, cancel or delete a stored response by), and it has no Conversations or stored chat
+  # completions.
+  /responses/{response_id}: ~
+  /responses/{response_id}/input_items: ~
+  /responses/compact: ~
+  /responses/input_tokens: ~
+  /conversations: ~
+  /conversations/{conversation_id}: ~
+  /conversations/{conversation_id}/items: ~
+  /conversations/{conversation_id}/items/{item_id}: ~
+  /chat/completions/{completion_id}: ~
+  /chat/completions/{completion_id}/messages: ~
+components:
+  schemas:
+    CreateChatCompletionRequest:
+      properties:
+        provider: {$ref: '#/components/schemas/OpenRouterProviderPreferences'}
+        models: {type: [array, 'null'], items: {type: string}}
+        route: {anyOf: [{type: string}, {type: 'null'}]}
+        preset: {type: [string, 'null']}
+        transforms: {type: [array, 'null'], items: {type: string}}
+        plugins: {type: [array, 'null'], items: {type: object, required: [id]}}
+        reasoning: {$ref: '#/components/schemas/OpenRouterReasoning'}
+        # Usage accounting: `usage: {include: true}` (the usage is now always sent).
+        usage: {type: [object, 'null'], properties: {include: {type: boolean}}}
+        cache_control: {$ref: '#/components/schemas/OpenRouterCacheControl'}
+        session_id: {type: string}
+        top_k: {type: [number, 'null']}
+        top_a: {type: [number, 'null']}
+        min_p: {type: [number, 'null']}
+        repetition_penalty: {type: [number, 'null']}
+        debug: {type: [object, 'null']}
+        image_config: {type: [object, 'null']}
+        trace: {type: [object, 'null']}
+        stop_server_tools_when: {}
+        # OpenRouter passes the tier through to the provider as a string.
+        service_tier: {type: [string, 'null'], anyOf: ~}
+        tools:
+          type: [array, 'null']
+          items: {$ref: '#/components/schemas/OpenRouterTool'}
+    # A function or custom tool as OpenAI's, or one of OpenRouter's server tools
+    # (`openrouter:web_search`, `openrouter:datetime`…), named by type.
+    OpenRouterTool:
+      anyOf:
+        - {$ref: '#/components/schemas/ChatCompletionTool'}
+        - type: object
+          required: [type]
+          properties:
+            type: {type: string, pattern: '^openrouter:'}
+            parameters: {type: object}
+    OpenRouterProviderPreferences: {type: [object, 'null']}
+    OpenRouterReasoning:
+      type: [object, 'null']
+      properties:
+        effort: {anyOf: [{type: string}, {type: 'null'}]}
+        max_tokens: {type: [integer, 'null']}
+        exclude: {type: [boolean, 'null']}
+        enabled: {type: [boolean, 'null']}
+        summary: {anyOf: [{type: string}, {type: 'null'}]}
+    # Prompt caching for Anthropic and Gemini models through OpenRouter: on the request and on parts.
+    OpenRouterCacheControl:
+      type: object
+      required: [type]
+      properties:
+        type: {type: string, enum: [ephemeral]}
+        ttl: {type: string}
+    TextPart: {properties: {cache_control: {$ref: '#/components/schemas/OpenRouterCacheControl'}}}
+    ImagePart: {properties: {cache_control: {$ref: '#/components/schemas/OpenRouterCacheControl'}}}
+    AudioPart: {properties: {cache_control: {$ref: '#/components/schemas/OpenRouterCacheControl'}}}
+    FilePart: {properties: {cache_control: {$ref: '#/components/schemas/OpenRouterCacheControl'}}}
+    CreateResponseRequest:
+      properties:
+        provider: {$ref: '#/components/schemas/OpenRouterProviderPreferences'}
+        models: {type: [array, 'null'], items: {type: string}}
+        route: {anyOf: [{type: string}, {type: 'null'}]}
+        preset: {type: [string, 'null']}
+        plugins: {type: [array, 'null'], items: {type: object, required: [id]}}
+        # OpenAI's `reasoning` object goes: OpenRouter's has its own members.
+        reasoning: {$ref: '#/components/schemas/OpenRouterReasoning', type: ~, properties: ~}
+        usage: {type: [object, 'null'], properties: {include: {type: boolean}}}
+        cache_control: {$ref: '#/components/schemas/OpenRouterCacheControl'}
+        session_id: {type: string}
+        top_k: {type: [number, 'null']}
+        frequency_penalty: {type: [number, 'null']}
+        presence_penalty: {type: [number, 'null']}
+        modalities: {type: [array, 'null'], items: {type: string}}
+        debug: {type: [object, 'null']}
+        image_config: {type: [object, 'null']}
+        trace: {type: [object, 'null']}
+        stop_server_tools_when: {}
+        service_tier: {type: [string, 'null'], anyOf: ~}
+    # ChatResult.service_tier: "the service tier used by the upstream provider", any string
+    # (`provisioned` in the corpus).
+    CreateChatCompletionResponse:
+      properties:
+        service_tier: {type: [string, 'null'], anyOf: ~}
+        provider: {type: string}
+        openrouter_metadata: {type: [object, 'null']}
+    CreateChatCompletionStreamResponse:
+      properties:
+        service_tier: {type: [string, 'null'], anyOf: ~}
+        provider: {type: string}
+        openrouter_metadata: {type: [object, 'null']}
+    # OpenRouter's envelope: a numeric code (the HTTP status), a message and provider metadata;
+    # no `type` or `param` (BadRequestResponseErrorData and its siblings).
+    ErrorResponse:
+      type: object
+      required: [error]
+      properties:
+        error:
+          type: object
+          required: [code, message]
+          properties:
+            code: {type: integer}
+            message: {type: string}
+            metadata: {type: [object, 'null']}
+            # Gone: the members of OpenAI's envelope.
+            type: ~
+            param: ~
+        user_id: {type: [string, 'null']}
 
 """#
 }

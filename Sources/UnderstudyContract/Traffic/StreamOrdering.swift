@@ -1,8 +1,11 @@
 /// The ordering rules of the two stream kinds, beyond each event's own schema.
 enum StreamOrdering {
     /// Chat Completions: data-only chunks; per choice the role delta first and one finish_reason;
-    /// the usage chunk (`choices: []`) last; one id throughout; `[DONE]` at the end.
-    static func chat(_ events: [SSEParser.Event], _ payloads: [JSONValue?]) -> [String] {
+    /// the usage chunk (`choices: []`) last — but for a `moderation` chunk, which the live API sends
+    /// after it when the request asks for moderation (issue 20's corpus, 2026 recordings); one id
+    /// throughout; `[DONE]` at the end. With `usageRepeatsChoice` (OpenRouter) the usage chunk may
+    /// repeat a choice that has finished.
+    static func chat(_ events: [SSEParser.Event], _ payloads: [JSONValue?], usageRepeatsChoice: Bool = false) -> [String] {
         var findings: [String] = []
         guard let lastIndex = events.indices.last else { return ["the stream has no events"] }
         if events[lastIndex].data != "[DONE]" { findings.append("the stream does not end with data: [DONE]") }
@@ -17,12 +20,17 @@ enum StreamOrdering {
         for (i, payload) in payloads.enumerated() {
             guard let chunk = payload, chunk["error"] == nil else { continue }
             let n = i + 1
-            if usageAt != nil { afterUsage += 1 }
+            if usageAt != nil && chunk["moderation"] == nil { afterUsage += 1 }
             if let chunkID = chunk["id"] {
                 if id == nil { id = chunkID } else if chunkID != id { findings.append("event \(n) has id \(FieldText.show(chunkID)), not \(FieldText.show(id!))") }
             }
             let choices = chunk["choices"]?.arrayValue ?? []
-            if choices.isEmpty, let usage = chunk["usage"], !usage.isNull { usageAt = n }
+            let carriesUsage = chunk["usage"].map { !$0.isNull } ?? false
+            if choices.isEmpty && carriesUsage { usageAt = n }
+            if usageRepeatsChoice && carriesUsage {
+                usageAt = n
+                continue
+            }
             for choice in choices {
                 let index = choice["index"]?.integerValue ?? 0
                 let delta = choice["delta"]
@@ -81,7 +89,9 @@ enum StreamOrdering {
                     findings.append("event \(n): \(type) for output_index \(index) before its response.output_item.added")
                 }
             }
-            if terminal.contains(type) && i != payloads.count - 1 {
+            // The live API follows an `error` event with `response.failed` (issue 20's corpus).
+            let failedFollows = type == "error" && payloads[(i + 1)...].allSatisfy { $0?["type"]?.stringValue == "response.failed" }
+            if terminal.contains(type) && i != payloads.count - 1 && !failedFollows {
                 findings.append("event \(n) is \(type) but \(payloads.count - 1 - i) event(s) follow it")
             }
         }
