@@ -122,6 +122,29 @@ struct LiveTrafficTests {
         #expect(Self.result(undated).warnings == [text])
     }
 
+    @Test("a 4xx answer to a request the contract refuses keeps the contract; a background response streamed again from starting_after starts mid-way")
+    func refusedAndResumed() {
+        let error = #"{"error":{"message":"bad","type":"invalid_request_error","param":"temperature","code":"invalid_value"}}"#
+        let refused = Self.exchange("/responses", request: #"{"model":"gpt-4o","input":"hi","temperature":-1}"#, status: 400, response: error)
+        #expect(Self.result(refused).findings == [])
+        var accepted = refused
+        accepted.status = 200
+        accepted.response.body = Array(Self.withoutCacheWrite.utf8)
+        #expect(Self.result(accepted).findings == ["request: /temperature: expected a value >= 0, got -1"])
+        let queued = ResponsesContractTests.response("queued", "")
+        let body = Self.event("response.queued", 1, queued)
+            + Self.event("response.output_text.delta", 2, #","item_id":"msg_1","output_index":0,"content_index":0,"delta":"Hi","logprobs":[]"#)
+            + Self.event("response.completed", 3, ResponsesContractTests.response("completed", ResponsesContractTests.message, usage: ResponsesContractTests.usage))
+        let headers: [(name: String, value: String)] = [("content-type", "text/event-stream")]
+        var resumed = Self.exchange("/responses/resp_1", method: "GET", headers: headers, response: body)
+        resumed.url += "?stream=true&starting_after=0"
+        #expect(Self.result(resumed).findings == [])
+        var fromStart = resumed
+        fromStart.url = "https://api.example.com/v1/responses/resp_1?stream=true"
+        #expect(Self.result(fromStart).findings == ["stream: the first event is response.queued, not response.created",
+                                                    "stream: event 2: response.output_text.delta for output_index 0 before its response.output_item.added"])
+    }
+
     @Test("recording dates: the HTTP date header and Unix seconds")
     func dates() {
         #expect(RecordingDate.fromHTTPDate("Wed, 02 Dec 2026 05:42:25 GMT") == "2026-12-02")

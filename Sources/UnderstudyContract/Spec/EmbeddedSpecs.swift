@@ -199,10 +199,14 @@ paths:
         - {name: response_id, in: path, required: true, schema: {type: string}}
       responses:
         '200':
-          description: A stored response.
+          description: A stored response; with `?stream=true` (a background response) its events.
           content:
             application/json:
               schema: {$ref: '#/components/schemas/Response'}
+            # The live API streams a background response's events again from `starting_after`
+            # (issue 20's corpus: pydantic-ai's test_background_mode_streaming_starting_after_vcr).
+            text/event-stream:
+              schema: {$ref: '#/components/schemas/ResponseStreamEvent'}
         default:
           description: An error.
           content:
@@ -1735,6 +1739,52 @@ components:
             type: ~
             param: ~
         user_id: {type: [string, 'null']}
+    # Video input (OpenRouter's `video_url` part, for models that take video), besides OpenAI's parts.
+    UserMessage:
+      properties:
+        content:
+          anyOf:
+            - {type: string}
+            - type: array
+              minItems: 1
+              items:
+                anyOf:
+                  - {$ref: '#/components/schemas/TextPart'}
+                  - {$ref: '#/components/schemas/ImagePart'}
+                  - {$ref: '#/components/schemas/AudioPart'}
+                  - {$ref: '#/components/schemas/FilePart'}
+                  - type: object
+                    required: [type, video_url]
+                    properties:
+                      type: {type: string, enum: [video_url]}
+                      video_url: {type: object, required: [url], properties: {url: {type: string}}}
+    # OpenRouter's file-parser plugin annotates a message with the parsed `file` besides url citations.
+    ChatCompletionResponseMessage:
+      properties:
+        annotations:
+          type: array
+          items:
+            type: object
+            required: [type]
+            properties:
+              type: {type: string, enum: [url_citation, file]}
+              url_citation: {type: object, required: [url]}
+              file: {type: object}
+    # OpenRouter's Responses usage has no cache writes (OpenAI added cache_write_tokens in 2026).
+    ResponseUsage:
+      properties:
+        input_tokens_details:
+          required: [cached_tokens]
+    # Reasoning models through OpenRouter's Responses API stream `reasoning_text` parts.
+    ResponseContentPartEvent:
+      properties:
+        part:
+          anyOf:
+            - {$ref: '#/components/schemas/OutputTextPart'}
+            - {$ref: '#/components/schemas/OutputRefusalPart'}
+            - type: object
+              required: [type, text]
+              properties: {type: {type: string, enum: [reasoning_text]}, text: {type: string}}
 
 """#
 }
