@@ -1,18 +1,11 @@
 import Testing
 @testable import UnderstudyContract
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// specs/openrouter.yaml against OpenRouter's own published document, named by
 /// UNDERSTUDY_OPENROUTER_DOCUMENT (.ci/run sets it; never copied into the repository).
 @Suite("specs/openrouter.yaml: an overlay of the OpenAI contract, against OpenRouter's document")
 struct OpenRouterContractTests {
-    static let documentPath: String? = {
-        guard let value = getenv("UNDERSTUDY_OPENROUTER_DOCUMENT") else { return nil }
-        let path = String(cString: value)
-        return path.isEmpty ? nil : path
-    }()
+    static let documentPath: String? = SpecLoadingTests.path(fromEnvironment: "UNDERSTUDY_OPENROUTER_DOCUMENT")
 
     static let withoutDocument: Comment = "UNDERSTUDY_OPENROUTER_DOCUMENT is not set"
 
