@@ -16,12 +16,12 @@ public enum ContractDrift {
         // Responses streams without them are from 2025-03-27 (pydantic-ai, vercel/ai), its first
         // with them from 2025-09-11, every later one has them; the day is the month after the last without.
         Addition(parent: "", property: "sequence_number", since: "2025-04-01",
-                 evidence: "every Responses event of issue 20's corpus from 2025-09-11 on has it; none of 2025-03 does"),
+                 evidence: "every Responses event in fixtures/traffic/real/openai/responses/ from 2025-09-11 on has it; none of 2025-03 does"),
         Addition(parent: "", property: "logprobs", since: "2025-04-01",
-                 evidence: "response.output_text.delta/done carry it in issue 20's corpus from 2025-09-11 on; not in 2025-03"),
+                 evidence: "response.output_text.delta/done carry it in fixtures/traffic/real/openai/responses/ from 2025-09-11 on; not in 2025-03"),
         Addition(parent: "input_tokens_details", property: "cache_write_tokens", since: "2026-07-01",
-                 evidence: "both documents and openai-python 2.45.0 (2026-07-09) require it; every Responses recording of "
-                     + "issue 20's corpus made before July 2026 lacks it, every later one has it"),
+                 evidence: "both documents and openai-python 2.45.0 (2026-07-09) require it; issue 20 measured that every "
+                     + "Responses recording made before July 2026 lacks it (fixtures/traffic/real/openai/responses/)"),
     ]
 
     /// The addition a finding is about, when the recording (made on `day`) predates it.

@@ -27,8 +27,8 @@ enum Dialect {
              readAs: "may be absent",
              because: "the SDK declares it `Optional[T] = None` and its strict parse accepts absence "
                  + "(openai/types/chat/chat_completion.py `logprobs`, chat_completion_message.py `refusal`); the live API "
-                 + "leaves `choices[].logprobs` out of every gpt-5*, o1, o3 and o4 answer and `refusal` out of 2024 answers "
-                 + "(issue 20's corpus)"),
+                 + "leaves `choices[].logprobs` out of gpt-5*, o1, o3 and o4 answers (fixtures/traffic/real/openai/chat/pydantic-ai.jsonl: "
+                 + "o3-mini, 2025-06-06) and `refusal` out of 2024 answers"),
         Rule(writes: "path templates that share a prefix (`/responses/{id}`, `/responses/{id}/input_items`)",
              readAs: "the most specific template wins (a literal segment before a parameter), a `{param}` is one segment; "
                  + "a final `{param}` takes the rest of the path only when no template matches segment for segment",
@@ -36,7 +36,8 @@ enum Dialect {
                  + "model ids contain slashes (`openai/gpt-4o`)"),
         Rule(writes: "a stream event schema listing event types",
              readAs: "an event of a type it does not list is a warning, not a finding",
-             because: "the live API sends event types before the documents list them (`apply_patch_call` events, issue 20's corpus); "
+             because: "the live API sends event types before the documents list them (`apply_patch_call` events, "
+                 + "fixtures/traffic/real/openai/responses/ai.jsonl, 2025-11-26); "
                  + "the SDKs pass an unknown event through"),
         Rule(writes: "`$ref` with sibling keywords",
              readAs: "the siblings apply together with the target (3.1); annotations among them (`description`, `title`, `default`, `deprecated`, `example`) constrain nothing",

@@ -204,7 +204,8 @@ paths:
             application/json:
               schema: {$ref: '#/components/schemas/Response'}
             # The live API streams a background response's events again from `starting_after`
-            # (issue 20's corpus: pydantic-ai's test_background_mode_streaming_starting_after_vcr).
+            # (fixtures/traffic/real/openai/responses/pydantic-ai.jsonl, pydantic-ai's
+            # test_background_mode_streaming_starting_after_vcr, 2026-02-23).
             text/event-stream:
               schema: {$ref: '#/components/schemas/ResponseStreamEvent'}
         default:
@@ -447,7 +448,8 @@ components:
         logprobs: {type: [boolean, 'null']}
         top_logprobs: {type: [integer, 'null'], minimum: 0, maximum: 20}
         # The published document wants one stop sequence or more; the live API answers `stop: []`
-        # with 200 (issue 20's corpus: litellm and langchain cassettes of chat requests).
+        # with 200 (issue 20's measurement of ~3,100 recorded exchanges lists it; not yet in
+        # fixtures/traffic/real/).
         stop:
           anyOf:
             - {type: string}
@@ -493,8 +495,8 @@ components:
         web_search_options: {type: object}
         moderation: {type: [object, 'null']}
         response_format: {$ref: '#/components/schemas/ResponseFormat'}
-        # `tools: null` is answered 200 by the live API (issue 20's corpus: clients that always send
-        # the member), though the published document has no null here.
+        # `tools: null` is answered 200 by the live API (issue 20's measurement lists it; not yet in
+        # fixtures/traffic/real/), though the published document has no null here.
         tools:
           type: [array, 'null']
           items: {$ref: '#/components/schemas/ChatCompletionTool'}
@@ -594,8 +596,8 @@ components:
         role: {type: string, enum: [tool]}
         content: {$ref: '#/components/schemas/TextOnlyContent'}
         tool_call_id: {type: string}
-        # Not in the published document; clients that name the function in the tool message
-        # (langchain, llama_index) get 200 from the live API (issue 20's corpus).
+        # Not in the published document; a tool message naming its function is answered 200 by the
+        # live API (issue 20's measurement lists it; not yet in fixtures/traffic/real/).
         name: {type: string}
     FunctionMessage:
       type: object
@@ -615,8 +617,9 @@ components:
         type: {type: string, enum: [text]}
         text: {type: string}
         prompt_cache_breakpoint: {$ref: '#/components/schemas/PromptCacheBreakpoint'}
-    # The official document (2026) and the live API (issue 20's corpus, 200 answers) accept this
-    # member on text, image, audio and file parts.
+    # The official document (2026) and the live API accept this member on text, image, audio and
+    # file parts (fixtures/traffic/real/openai/chat/pydantic-ai.jsonl, pydantic-ai's
+    # test_openai_chat_prompt_cache_e2e, 2026-07-15: 200).
     PromptCacheBreakpoint:
       type: object
       required: [mode]
@@ -1082,8 +1085,8 @@ components:
                       file_url: {type: string}
                       filename: {type: string}
                   # Assistant turns replayed as input carry their output parts; the live API
-                  # takes an output_text part without `annotations` (issue 20's corpus: replayed
-                  # turns of pydantic-ai and openai-agents cassettes, answered 200).
+                  # takes an output_text part without `annotations` (issue 20's measurement lists
+                  # it; not yet in fixtures/traffic/real/).
                   - type: object
                     required: [type, text]
                     properties:
@@ -1263,8 +1266,10 @@ components:
         call_id: {type: string}
         name: {type: string}
         arguments: {type: string}
-        # A replayed function call with `status: null` is answered 200 by the live API (issue 20's
-        # corpus: openai-agents cassettes); in a response an optional member may be null anyway.
+        # A replayed function call with `status: null` is answered 200 by the live API
+        # (fixtures/traffic/real/openai/responses/pydantic-ai.jsonl, pydantic-ai's
+        # test_openai_responses_requires_function_call_status_none, 2025-10-24); in a response an
+        # optional member may be null anyway.
         status: {anyOf: [{type: string, enum: [in_progress, completed, incomplete]}, {type: 'null'}]}
     ReasoningItem:
       type: object
@@ -1494,7 +1499,9 @@ components:
         delta: {type: string}
         sequence_number: {type: integer, minimum: 0}
     # Both documents and SDK 2.x require `name`; no such event the live API sent from 2025-03 to
-    # 2026-08 carries it (issue 20's corpus: every Responses stream with a function call).
+    # 2026-08 carries it (fixtures/traffic/real/openai/responses/*.jsonl: every stream with a
+    # function call, e.g. pydantic-ai's test_openai_responses_stream, 2025-03-27, and
+    # test_openai_responses_phase_streamed_on_part_start, 2026-07-28).
     ResponseFunctionCallArgumentsDoneEvent:
       type: object
       required: [type, item_id, output_index, arguments, sequence_number]
@@ -1611,7 +1618,8 @@ components:
 # Sources: OpenRouter's published OpenAPI document (openrouter.ai/openapi.yaml: ChatRequest,
 # ResponsesRequest, ChatResult, BadRequestResponseErrorData) and its API reference pages
 # (openrouter.ai/docs: provider routing, prompt caching, usage accounting, message transforms,
-# presets); and the OpenRouter recordings of issue 20's corpus, which send `cache_control`,
+# presets); and the OpenRouter recordings in fixtures/traffic/real/openrouter/ (pydantic-ai's
+# cassettes, issue 20), which send `cache_control`,
 # `provider`, `usage`, `transforms` and `openrouter:web_search` tools, and get numeric error codes
 # and `service_tier: "provisioned"` back.
 openapi: 3.1.0

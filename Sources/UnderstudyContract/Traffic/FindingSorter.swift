@@ -1,7 +1,8 @@
 /// Sorts a response's diagnostics into findings (failing) and warnings: a finding on a field the
 /// recording predates is drift (ContractDrift.swift), failing only under `--drift fail`; a stream
 /// event whose type no document lists yet is a warning (the live API adds event types before the
-/// documents do: `response.apply_patch_call_operation_diff.delta` in issue 20's corpus).
+/// documents do: `response.apply_patch_call_operation_diff.delta` in
+/// fixtures/traffic/real/openai/responses/ai.jsonl, vercel/ai's openai-apply-patch-tool, 2025-11-26).
 struct FindingSorter: Sendable {
     /// The day the exchange was recorded, when known.
     let day: String?

@@ -2,7 +2,8 @@
 enum StreamOrdering {
     /// Chat Completions: data-only chunks; per choice the role delta first and one finish_reason;
     /// the usage chunk (`choices: []`) last — but for a `moderation` chunk, which the live API sends
-    /// after it when the request asks for moderation (issue 20's corpus, 2026 recordings); one id
+    /// after it when the request asks for moderation (fixtures/traffic/real/openai/chat/pydantic-ai.jsonl,
+    /// pydantic-ai's test_openai_moderation_stream, 2026-07-22); one id
     /// throughout; `[DONE]` at the end. With `usageRepeatsChoice` (OpenRouter) the usage chunk may
     /// repeat a choice that has finished.
     static func chat(_ events: [SSEParser.Event], _ payloads: [JSONValue?], usageRepeatsChoice: Bool = false) -> [String] {
@@ -90,7 +91,8 @@ enum StreamOrdering {
                     findings.append("event \(n): \(type) for output_index \(index) before its response.output_item.added")
                 }
             }
-            // The live API follows an `error` event with `response.failed` (issue 20's corpus).
+            // The live API follows an `error` event with `response.failed` (issue 20's measurement
+            // lists it; not yet in fixtures/traffic/real/).
             let failedFollows = type == "error" && payloads[(i + 1)...].allSatisfy { $0?["type"]?.stringValue == "response.failed" }
             if terminal.contains(type) && i != payloads.count - 1 && !failedFollows {
                 findings.append("event \(n) is \(type) but \(payloads.count - 1 - i) event(s) follow it")

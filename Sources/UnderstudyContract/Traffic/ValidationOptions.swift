@@ -11,8 +11,8 @@ public struct ValidationOptions: Sendable {
     public var drift: Drift
     public var unknownOperations: UnknownOperations
     /// OpenRouter's chat stream ends with a usage chunk that repeats choice 0 after its
-    /// finish_reason (its documented streaming shape; recorded in every OpenRouter stream of issue
-    /// 20's corpus): not a choice continuing after it finished.
+    /// finish_reason (fixtures/traffic/real/openrouter/chat/pydantic-ai.jsonl and simonw/llm's
+    /// OpenRouter cassettes): not a choice continuing after it finished.
     public var usageChunkRepeatsChoice: Bool
 
     public init(drift: Drift = .warn, unknownOperations: UnknownOperations = .fail, usageChunkRepeatsChoice: Bool = false) {
