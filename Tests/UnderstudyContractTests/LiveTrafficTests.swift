@@ -31,6 +31,7 @@ struct LiveTrafficTests {
         #"{"model":"gpt-4o","messages":[{"role":"user","content":"hi"},{"role":"tool","tool_call_id":"call_1","name":"get_weather","content":"sunny"}]}"#,
         #"{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}],"stop":[]}"#,
         #"{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}],"tools":null}"#,
+        #"{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}],"response_format":null}"#,
         #"{"model":"gpt-4o","messages":[{"role":"user","content":[{"type":"text","text":"hi","prompt_cache_breakpoint":{"mode":"explicit"}}]}]}"#,
     ])
     func chatRequests(request: String) {

@@ -7,10 +7,11 @@ import UnderstudyServer
 /// serve validates requests against the same contract `validate` uses.
 @Suite("serve answers the real requests the live API answered")
 struct LiveRequestsServerTests {
-    @Test("chat requests: a tool message with name, stop [], tools null, a prompt_cache_breakpoint part", arguments: [
+    @Test("chat requests: a tool message with name, stop [], tools null, response_format null, a prompt_cache_breakpoint part", arguments: [
         #"{"model":"gpt-4o","messages":[{"role":"user","content":"weather?"},{"role":"assistant","content":null,"tool_calls":[{"id":"call_1","type":"function","function":{"name":"get_weather","arguments":"{}"}}]},{"role":"tool","tool_call_id":"call_1","name":"get_weather","content":"sunny"}]}"#,
         #"{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}],"stop":[]}"#,
         #"{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}],"tools":null}"#,
+        #"{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}],"response_format":null}"#,
         #"{"model":"gpt-4o","messages":[{"role":"user","content":[{"type":"text","text":"hi","prompt_cache_breakpoint":{"mode":"explicit"}}]}]}"#,
     ])
     func chat(request: String) async throws {
