@@ -13,6 +13,8 @@ public struct ConformCheck: Sendable {
     public var summary: String
     /// Runs only when the target claims determinism (`--deterministic`).
     public var needsDeterminism = false
+    /// Runs only against a target that stores responses (not OpenRouter's stateless Responses API).
+    public var needsStoredResponses = false
     var run: @Sendable (ConformContext) async throws(ConformClient.Unreachable) -> [String]
 
     /// Every check, in the order they run.
@@ -49,9 +51,12 @@ public struct ConformOptions: Sendable {
     public var shrinkBudget: Int
     /// The target claims the same seed gives the same answer.
     public var deterministic: Bool
+    /// Whose contract the target keeps (its envelope, its stream's usage chunk, stored responses).
+    public var flavor: ContractFlavor
 
     public init(model: String = "gpt-4o", seed: UInt64 = 0, generatedCases: Int = 20, shrinkBudget: Int = 60,
-                deterministic: Bool = false) {
+                deterministic: Bool = false, flavor: ContractFlavor = .openai) {
+        self.flavor = flavor
         self.model = model
         self.seed = seed
         self.generatedCases = generatedCases

@@ -37,7 +37,8 @@ final class ConformContext: Sendable {
     func send(_ path: String, bytes: [UInt8], invalidOnPurpose: Bool = false) async throws(ConformClient.Unreachable) -> Answer {
         sent.withLock { $0 += 1 }
         let exchange = try await client.post(path, body: bytes, check: check)
-        return Answer(exchange: exchange, contractFindings: contract.exchanges.validate(exchange, checkRequest: !invalidOnPurpose).findings)
+        let validator = contract.exchanges.with(options.flavor.validationOptions)
+        return Answer(exchange: exchange, contractFindings: validator.validate(exchange, checkRequest: !invalidOnPurpose).findings)
     }
 
     /// Findings for a tool call's arguments (JSON text) against the parameters it was declared with.

@@ -29,6 +29,9 @@ public struct ConformRunner: Sendable {
             if check.needsDeterminism && !options.deterministic {
                 result.outcome = .skipped
                 result.findings = ["the target does not claim determinism (pass --deterministic if it does)"]
+            } else if check.needsStoredResponses && !options.flavor.storesResponses {
+                result.outcome = .skipped
+                result.findings = ["\(options.flavor.rawValue)'s Responses API is stateless: it stores nothing for previous_response_id"]
             } else if check.suite == .generated && contract.chatRequest == nil {
                 result.outcome = .skipped
                 result.findings = [GeneratedChecks.noSchema]

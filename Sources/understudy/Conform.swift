@@ -47,6 +47,9 @@ extension Understudy {
         @Option(help: "An OpenAPI document instead of the embedded specs/openai.yaml.")
         var spec: String?
 
+        @Option(help: "Whose contract the target keeps: openai, openrouter (its envelope, stateless Responses) or aiml.")
+        var flavor: ContractFlavor = .openai
+
         @Option(help: "text, json or junit.")
         var format: ValidationReport.Format = .text
 
@@ -78,7 +81,7 @@ extension Understudy {
             }
             let contract: OpenAIContract
             do {
-                contract = try spec.map { try OpenAIContract.load(path: $0) } ?? OpenAIContract.embedded()
+                contract = try spec.map { try OpenAIContract.load(path: $0) } ?? OpenAIContract.embedded(flavor: flavor)
             } catch {
                 printError("understudy: \(error)")
                 throw ExitCode(2)
@@ -86,7 +89,7 @@ extension Understudy {
             var out = try ReportOutput.open(output)
             let client = ConformClient(baseURL: baseURL, apiKey: apiKey, timeoutSeconds: timeout)
             let options = ConformOptions(model: model, seed: seed, generatedCases: max(0, cases), shrinkBudget: max(0, shrinkBudget),
-                                         deterministic: deterministic)
+                                         deterministic: deterministic, flavor: flavor)
             let runner = ConformRunner(client: client, contract: contract, options: options)
             let color = format == .text && output == nil && isatty(1) == 1
             let results: [ConformResult]

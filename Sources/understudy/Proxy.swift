@@ -34,6 +34,9 @@ extension Understudy {
         @Option(help: "An OpenAPI document instead of the embedded specs/openai.yaml.")
         var spec: String?
 
+        @Option(help: "Whose contract the upstream is held to: openai, openrouter or aiml.")
+        var flavor: ContractFlavor = .openai
+
         @Option(help: "Seconds an upstream answer (a whole stream included) may take.")
         var timeout: Int64 = 600
 
@@ -47,7 +50,7 @@ extension Understudy {
                 throw ExitCode(2)
             }
             bootstrapLogging(level: logLevel)
-            let validator = try loadValidator(spec: spec)
+            let validator = try loadValidator(spec: spec, flavor: flavor).with(flavor.validationOptions)
             var configuration = ProxyConfiguration(upstream: upstream)
             configuration.host = host
             configuration.port = port

@@ -13,6 +13,9 @@ extension Understudy {
             discussion: """
                 Each exchange: its operation is found in the spec, the request and the response (by status) \
                 are validated, SSE bodies are split into events, each validated and their order checked. \
+                --flavor openrouter judges OpenRouter traffic by OpenRouter's contract (specs/openrouter.yaml). \
+                A finding on a field the contract added after the recording was made (its date header or \
+                created) is labelled drift: a warning under --drift warn, a failure under --drift fail. \
                 Exit status: 0 when every exchange passes, 1 on any violation, 2 on unreadable input or spec \
                 (a file, or any line or entry that is not an exchange; JSONL lines up to 64 MiB).
                 """
@@ -24,6 +27,15 @@ extension Understudy {
         @Option(help: "The OpenAPI document (default: the embedded specs/openai.yaml).")
         var spec: String?
 
+        @Option(help: "Whose contract: openai, openrouter or aiml (the embedded one of that provider; --spec replaces it).")
+        var flavor: ContractFlavor = .openai
+
+        @Option(help: "warn (report drift, pass) or fail: findings on a field the recording predates.")
+        var drift: ValidationOptions.Drift = .warn
+
+        @Option(name: .customLong("unknown-operations"), help: "fail, or skip (counted apart) exchanges whose operation the contract lacks.")
+        var unknownOperations: ValidationOptions.UnknownOperations = .fail
+
         @Option(help: "text, json or junit.")
         var format: ValidationReport.Format = .text
 
@@ -31,16 +43,18 @@ extension Understudy {
         var output: String?
 
         func run() throws {
-            let validator = try loadValidator(spec: spec)
+            var options = flavor.validationOptions
+            options.drift = drift
+            options.unknownOperations = unknownOperations
+            let validator = try loadValidator(spec: spec, flavor: flavor).with(options)
             var out = try ReportOutput.open(output)
             let color = format == .text && output == nil && isatty(1) == 1
             var results: [ExchangeValidator.Result] = []
-            var passed = 0
-            var failed = 0
+            var counts = ValidationReport.Counts()
             var unreadable = 0
             do {
                 try validator.validate(files: paths) { result in
-                    if result.passed { passed += 1 } else { failed += 1 }
+                    counts.add(result)
                     if result.unreadable { unreadable += 1 }
                     if format == .text {
                         out.write(ValidationReport.text(result, color: color))
@@ -53,25 +67,35 @@ extension Understudy {
                 throw ExitCode(2)
             }
             switch format {
-            case .text: out.write(ValidationReport.summary(passed: passed, failed: failed))
+            case .text:
+                out.write(ValidationReport.summary(passed: counts.passed, failed: counts.failed, skipped: counts.skipped,
+                                                   warnings: counts.warnings))
             case .json: out.write(ValidationReport.json(results))
             case .junit: out.write(ValidationReport.junit(results))
             }
             out.close()
             // An exchange that cannot be read is unreadable input, like a file that cannot be.
             if unreadable > 0 { throw ExitCode(2) }
-            if failed > 0 { throw ExitCode(1) }
+            if counts.failed > 0 { throw ExitCode(1) }
         }
     }
 }
 
 extension ValidationReport.Format: ExpressibleByArgument {}
+extension ValidationOptions.Drift: ExpressibleByArgument {}
+extension ValidationOptions.UnknownOperations: ExpressibleByArgument {}
 
-/// The validator for `--spec` (any OpenAPI document; default: the embedded specs/openai.yaml), or
-/// exit 2 with the problem.
-func loadValidator(spec: String?) throws -> ExchangeValidator {
+extension ContractFlavor: ExpressibleByArgument {
+    public init?(argument: String) {
+        self.init(name: argument)
+    }
+}
+
+/// The validator for `--spec` (any OpenAPI document; default: the flavour's embedded contract),
+/// or exit 2 with the problem.
+func loadValidator(spec: String?, flavor: ContractFlavor = .openai) throws -> ExchangeValidator {
     do {
-        guard let spec else { return try OpenAIContract.embedded().exchanges }
+        guard let spec else { return try OpenAIContract.embedded(flavor: flavor).exchanges }
         return try ExchangeValidator(document: SpecDocument.load(path: spec))
     } catch {
         printError("understudy: \(error)")

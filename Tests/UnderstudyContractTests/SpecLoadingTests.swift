@@ -15,11 +15,14 @@ struct SpecLoadingTests {
     /// The official OpenAI document, never copied into the repository: named by
     /// UNDERSTUDY_OPENAPI_DOCUMENT (.ci/run sets it; scripts/fetch-openai-spec fetches it). The
     /// tests that need it are skipped, by name, without it.
-    static let officialPath: String? = {
-        guard let value = getenv("UNDERSTUDY_OPENAPI_DOCUMENT") else { return nil }
+    static let officialPath: String? = path(fromEnvironment: "UNDERSTUDY_OPENAPI_DOCUMENT")
+
+    /// A document's path named by an environment variable; nil when unset or empty.
+    static func path(fromEnvironment name: String) -> String? {
+        guard let value = getenv(name) else { return nil }
         let path = String(cString: value)
         return path.isEmpty ? nil : path
-    }()
+    }
 
     static let withoutOfficialDocument: Comment = "UNDERSTUDY_OPENAPI_DOCUMENT is not set (scripts/fetch-openai-spec fetches the document)"
 

@@ -63,7 +63,7 @@ struct TrafficValidationTests {
     func reports() throws {
         let results = try Self.results(["valid/understudy.jsonl", "broken/invalid-request.jsonl"])
         let json = try JSONParser.parse(ValidationReport.json(results))
-        #expect(json["summary"] == .object(["passed": .int(5), "failed": .int(1)]))
+        #expect(json["summary"] == .object(["passed": .int(5), "failed": .int(1), "skipped": .int(0), "warnings": .int(0)]))
         #expect(json["exchanges"]?.arrayValue?.count == 6)
         let junit = ValidationReport.junit(results)
         #expect(junit.contains(#"<testsuite name="understudy validate" tests="6" failures="1" skipped="0">"#))
@@ -117,16 +117,20 @@ struct ResponsesContractTests {
         #expect(Self.findings(failed) == [])
     }
 
-    @Test("what the SDK's strict parsing rejects is caught: usage without cache_write_tokens, a delta without logprobs")
+    @Test("what the SDK's strict parsing rejects is caught: a delta without logprobs; usage without cache_write_tokens, drift in a 2025 recording")
     func strictness() {
         let noCacheWrite = Self.usage.replacingOccurrences(of: #","cache_write_tokens":0"#, with: "")
         let body = Self.event("response.created", 0, Self.response("in_progress", ""))
             + Self.event("response.output_item.added", 1, #","output_index":0,"item":{"id":"msg_1","type":"message","role":"assistant","status":"in_progress","content":[]}"#)
             + Self.event("response.output_text.delta", 2, #","item_id":"msg_1","output_index":0,"content_index":0,"delta":"Hi!""#)
             + Self.event("response.completed", 3, Self.response("completed", Self.message, usage: noCacheWrite))
-        #expect(Self.findings(body) == [
-            "response event 3: missing required property 'logprobs'",
-            "response event 4: /response/usage/input_tokens_details: missing required property 'cache_write_tokens'",
+        #expect(Self.findings(body) == ["response event 3: missing required property 'logprobs'"])
+        let exchange = Exchange(source: "inline", method: "POST", url: "http://127.0.0.1:8080/v1/responses",
+                                request: .init(headers: [], body: []), status: 200,
+                                response: .init(headers: [("content-type", "text/event-stream")], body: Array(body.utf8)))
+        #expect(TrafficValidationTests.ours.validate(exchange).warnings == [
+            "drift: response event 4: /response/usage/input_tokens_details: missing required property 'cache_write_tokens' "
+                + "(the contract requires cache_write_tokens since 2026-07-01; this recording predates it: 2025-07-01)",
         ])
     }
 }

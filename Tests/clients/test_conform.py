@@ -82,3 +82,16 @@ def test_exit_two_when_the_target_cannot_be_reached_or_arguments_are_wrong():
     env = {k: v for k, v in os.environ.items() if k != "UNDERSTUDY_NO_SUCH_KEY"}
     missing = conform("--base-url", "http://127.0.0.1:9/v1", "--api-key-env", "UNDERSTUDY_NO_SUCH_KEY", env=env)
     assert missing.returncode == 2 and "UNDERSTUDY_NO_SUCH_KEY" in missing.stderr
+
+
+def test_every_check_it_runs_passes_against_the_openrouter_flavour(base_url):
+    # OpenRouter's envelope, its stream's usage chunk and its stateless Responses API (issue 20):
+    # judged by OpenAI's contract, 10 of these checks failed.
+    result = conform("--base-url", base_url + "/api/v1", "--flavor", "openrouter", "--deterministic", "--format", "json")
+    assert result.returncode == 0, result.stdout + result.stderr
+    report = json.loads(result.stdout)
+    assert report["summary"] == {"passed": len(PLANTED) - 1, "failed": 0, "skipped": 1}
+    skipped = [c for c in report["checks"] if c["outcome"] == "skipped"]
+    assert [c["check"] for c in skipped] == ["responses.conversation"]
+    assert "stateless" in skipped[0]["findings"][0]
+    assert conform("--base-url", base_url + "/api/v1", "--deterministic", "--suite", "errors").returncode == 1

@@ -89,3 +89,22 @@ def test_violations_reach_the_log_and_the_journal_endpoint(base_url):
     assert journal[0]["violations"] == ["request: missing required property 'messages'"]
     log = stop(proxy)
     assert "contract violation" in log and "missing required property 'messages'" in log and KEY not in log
+
+
+def test_openrouter_flavour_holds_the_upstream_to_openrouter_contract(base_url):
+    # The mock's OpenRouter flavour (/api/v1) through the proxy: OpenRouter's request members and
+    # error envelope are violations under OpenAI's contract, none under --flavor openrouter.
+    body = {"model": "openai/gpt-4o", "extra_body": {"provider": {"sort": "price"}, "transforms": ["middle-out"]},
+            "messages": [{"role": "user", "content": [{"type": "text", "text": "hi", "cache_control": {"type": "ephemeral"}}]}]}
+    counts = {}
+    for flavor in ("openai", "openrouter"):
+        proxy, proxy_url = start("proxy", "--upstream", base_url, "--port", "0", "--flavor", flavor,
+                                 ready="Understudy proxy listening on ")
+        client = OpenAI(base_url=proxy_url + "/api/v1", api_key="sk-or-test", max_retries=0, _strict_response_validation=True)
+        ok = client.chat.completions.with_raw_response.create(**body)
+        with pytest.raises(openai.NotFoundError) as missing:
+            client.chat.completions.create(model="nobody/no-such-model", messages=[{"role": "user", "content": "hi"}])
+        counts[flavor] = (ok.headers["x-understudy-violations"], missing.value.response.headers["x-understudy-violations"])
+        stop(proxy)
+    assert counts["openrouter"] == ("0", "0"), counts
+    assert counts["openai"][0] != "0" and counts["openai"][1] != "0", counts

@@ -27,7 +27,7 @@ def test_violations_exit_one_in_every_format(tmp_path):
     assert text.stdout.splitlines()[-1] == f"0 passed, {len(broken)} failed"
 
     report = json.loads(validate("--format", "json", *broken).stdout)
-    assert report["summary"] == {"passed": 0, "failed": len(broken)}
+    assert report["summary"] == {"passed": 0, "failed": len(broken), "skipped": 0, "warnings": 0}
     assert all(e["findings"] for e in report["exchanges"])
 
     out = tmp_path / "report.xml"
@@ -94,3 +94,62 @@ def test_unreadable_lines_exit_two_and_lines_are_bounded(tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert zero.returncode == 2, zero.stdout + zero.stderr
     assert "a line longer than 64 MiB" in zero.stderr
+
+
+def exchange(path, request, status, response, headers=None):
+    return json.dumps({"request": {"method": "POST", "url": "https://api.example.com/v1" + path,
+                                   "headers": {"content-type": "application/json"}, "body": request},
+                       "response": {"status": status, "headers": {"content-type": "application/json", **(headers or {})},
+                                    "body": response}})
+
+
+def test_drift_is_labelled_and_warns_or_fails(tmp_path):
+    usage = {"input_tokens": 3, "input_tokens_details": {"cached_tokens": 0}, "output_tokens": 1,
+             "output_tokens_details": {"reasoning_tokens": 0}, "total_tokens": 4}
+    response = {"id": "resp_1", "object": "response", "created_at": 1751328000, "status": "completed", "error": None,
+                "incomplete_details": None, "instructions": None, "model": "gpt-4o", "output": [],
+                "parallel_tool_calls": True, "metadata": {}, "tool_choice": "auto", "tools": [], "temperature": 1,
+                "top_p": 1, "usage": usage}
+    recording = tmp_path / "old.jsonl"
+    recording.write_text(exchange("/responses", {"model": "gpt-4o", "input": "hi"}, 200, response,
+                                  {"date": "Tue, 01 Jul 2025 10:00:00 GMT"}) + "\n")
+    warned = validate(recording)
+    assert warned.returncode == 0, warned.stdout
+    assert "warning: drift: response: /usage/input_tokens_details: missing required property 'cache_write_tokens'" in warned.stdout
+    assert "this recording predates it: 2025-07-01" in warned.stdout
+    assert warned.stdout.splitlines()[-1] == "1 passed, 0 failed, 1 warning(s)"
+    report = json.loads(validate("--format", "json", recording).stdout)
+    assert report["summary"] == {"passed": 1, "failed": 0, "skipped": 0, "warnings": 1}
+    assert report["exchanges"][0]["warnings"][0].startswith("drift: ")
+    failed = validate("--drift", "fail", recording)
+    assert failed.returncode == 1 and "    drift: response:" in failed.stdout
+    out = tmp_path / "drift.xml"
+    validate("--format", "junit", "--output", out, recording)
+    assert "warning: drift: " in ET.parse(out).getroot().find("testsuite/testcase/system-out").text
+
+
+def test_unknown_operations_fail_or_are_skipped(tmp_path):
+    recording = tmp_path / "mixed.jsonl"
+    recording.write_text(exchange("/audio/speech", {"model": "tts-1", "input": "hi"}, 200, {}) + "\n")
+    assert validate(recording).returncode == 1
+    skipped = validate("--unknown-operations", "skip", recording)
+    assert skipped.returncode == 0, skipped.stdout
+    assert skipped.stdout.splitlines()[-1] == "0 passed, 0 failed, 1 skipped"
+    assert skipped.stdout.startswith("SKIP ")
+    out = tmp_path / "skip.xml"
+    validate("--unknown-operations", "skip", "--format", "junit", "--output", out, recording)
+    assert ET.parse(out).getroot().find("testsuite").get("skipped") == "1"
+
+
+def test_openrouter_traffic_is_judged_by_openrouter_contract(tmp_path):
+    request = {"model": "anthropic/claude-sonnet-4", "provider": {"order": ["anthropic"]}, "transforms": ["middle-out"],
+               "usage": {"include": True}, "tools": [{"type": "openrouter:web_search"}],
+               "messages": [{"role": "user", "content": [{"type": "text", "text": "hi", "cache_control": {"type": "ephemeral"}}]}]}
+    recording = tmp_path / "openrouter.jsonl"
+    recording.write_text(exchange("/chat/completions", request, 402,
+                                  {"error": {"code": 402, "message": "Insufficient credits", "metadata": {}}}) + "\n")
+    assert validate(recording).returncode == 1
+    result = validate("--flavor", "openrouter", recording)
+    assert result.returncode == 0, result.stdout
+    assert validate("--flavor", "aiml", recording).returncode == 1
+    assert validate("--flavor", "nonesuch", recording).returncode != 0

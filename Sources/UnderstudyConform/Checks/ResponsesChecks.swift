@@ -22,10 +22,15 @@ enum ResponsesChecks {
         return findings
     }
 
-    static let conversation = ConformCheck(
-        name: "responses.conversation", suite: .responses,
-        summary: "a second turn with previous_response_id is answered like the first"
-    ) { context throws(ConformClient.Unreachable) in
+    static let conversation: ConformCheck = {
+        var check = ConformCheck(
+            name: "responses.conversation", suite: .responses,
+            summary: "a second turn with previous_response_id is answered like the first", run: conversationTurns)
+        check.needsStoredResponses = true
+        return check
+    }()
+
+    @Sendable static func conversationTurns(_ context: ConformContext) async throws(ConformClient.Unreachable) -> [String] {
         let first = try await context.send("/responses", context.body(#"""
             {"input": "Remember the word 'lantern'.", "store": true}
             """#))

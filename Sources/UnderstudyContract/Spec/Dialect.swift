@@ -23,6 +23,22 @@ enum Dialect {
              because: "the SDK's models declare every optional property `Optional[T] = None` and parse null strictly "
                  + "(openai/types/chat/chat_completion.py `system_fingerprint`, openai/types/responses/response.py `user`, `usage`); "
                  + "the live API sends those nulls. Requests are still checked as written"),
+        Rule(writes: "a property in `required` whose schema admits null, in a response",
+             readAs: "may be absent",
+             because: "the SDK declares it `Optional[T] = None` and its strict parse accepts absence "
+                 + "(openai/types/chat/chat_completion.py `logprobs`, chat_completion_message.py `refusal`); the live API "
+                 + "leaves `choices[].logprobs` out of gpt-5*, o1, o3 and o4 answers (fixtures/traffic/real/openai/chat/pydantic-ai.jsonl: "
+                 + "o3-mini, 2025-06-06) and `refusal` out of 2024 answers"),
+        Rule(writes: "path templates that share a prefix (`/responses/{id}`, `/responses/{id}/input_items`)",
+             readAs: "the most specific template wins (a literal segment before a parameter), a `{param}` is one segment; "
+                 + "a final `{param}` takes the rest of the path only when no template matches segment for segment",
+             because: "document order sent `GET /responses/{id}/input_items` to its parent (issue 20: 217 recorded exchanges); "
+                 + "model ids contain slashes (`openai/gpt-4o`)"),
+        Rule(writes: "a stream event schema listing event types",
+             readAs: "an event of a type it does not list is a warning, not a finding",
+             because: "the live API sends event types before the documents list them (`apply_patch_call` events, "
+                 + "fixtures/traffic/real/openai/responses/ai.jsonl, 2025-11-26); "
+                 + "the SDKs pass an unknown event through"),
         Rule(writes: "`$ref` with sibling keywords",
              readAs: "the siblings apply together with the target (3.1); annotations among them (`description`, `title`, `default`, `deprecated`, `example`) constrain nothing",
              because: "the SDK's type is the target's; siblings such as `type: object` agree with it"),

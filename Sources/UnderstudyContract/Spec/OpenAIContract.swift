@@ -45,6 +45,14 @@ public final class OpenAIContract: Sendable {
         try OpenAIContract(yaml: EmbeddedSpecs.openaiYAML, file: "specs/openai.yaml")
     }
 
+    /// The embedded contract of a flavour: OpenRouter's is specs/openrouter.yaml over specs/openai.yaml.
+    public static func embedded(flavor: ContractFlavor) throws(SpecError) -> OpenAIContract {
+        guard flavor == .openrouter else { return try embedded() }
+        let base = try SpecDocument.parse(Array(EmbeddedSpecs.openaiYAML.utf8), file: "specs/openai.yaml")
+        let overlay = try SpecDocument.parse(Array(EmbeddedSpecs.openrouterYAML.utf8), file: "specs/openrouter.yaml")
+        return try OpenAIContract(document: SpecOverlay.apply(overlay, to: base), yaml: EmbeddedSpecs.openrouterYAML)
+    }
+
     public static func load(path: String) throws(SpecError) -> OpenAIContract {
         let document = try SpecDocument.load(path: path)
         return try OpenAIContract(document: document, yaml: String(decoding: FileBytes.read(path) ?? [], as: UTF8.self))

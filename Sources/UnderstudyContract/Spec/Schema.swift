@@ -123,6 +123,16 @@ public final class Schema: @unchecked Sendable {
         return reference?.listedValues
     }
 
+    /// Whether null is among the values this schema accepts as written (`nullable`, a `null` type
+    /// or value, a branch that takes null), looking through `$ref`s a few levels deep (a schema
+    /// may refer to itself).
+    func admitsNull(depth: Int = 0) -> Bool {
+        if acceptsNull || types?.contains(.null) == true || constValue == .null || enumValues?.contains(.null) == true { return true }
+        guard depth < 8 else { return false }
+        if reference?.admitsNull(depth: depth + 1) == true { return true }
+        return (anyOf + oneOf).contains { $0.admitsNull(depth: depth + 1) }
+    }
+
     public func property(_ name: String) -> Schema? {
         if let found = properties.first(where: { $0.name == name })?.schema { return found }
         if let found = reference?.property(name) { return found }

@@ -1,6 +1,12 @@
 /// The operations of a spec, found by method and URL path, with their schemas compiled.
-/// A URL matches with any base path in front (`/v1`, `/api/v1`, a proxy's prefix), and a final
-/// `{param}` takes the rest of the path (model ids contain slashes: `openai/gpt-4o`).
+/// A URL matches with any base path in front (`/v1`, `/api/v1`, a proxy's prefix). A `{param}`
+/// is one segment, and the most specific template wins (a literal segment before a parameter):
+/// `GET /responses/r1/input_items` is `/responses/{id}/input_items`, not `/responses/{id}` — tried
+/// in document order with a final parameter taking the rest, 217 recorded Assistants exchanges
+/// were validated as their parent resource (issue 20). Only when no template matches segment for
+/// segment, and only for a resource with no sub-resources, does a final `{param}` take the rest of
+/// the path (model ids contain slashes: `GET /models/openai/gpt-4o`); so
+/// `POST /conversations/c/items/i` is no operation, not `POST /conversations/{id}`.
 public final class OperationIndex: @unchecked Sendable {
     public struct Operation: Sendable {
         public var id: String
@@ -21,6 +27,8 @@ public final class OperationIndex: @unchecked Sendable {
     private var operations: [(segments: [Substring], operation: Operation)] = []
     /// Operations keyed with a query (`/responses?beta=true`), tried only after the plain ones.
     private var queryVariants: [(segments: [Substring], operation: Operation)] = []
+    /// Templates (by shape) that other templates extend: their final parameter never spans.
+    private var parents: Set<[Substring]> = []
 
     public init(document: SpecDocument, compiler: SchemaCompiler) {
         for path in document.root["paths"]?.objectValue?.members ?? [] {
@@ -44,10 +52,12 @@ public final class OperationIndex: @unchecked Sendable {
                 }
                 let operation = Operation(id: method.value["operationId"]?.stringValue ?? "\(method.key.uppercased()) \(cleanPath)",
                                           method: method.key.uppercased(), path: cleanPath, request: request, responses: responses)
+                let segments = cleanPath.split(separator: "/")
+                for length in 1..<max(1, segments.count) { parents.insert(Self.shape(segments.prefix(length))) }
                 if Dialect.isQueryVariant(pathKey: path.key) {
-                    queryVariants.append((cleanPath.split(separator: "/"), operation))
+                    queryVariants.append((segments, operation))
                 } else {
-                    operations.append((cleanPath.split(separator: "/"), operation))
+                    operations.append((segments, operation))
                 }
             }
         }
@@ -55,12 +65,16 @@ public final class OperationIndex: @unchecked Sendable {
 
     public func find(method: String, path: String) -> Operation? {
         let segments = path.split(separator: "/")
-        // Try the path as it is, then without one, two… leading segments (the base path).
-        for candidates in [operations, queryVariants] {
-            for drop in 0..<max(1, segments.count) {
-                let rest = Array(segments.dropFirst(drop))
-                for (template, operation) in candidates where operation.method == method && Self.matches(template, rest) {
-                    return operation
+        for spanning in [false, true] {
+            for candidates in [operations, queryVariants] {
+                // Try the path as it is, then without one, two… leading segments (the base path).
+                for drop in 0..<max(1, segments.count) {
+                    let rest = Array(segments.dropFirst(drop))
+                    let found = candidates.filter {
+                        $0.operation.method == method
+                            && Self.matches($0.segments, rest, finalSpans: spanning && !parents.contains(Self.shape($0.segments)))
+                    }
+                    if let best = found.min(by: { Self.moreSpecific($0.segments, $1.segments) }) { return best.operation }
                 }
             }
         }
@@ -88,16 +102,25 @@ public final class OperationIndex: @unchecked Sendable {
 
     /// Segments with every `{parameter}` written alike.
     private static func shape(_ segments: some Collection<Substring>) -> [Substring] {
-        segments.map { $0.hasPrefix("{") && $0.hasSuffix("}") ? "{}" : $0 }
+        segments.map { isParameter($0) ? "{}" : $0 }
     }
 
-    static func matches(_ template: [Substring], _ segments: [Substring]) -> Bool {
+    /// Whether `template` matches `segments`, each `{param}` one segment; with `finalSpans`, a
+    /// final `{param}` takes one segment or more.
+    static func matches(_ template: [Substring], _ segments: [Substring], finalSpans: Bool = false) -> Bool {
         guard !template.isEmpty, segments.count >= template.count else { return false }
-        for (i, part) in template.enumerated() {
-            let isParameter = part.hasPrefix("{") && part.hasSuffix("}")
-            if isParameter && i == template.count - 1 { return true }
-            if !isParameter && part != segments[i] { return false }
-        }
-        return segments.count == template.count
+        for (i, part) in template.enumerated() where !isParameter(part) && part != segments[i] { return false }
+        if segments.count == template.count { return true }
+        return finalSpans && isParameter(template[template.count - 1])
+    }
+
+    /// At the first segment where two templates differ, a literal is more specific than a parameter.
+    static func moreSpecific(_ a: [Substring], _ b: [Substring]) -> Bool {
+        for (x, y) in zip(a, b) where isParameter(x) != isParameter(y) { return !isParameter(x) }
+        return a.count > b.count
+    }
+
+    private static func isParameter(_ segment: Substring) -> Bool {
+        segment.hasPrefix("{") && segment.hasSuffix("}")
     }
 }

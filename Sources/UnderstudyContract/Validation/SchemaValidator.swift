@@ -12,7 +12,8 @@ public struct SchemaValidator: Sendable {
     /// schema whose branches repeat can take exponential time); nil for trusted specs. Past it
     /// the value is reported invalid.
     public var stepLimit: Int?
-    /// A property not in `required` may be null: how the SDKs read a response (Dialect.swift).
+    /// A property not in `required` may be null, a required one that admits null may be absent:
+    /// how the SDKs read a response (Dialect.swift).
     public var optionalMayBeNull = false
 
     public init(checkFormats: Bool = true) {
@@ -127,6 +128,8 @@ private struct Run {
 
     mutating func checkObject(_ object: JSONObject, _ s: Schema, _ path: String) {
         for name in s.required where object[name] == nil {
+            // Dialect.swift: the SDK declares a required nullable property `Optional[T] = None`.
+            if optionalMayBeNull && s.properties.first(where: { $0.name == name })?.schema.admitsNull() == true { continue }
             fail(path, s, "required", "missing required property '\(name)'", .property(name))
             if done { return }
         }

@@ -82,8 +82,10 @@ models:
   # From gpt-5.1 on, reasoning_effort defaults to none and temperature/top_p are then accepted
   # (litellm PR #17011, vercel/ai #10942); `reasoning: true` here cannot say so.
 
+  # `gpt-5.6` is answered by the live API as gpt-5.6-sol (fixtures/traffic/real/openai/responses/
+  # pydantic-ai.jsonl: 14 recordings, 2026-07-24 to 2026-08-06, request `gpt-5.6`, answer `model: gpt-5.6-sol`).
   - id: openai/gpt-5.6-sol
-    aliases: [gpt-5.6-sol]
+    aliases: [gpt-5.6-sol, gpt-5.6]
     name: "OpenAI: GPT-5.6 Sol"
     description: >-
       GPT-5.6 Sol is the flagship of OpenAI's GPT-5.6 family, for complex professional work: coding,

@@ -1,3 +1,5 @@
+import UnderstudyContract
+
 /// Calendar arithmetic in UTC without Foundation: dates in fixtures ("2025-07-14"), ISO-8601 clock
 /// settings and HTTP dates, all computed the same way on every machine.
 public enum UTCDate {
@@ -14,15 +16,7 @@ public enum UTCDate {
 
     /// The civil date of a day count since 1970-01-01.
     public static func civil(days: Int) -> (year: Int, month: Int, day: Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
+        CivilDate.civil(days: days)
     }
 
     /// Parses `YYYY-MM-DD` to Unix seconds at midnight UTC.

@@ -135,8 +135,12 @@ public struct ChatSynthesizer: Sendable {
             if request.maxTokens?.param == "max_tokens" {
                 throw .unsupportedParameter("max_tokens", instead: "max_completion_tokens")
             }
-            if let t = request.temperature, t != 1 { throw .unsupportedValue("temperature", JSONValue.double(t).jsonString) }
-            if let p = request.topP, p != 1 { throw .unsupportedValue("top_p", JSONValue.double(p).jsonString) }
+            // Reasoning effort `none` (gpt-5.1 on) turns reasoning off, and the live API then takes
+            // temperature and top_p (fixtures/traffic/real/openai/responses/pydantic-ai.jsonl,
+            // pydantic-ai's test_openai_responses_gpt_5_6_reasoning_off_keeps_sampling_params, 2026-07-24: 200).
+            let sampling = request.reasoningEffort == "none"
+            if let t = request.temperature, t != 1, !sampling { throw .unsupportedValue("temperature", JSONValue.double(t).jsonString) }
+            if let p = request.topP, p != 1, !sampling { throw .unsupportedValue("top_p", JSONValue.double(p).jsonString) }
             if request.logprobs != nil { throw .unsupportedParameter("logprobs", instead: nil) }
         } else if request.reasoningEffort != nil {
             throw .unsupportedParameter("reasoning_effort", instead: nil)
