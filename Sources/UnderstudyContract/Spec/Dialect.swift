@@ -29,6 +29,9 @@ enum Dialect {
                  + "(openai/types/chat/chat_completion.py `logprobs`, chat_completion_message.py `refusal`); the live API "
                  + "leaves `choices[].logprobs` out of gpt-5*, o1, o3 and o4 answers (fixtures/traffic/real/openai/chat/pydantic-ai.jsonl: "
                  + "o3-mini, 2025-06-06) and `refusal` out of 2024 answers"),
+        Rule(writes: "a required member of a response object the live API never sends (`Dialect.liveOmissions`: `name` on `response.function_call_arguments.done`)",
+             readAs: "may be absent",
+             because: "no recorded live event has it (fixtures/traffic/real/openai/responses/pydantic-ai.jsonl) and openai-python 3.54 does not declare it"),
         Rule(writes: "path templates that share a prefix (`/responses/{id}`, `/responses/{id}/input_items`)",
              readAs: "the most specific template wins (a literal segment before a parameter), a `{param}` is one segment; "
                  + "a final `{param}` takes the rest of the path only when no template matches segment for segment",
@@ -57,6 +60,14 @@ enum Dialect {
         Rule(writes: "a path key with a query (`/responses?beta=true`)",
              readAs: "a variant of the plain path: a request finds the plain path's operation first",
              because: "the query marks the beta SDK's copy of the same endpoint"),
+    ]
+
+    /// Required members of response objects (by their `type`) that the live API leaves out and
+    /// the current SDK does not declare: no finding when absent.
+    static let liveOmissions: [String: Set<String>] = [
+        // No recorded event 2025-03 to 2026-08 has it (fixtures/traffic/real/openai/responses/pydantic-ai.jsonl);
+        // openai-python 3.54's ResponseFunctionCallArgumentsDoneEvent has no `name`.
+        "response.function_call_arguments.done": ["name"],
     ]
 
     /// Keywords that never constrain an instance.
