@@ -34,7 +34,8 @@ public enum ChatCompletionEncoder {
                 w.endArray()
             }
             w.key("refusal"); w.null()
-            w.key("annotations"); w.beginArray(); w.endArray()
+            // OpenRouter lists the upstream's reasoning text (none here) where OpenAI lists annotations.
+            if plan.flavor == .openrouter { w.key("reasoning"); w.null() } else { w.key("annotations"); w.beginArray(); w.endArray() }
             if let audio = choice.audio {
                 w.key("audio")
                 w.beginObject()
@@ -100,7 +101,11 @@ public enum ChatCompletionEncoder {
     }
 
     private static func trailer(_ w: inout JSONWriter, _ plan: ChatPlan) {
-        guard plan.flavor != .openrouter else { return }
+        guard plan.flavor != .openrouter else {
+            // The upstream's fingerprint, null when it gives none (recorded OpenRouter answers).
+            w.key("system_fingerprint"); w.string(plan.systemFingerprint)
+            return
+        }
         w.key("service_tier"); w.string(plan.serviceTier)
         w.key("system_fingerprint"); w.string(plan.systemFingerprint)
     }
@@ -110,23 +115,47 @@ public enum ChatCompletionEncoder {
         w.key("prompt_tokens"); w.int(usage.promptTokens)
         w.key("completion_tokens"); w.int(usage.completionTokens)
         w.key("total_tokens"); w.int(usage.totalTokens)
+        guard let cost else {
+            w.key("prompt_tokens_details")
+            w.beginObject()
+            w.key("cached_tokens"); w.int(usage.cachedTokens)
+            w.key("audio_tokens"); w.int(usage.promptAudioTokens)
+            w.endObject()
+            w.key("completion_tokens_details")
+            w.beginObject()
+            w.key("reasoning_tokens"); w.int(usage.reasoningTokens)
+            w.key("audio_tokens"); w.int(0)
+            w.key("accepted_prediction_tokens"); w.int(0)
+            w.key("rejected_prediction_tokens"); w.int(0)
+            w.endObject()
+            w.endObject()
+            return
+        }
+        // OpenRouter's accounting, as its recorded answers (fixtures/traffic/real/openrouter/chat,
+        // 2026): its own token details, what the call cost, whether the caller's key paid, and the
+        // upstream's share of the cost.
         w.key("prompt_tokens_details")
         w.beginObject()
         w.key("cached_tokens"); w.int(usage.cachedTokens)
+        w.key("cache_write_tokens"); w.int(0)
         w.key("audio_tokens"); w.int(usage.promptAudioTokens)
+        w.key("video_tokens"); w.int(0)
         w.endObject()
         w.key("completion_tokens_details")
         w.beginObject()
         w.key("reasoning_tokens"); w.int(usage.reasoningTokens)
+        w.key("image_tokens"); w.int(0)
         w.key("audio_tokens"); w.int(0)
-        w.key("accepted_prediction_tokens"); w.int(0)
-        w.key("rejected_prediction_tokens"); w.int(0)
         w.endObject()
-        if let cost {
-            // OpenRouter: what the call cost, and whether the caller's own key paid.
-            w.key("cost"); w.double(cost)
-            w.key("is_byok"); w.bool(false)
-        }
+        w.key("cost"); w.double(cost)
+        w.key("is_byok"); w.bool(false)
+        let completionShare = usage.totalTokens == 0 ? 0 : cost * Double(usage.completionTokens) / Double(usage.totalTokens)
+        w.key("cost_details")
+        w.beginObject()
+        w.key("upstream_inference_cost"); w.double(cost)
+        w.key("upstream_inference_prompt_cost"); w.double(cost - completionShare)
+        w.key("upstream_inference_completions_cost"); w.double(completionShare)
+        w.endObject()
         w.endObject()
     }
 }
