@@ -106,3 +106,35 @@ def test_schema_in_the_prompt_is_followed(client):
     text = fenced.choices[0].message.content
     assert text.startswith("```json\n") and text.endswith("\n```")
     assert set(json.loads(text[len("```json\n"):-len("\n```")])) == {"name", "age"}
+
+
+def test_embeddings(client, base_url):
+    """The strict client asks for floats: the SDK otherwise asks for base64 and decodes it after
+    parsing, which its own strict mode refuses, against the live API too."""
+    docs = ["The cat sat on the warm mat.", "Stock markets fell sharply on Monday.", "A kitten sleeps on a mat."]
+    result = client.embeddings.create(model="text-embedding-3-small", input=docs, encoding_format="float")
+    assert [d.index for d in result.data] == [0, 1, 2] and len(result.data[0].embedding) == 1536
+    assert result.model == "text-embedding-3-small" and result.usage.prompt_tokens == result.usage.total_tokens > 0
+    again = client.embeddings.create(model="text-embedding-3-small", input="The cat sat on the warm mat.", encoding_format="float")
+    assert again.data[0].embedding == result.data[0].embedding
+    query = client.embeddings.create(model="text-embedding-3-small", input="cat on a mat", encoding_format="float").data[0].embedding
+    scores = [sum(a * b for a, b in zip(query, d.embedding)) for d in result.data]
+    assert scores.index(min(scores)) == 1 and abs(sum(x * x for x in query) - 1) < 1e-4
+    short = client.embeddings.create(model="text-embedding-3-large", input="hi", dimensions=256, encoding_format="float")
+    assert len(short.data[0].embedding) == 256
+    from openai import OpenAI
+    lenient = OpenAI(base_url=base_url + "/v1", api_key="sk-test", max_retries=0)
+    packed = lenient.embeddings.create(model="text-embedding-3-small", input="The cat sat on the warm mat.")
+    # base64 float32s, decoded by the SDK: the same vector as the floats, to float32 precision.
+    assert max(abs(a - b) for a, b in zip(packed.data[0].embedding, result.data[0].embedding)) < 1e-7
+
+
+def test_embeddings_errors(client):
+    import openai
+    import pytest
+    with pytest.raises(openai.PermissionDeniedError):
+        client.embeddings.create(model="gpt-4o", input="hi")
+    with pytest.raises(openai.BadRequestError):
+        client.embeddings.create(model="text-embedding-ada-002", input="hi", dimensions=256)
+    with pytest.raises(openai.NotFoundError):
+        client.chat.completions.create(model="text-embedding-3-small", messages=[{"role": "user", "content": "hi"}])

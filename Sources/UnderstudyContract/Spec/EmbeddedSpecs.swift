@@ -392,6 +392,25 @@ paths:
           content:
             application/json:
               schema: {$ref: '#/components/schemas/ErrorResponse'}
+  /embeddings:
+    post:
+      operationId: createEmbedding
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/CreateEmbeddingRequest'}
+      responses:
+        '200':
+          description: One embedding per input, in order.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/CreateEmbeddingResponse'}
+        default:
+          description: An error.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/ErrorResponse'}
   /models:
     get:
       operationId: listModels
@@ -901,6 +920,49 @@ components:
         id: {type: string}
         encrypted_content: {type: string}
         created_by: {type: string}
+
+    # ---------------------------------------------------------------- embeddings
+    # From the published document (CreateEmbeddingRequest/Response): input is a string, strings,
+    # a token array or token arrays (at most 2,048 inputs); `dimensions` only for text-embedding-3.
+    CreateEmbeddingRequest:
+      type: object
+      required: [model, input]
+      additionalProperties: false
+      properties:
+        model: {type: string}
+        input:
+          anyOf:
+            - {type: string}
+            - {type: array, minItems: 1, maxItems: 2048, items: {type: string}}
+            - {type: array, minItems: 1, maxItems: 2048, items: {type: integer}}
+            - {type: array, minItems: 1, maxItems: 2048, items: {type: array, minItems: 1, items: {type: integer}}}
+        # null is taken as absent (Arize-ai/openinference's recorded langchain request, answered 200:
+        # fixtures/traffic/real/openai/embeddings/openinference.jsonl).
+        encoding_format: {anyOf: [{type: string, enum: [float, base64]}, {type: 'null'}]}
+        dimensions: {type: [integer, 'null'], minimum: 1}
+        user: {type: [string, 'null']}
+
+    CreateEmbeddingResponse:
+      type: object
+      required: [object, data, model, usage]
+      properties:
+        object: {type: string, enum: [list]}
+        data:
+          type: array
+          items:
+            type: object
+            required: [object, index, embedding]
+            properties:
+              object: {type: string, enum: [embedding]}
+              index: {type: integer, minimum: 0}
+              embedding: {anyOf: [{type: array, items: {type: number}}, {type: string}]}
+        model: {type: string}
+        usage:
+          type: object
+          required: [prompt_tokens, total_tokens]
+          properties:
+            prompt_tokens: {type: integer, minimum: 0}
+            total_tokens: {type: integer, minimum: 0}
 
     TokenCountsResource:
       type: object

@@ -29,6 +29,8 @@ public final class OpenAIContract: Sendable {
     public let deletedConversation: Schema?
     public let conversationItemList: Schema?
     public let conversationItem: Schema?
+    public let embeddingRequest: Schema?
+    public let embeddingResponse: Schema?
     /// Whether the document has POST /chat/completions; without it the chat API answers 404.
     public let hasChat: Bool
     /// Whether the document has POST /responses; without it the Responses API answers 404.
@@ -88,6 +90,8 @@ public final class OpenAIContract: Sendable {
         conversationItemList = lookup.body("GET", "/conversations/{conversation_id}/items")
         conversationItem = lookup.body("GET", "/conversations/{conversation_id}/items/{item_id}")
         modelList = lookup.body("GET", "/models")
+        embeddingRequest = lookup.request("POST", "/embeddings")
+        embeddingResponse = lookup.body("POST", "/embeddings")
         model = lookup.body("GET", "/models/{model}")
         error = lookup.errorBody(among: [("POST", "/chat/completions"), ("POST", "/responses"), ("GET", "/models/{model}")])
         hasChat = lookup.has("POST", "/chat/completions")

@@ -39,8 +39,8 @@ extension ModelCatalog {
             systemFingerprint: try f.optional("system_fingerprint")?.string("system_fingerprint")
         )
         if let endpoints = try f.optional("endpoints")?.strings("endpoints") {
-            guard !endpoints.isEmpty, endpoints.allSatisfy(["chat", "responses"].contains) else {
-                throw entry.error("\(id): endpoints must list chat and/or responses")
+            guard endpoints == ["embeddings"] || !endpoints.isEmpty && endpoints.allSatisfy(["chat", "responses"].contains) else {
+                throw entry.error("\(id): endpoints must list chat and/or responses, or be [embeddings]")
             }
             model.endpoints = endpoints
         }
@@ -52,6 +52,10 @@ extension ModelCatalog {
         }
         model.unsupportedParameters = try f.optional("unsupported_parameters")?.strings("unsupported_parameters") ?? []
         model.unconfirmed = try f.optional("unconfirmed")?.strings("unconfirmed") ?? []
+        model.embeddingDimensions = try f.optional("dimensions")?.int("dimensions")
+        if (model.embeddingDimensions != nil) != (model.endpoints == ["embeddings"]) || model.embeddingDimensions.map({ $0 < 1 }) == true {
+            throw entry.error("\(id): an embedding model (endpoints: [embeddings]) has positive dimensions, and only it")
+        }
         if model.reasoning { model.live.choiceLogprobs = false }
         if let live = f.optional("live") { model.live = try self.live(live, base: model.live) }
         model.timing = timing.applying(try f.optional("timing").map { (node) throws(FixtureError) in try TimingProfile.Patch.parse(node) })

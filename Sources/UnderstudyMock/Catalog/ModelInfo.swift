@@ -38,6 +38,8 @@ public struct ModelInfo: Sendable, Equatable {
     /// How fast it generates under `--timing realistic`: the catalog's `timing:` defaults with
     /// this model's `timing:` laid over them.
     public var timing = TimingProfile()
+    /// An embedding model's vector length (nil for the others).
+    public var embeddingDimensions: Int?
     /// Defaults and optional members of its answers as the live API writes them (`live:`).
     public var live = LiveShape()
 

@@ -231,6 +231,8 @@ public final class MockEngine: Sendable {
                 return try retrieveConversationItem(id, itemID: itemID)
             case .deleteConversationItem(let id, let itemID, _):
                 return try deleteConversationItem(id, itemID: itemID)
+            case .embeddings:
+                return try createEmbedding(request, flavor: flavor)
             case .listModels:
                 return json(200, ModelListEncoder.list(configuration.fixtures.catalog.models, flavor: flavor))
             case .model(let id, _):
@@ -552,6 +554,7 @@ public final class MockEngine: Sendable {
         case .conversationItem: schema = contract.conversationItem
         case .listModels: schema = contract.modelList
         case .model: schema = contract.model
+        case .embeddings: schema = contract.embeddingResponse
         default: return
         }
         var findings: [String] = []

@@ -10,6 +10,8 @@ extension Route {
             contract.hasChat
         case .responseInputTokens, .compactResponse, .createResponse, .response, .deleteResponse, .inputItems, .cancelResponse:
             contract.hasResponses
+        case .embeddings:
+            contract.embeddingRequest != nil
         default:
             true
         }

@@ -26,6 +26,8 @@ public enum Route: Sendable, Equatable {
     /// GET /v1/conversations/{id}/items/{item_id}.
     case conversationItem(id: String, itemID: String, Flavor)
     case deleteConversationItem(id: String, itemID: String, Flavor)
+    /// POST /v1/embeddings.
+    case embeddings(Flavor)
     case listModels(Flavor)
     case model(id: String, Flavor)
     case health
@@ -86,6 +88,8 @@ public enum Route: Sendable, Equatable {
             self = method == "POST" ? .responseInputTokens(flavor) : .methodNotAllowed(allowed: ["POST"])
         case "models":
             self = method == "GET" ? .listModels(flavor) : .methodNotAllowed(allowed: ["GET"])
+        case "embeddings":
+            self = method == "POST" ? .embeddings(flavor) : .methodNotAllowed(allowed: ["POST"])
         case "responses":
             self = method == "POST" ? .createResponse(flavor) : .methodNotAllowed(allowed: ["POST"])
         case _ where rest.hasPrefix("responses/"):
@@ -176,6 +180,7 @@ public enum Route: Sendable, Equatable {
         case .conversationItems: "listConversationItems" // and their creation (POST): one route
         case .conversationItem: "getConversationItem"
         case .deleteConversationItem: "deleteConversationItem"
+        case .embeddings: "createEmbedding"
         case .listModels: "listModels"
         case .model: "retrieveModel"
         case .health: "health"
@@ -190,7 +195,7 @@ public enum Route: Sendable, Equatable {
     var flavor: Flavor {
         switch self {
         case .chatCompletions(let f), .storedCompletions(let f), .storedCompletion(_, let f), .deleteStoredCompletion(_, let f), .storedCompletionMessages(_, let f),
-             .responseInputTokens(let f), .compactResponse(let f), .listModels(let f), .model(_, let f), .createResponse(let f), .response(_, let f),
+             .responseInputTokens(let f), .compactResponse(let f), .embeddings(let f), .listModels(let f), .model(_, let f), .createResponse(let f), .response(_, let f),
              .deleteResponse(_, let f), .inputItems(_, let f), .cancelResponse(_, let f), .createConversation(let f), .conversation(_, let f),
              .deleteConversation(_, let f), .conversationItems(_, let f), .conversationItem(_, _, let f), .deleteConversationItem(_, _, let f): f
         default: .openai

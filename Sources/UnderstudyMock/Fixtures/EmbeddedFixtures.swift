@@ -25,6 +25,9 @@ enum EmbeddedFixtures {
 #                           what `reasoning: true` already implies; listed only where a source says so.
 #   unconfirmed             the fields of this entry whose values no seed or source read for this file
 #                           confirms; each such value has a comment giving its basis.
+#   endpoints: [embeddings] an embedding model (POST /v1/embeddings only), with `dimensions`: the
+#                           length of its vectors (text-embedding-3 models take a smaller
+#                           `dimensions` in the request; ada-002 refuses it).
 #   live                    how the live API writes this model's answers where the request is silent:
 #                           top_p (Response default, 1), prompt_cache_retention (in_memory),
 #                           reasoning_context (current_turn), message_phase (false: output messages
@@ -1070,6 +1073,52 @@ models:
     pricing: {input: 1.50, output: 2}
     input_modalities: [text]
     # [sdk] announced shutdown 2024-09-13 (not set as `deprecation`: see the header)
+
+  # ------------------------------------------------------------------------------------------------
+  # Embeddings: [openai] the embeddings guide and model pages (vector length, 8,192-token input,
+  # prices per million tokens); created dates from the models' announcements (2022-12-15 for
+  # ada-002, 2024-01-25 for the text-embedding-3 models). max_output_tokens is 1: they write none.
+
+  - id: openai/text-embedding-3-small
+    aliases: [text-embedding-3-small]
+    name: "OpenAI: Text Embedding 3 Small"
+    description: >-
+      OpenAI's small third-generation embedding model: 1,536-dimensional vectors, shortened on
+      request with `dimensions`.
+    created: 2024-01-25
+    snapshot: text-embedding-3-small
+    context_length: 8192
+    max_output_tokens: 1
+    pricing: {input: 0.02, output: 0}
+    endpoints: [embeddings]
+    dimensions: 1536
+
+  - id: openai/text-embedding-3-large
+    aliases: [text-embedding-3-large]
+    name: "OpenAI: Text Embedding 3 Large"
+    description: >-
+      OpenAI's most capable embedding model: 3,072-dimensional vectors, shortened on request with
+      `dimensions`.
+    created: 2024-01-25
+    snapshot: text-embedding-3-large
+    context_length: 8192
+    max_output_tokens: 1
+    pricing: {input: 0.13, output: 0}
+    endpoints: [embeddings]
+    dimensions: 3072
+
+  - id: openai/text-embedding-ada-002
+    aliases: [text-embedding-ada-002]
+    name: "OpenAI: Text Embedding Ada 002"
+    description: >-
+      OpenAI's second-generation embedding model: 1,536-dimensional vectors.
+    created: 2022-12-15
+    snapshot: text-embedding-ada-002
+    context_length: 8192
+    max_output_tokens: 1
+    pricing: {input: 0.10, output: 0}
+    endpoints: [embeddings]
+    dimensions: 1536
 
 """#
     static let repliesYAML = #"""
