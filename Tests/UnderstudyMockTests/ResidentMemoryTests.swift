@@ -96,6 +96,9 @@ struct ResidentMemoryTests {
         #expect(stored.messages.count == 6_000)
         let texts = stored.messages.texts.reduce(0) { $0 + $1.count }
         #expect(stored.messages.bytes == texts + 6_000 * EncodedItems.perItem)
+        // Each text in an allocation of its size (a writer's 512-byte buffer kept per message cost 3.4x the count).
+        #expect(stored.messages.texts.allSatisfy { $0.capacity - $0.count <= 32 })
+        #expect(stored.completion.capacity - stored.completion.count <= 32)
         #expect(state.bytes(of: StoredChatCompletion.self) == stored.bytes)
         #expect(stored.bytes < texts + 6_000 * EncodedItems.perItem + stored.completion.count + 1_024)
         // Listed from the text as they were given.
@@ -110,5 +113,21 @@ struct ResidentMemoryTests {
         let kept = try #require(try state.use(StoredConversation.self, cid))
         #expect(kept.items.bytes == kept.items.texts[0].count + EncodedItems.perItem)
         #expect(state.bytes(of: StoredConversation.self) == kept.bytes)
+    }
+
+    @Test("the inline schema cache is bounded by the text of the schemas it holds (a compiled schema costs 18-32x it)")
+    func schemaCacheBound() throws {
+        let schemas = InlineSchemas(limit: 256, textByteLimit: 100_000)
+        for i in 0..<50 {
+            let properties = (0..<100).map { #""p\#(i)_\#($0)":{"type":"string"}"# }.joined(separator: ",")
+            _ = schemas.compile(try JSONParser.parse(#"{"type":"object","properties":{\#(properties)}}"#))
+            #expect(schemas.textBytes <= 100_000)
+        }
+        #expect(schemas.textBytes > 0)
+        // One schema over a quarter of the limit is compiled but not kept.
+        let large = (0..<2_000).map { #""q\#($0)":{"type":"string"}"# }.joined(separator: ",")
+        let before = schemas.textBytes
+        #expect(schemas.compile(try JSONParser.parse(#"{"type":"object","properties":{\#(large)}}"#)).problems.isEmpty)
+        #expect(schemas.textBytes == before)
     }
 }

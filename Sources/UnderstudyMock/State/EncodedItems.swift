@@ -26,6 +26,7 @@ struct EncodedItems: Sendable {
 
     /// Appends an item already written as JSON, whose `id` is `id`.
     mutating func append(text: [UInt8], id: String?) {
+        let text = text.trimmed
         texts.append(text)
         idHashes.append(Self.idHash(id))
         bytes += text.count + Self.perItem

@@ -28,7 +28,7 @@ struct StoredChatCompletion: StoredRecord {
         self.created = created
         self.model = model
         self.metadata = metadata
-        self.completion = completion
+        self.completion = completion.trimmed
         self.messages = messages
     }
 
