@@ -67,7 +67,7 @@ public final class FailOpenState: ServerState {
     public func delete<Record: StoredRecord>(_ type: Record.Type, _ id: String) throws(APIError) -> Bool { try either { s throws(APIError) in try s.delete(type, id) } }
     public func all<Record: StoredRecord>(_ type: Record.Type) throws(APIError) -> [Record] { try either { s throws(APIError) in try s.all(type) } }
     /// Admin changes are numbered in the shared log: none are seen, and none made, while it is away.
-    public func adminChanges(after count: Int) -> [AdminChange] { (try? shared.adminChanges(after: count)) ?? [] }
+    public func adminChanges(after count: Int) -> AdminLogRead { (try? shared.adminChanges(after: count)) ?? AdminLogRead(last: count) }
     public func append(_ change: AdminChange) throws(APIError) -> Int { try shared.append(change) }
     public func reset() throws(APIError) { try either { s throws(APIError) in try s.reset() } }
 }

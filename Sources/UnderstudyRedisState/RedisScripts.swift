@@ -65,9 +65,32 @@ enum RedisScripts {
         return redis.call('DEL', KEYS[1])
         """
 
-    /// KEYS: admin log. ARGV: change, most changes kept. The count after, or -1 when full.
-    static let appendAdmin = """
-        if redis.call('LLEN', KEYS[1]) >= tonumber(ARGV[2]) then return -1 end
-        return redis.call('RPUSH', KEYS[1], ARGV[1])
+    /// KEYS: admin log, its counters. ARGV: changes applied (-1: read all). Returns {last,
+    /// compacted, entries…}: the entries (each "NUMBER JSON") after those applied, all of them
+    /// when the log was compacted past them, none when nothing is new.
+    static let readAdmin = """
+        local last = tonumber(redis.call('HGET', KEYS[2], 'last') or '0')
+        local compacted = tonumber(redis.call('HGET', KEYS[2], 'compacted') or '0')
+        local applied = tonumber(ARGV[1])
+        local out = {last, compacted}
+        if last <= applied then return out end
+        for _, e in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do
+            if applied < compacted or tonumber(string.match(e, '^(%d+) ') or '0') > applied then out[#out + 1] = e end
+        end
+        return out
+        """
+
+    /// KEYS: admin log, its counters. ARGV: the last number read, the new one, 1 if the log is
+    /// replaced (it was compacted) else 0, then the entries to push. Writes only if nobody
+    /// appended since the read (1), else 0.
+    static let writeAdmin = """
+        if tonumber(redis.call('HGET', KEYS[2], 'last') or '0') ~= tonumber(ARGV[1]) then return 0 end
+        if ARGV[3] == '1' then
+            redis.call('DEL', KEYS[1])
+            redis.call('HSET', KEYS[2], 'compacted', ARGV[2])
+        end
+        for i = 4, #ARGV do redis.call('RPUSH', KEYS[1], ARGV[i]) end
+        redis.call('HSET', KEYS[2], 'last', ARGV[2])
+        return 1
         """
 }

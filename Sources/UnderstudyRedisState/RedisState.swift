@@ -239,27 +239,53 @@ public final class RedisState: ServerState {
         return records
     }
 
-    public func adminChanges(after count: Int) throws(APIError) -> [AdminChange] {
-        let reply = try call(RedisCommand("LRANGE", key("admin"), max(0, count), -1))
-        return (reply.array ?? []).compactMap { $0.bytes.flatMap(StateCoding.adminChange) }
+    public func adminChanges(after count: Int) throws(APIError) -> AdminLogRead {
+        try readAdmin(after: max(0, count))
     }
 
+    /// The log after `applied` changes (-1: all of it), as `RedisScripts.readAdmin` reads it.
+    private func readAdmin(after applied: Int) throws(APIError) -> AdminLogRead {
+        let reply = try eval(RedisScripts.readAdmin, keys: [key("admin"), key("admin", "meta")], [applied])
+        guard let parts = reply.array, parts.count >= 2, let last = parts[0].int.map(Int.init), let compacted = parts[1].int.map(Int.init),
+              last >= 0, compacted >= 0, compacted <= last else { throw .stateUnavailable("\(described) answered \(reply) for the admin log") }
+        var entries: [AdminLogEntry] = []
+        for part in parts.dropFirst(2) {
+            guard let bytes = part.bytes, let entry = StateCoding.adminEntry(bytes), entry.number <= last else {
+                throw .stateUnavailable("\(described) holds an admin change this build cannot read")
+            }
+            entries.append(entry)
+        }
+        return AdminLogRead(entries: entries, fromStart: applied < compacted, last: last)
+    }
+
+    /// Read, compacted, written back only if nobody appended meanwhile (else read again).
     public func append(_ change: AdminChange) throws(APIError) -> Int {
-        let n = try integer(try eval(RedisScripts.appendAdmin, keys: [key("admin")], [StateCoding.encode(change), limits.adminChanges]),
-                            in: -1...Int64(limits.adminChanges), "an admin change count")
-        guard n >= 0 else { throw .adminLogFull("\(limits.adminChanges) admin changes") }
-        return n
+        for attempt in 0..<16 {
+            if attempt > 1 { usleep(UInt32.random(in: 50...(100 * UInt32(attempt)))) }
+            let read = try readAdmin(after: -1)
+            let number = read.last + 1
+            let log = AdminLogCompaction.compacted(read.entries + [AdminLogEntry(number: number, change: change)])
+            if log.count > limits.adminChanges && log.count > read.entries.count && !change.isClock {
+                throw .adminLogFull("\(limits.adminChanges) admin changes")
+            }
+            let replaced = log.count < read.entries.count + 1
+            let pushed = replaced ? log : [log[log.count - 1]]
+            let arguments: [any RedisArgument] = [read.last, number, replaced ? 1 : 0] + pushed.map { StateCoding.encode($0) as any RedisArgument }
+            let written = try integer(try eval(RedisScripts.writeAdmin, keys: [key("admin"), key("admin", "meta")], arguments), in: 0...1, "an admin log write outcome")
+            if written == 1 { return number }
+        }
+        throw .stateUnavailable("\(described): the admin log kept changing under this server")
     }
 
     /// Deletes every key under the prefix but the admin log (the rules stay, as on one server).
     public func reset() throws(APIError) {
         var cursor = "0"
-        let keep = Array(key("admin").utf8)
+        let keep = [Array(key("admin").utf8), Array(key("admin", "meta").utf8)]
         repeat {
             let reply = try call(RedisCommand("SCAN", cursor, "MATCH", key("*"), "COUNT", 1000))
             guard let parts = reply.array, parts.count == 2, let next = parts[0].string else { break }
             cursor = next
-            let keys = (parts[1].array ?? []).compactMap(\.bytes).filter { $0 != keep }
+            let keys = (parts[1].array ?? []).compactMap(\.bytes).filter { !keep.contains($0) }
             if !keys.isEmpty { _ = try call(RedisCommand(arguments: [Array("UNLINK".utf8)] + keys)) }
         } while cursor != "0"
     }

@@ -1,21 +1,29 @@
 import UnderstudyContract
 import UnderstudyMock
 
-/// How the admin log and the journal are written in Redis: small JSON objects.
+/// How the admin log and the journal are written in Redis: small JSON objects; an admin log
+/// entry is its number, a space, then the object (so the log's Lua reads the number).
 enum StateCoding {
-    static func encode(_ change: AdminChange) -> [UInt8] {
+    static func encode(_ entry: AdminLogEntry) -> [UInt8] {
         let object: JSONObject
-        switch change {
-        case .addScenarios(let text): object = ["add": .string(text)]
+        switch entry.change {
+        case .addScenarios(let text): object = ["add": .string(text), "names": .array(entry.names.map(JSONValue.string))]
         case .removeScenarios(let name): object = ["remove": name.map(JSONValue.string) ?? .null]
         case .setClock(let clock): object = ["clock": clock.map(encode) ?? .null]
         case .reset: object = ["reset": .bool(true)]
         }
-        return JSONValue.object(object).jsonBytes
+        return Array("\(entry.number) ".utf8) + JSONValue.object(object).jsonBytes
     }
 
-    static func adminChange(_ bytes: [UInt8]) -> AdminChange? {
-        guard let v = try? JSONParser.parse(bytes), let (key, value) = v.objectValue?.members.first else { return nil }
+    static func adminEntry(_ bytes: [UInt8]) -> AdminLogEntry? {
+        guard let space = bytes.firstIndex(of: UInt8(ascii: " ")), let number = Int(String(decoding: bytes[..<space], as: UTF8.self)),
+              number > 0, let v = try? JSONParser.parse(Array(bytes[(space + 1)...])), let change = adminChange(v) else { return nil }
+        let names = v["names"]?.arrayValue?.compactMap(\.stringValue)
+        return AdminLogEntry(number: number, change: change, names: names)
+    }
+
+    private static func adminChange(_ v: JSONValue) -> AdminChange? {
+        guard let (key, value) = v.objectValue?.members.first else { return nil }
         switch key {
         case "add": return value.stringValue.map(AdminChange.addScenarios)
         case "remove": return .removeScenarios(value.stringValue)

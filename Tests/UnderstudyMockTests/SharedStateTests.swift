@@ -101,7 +101,7 @@ struct SharedStateTests {
         let big = String(repeating: "#", count: 9 << 20)
         #expect(try state.append(.addScenarios(big)) == 1)
         #expect(throws: APIError.adminLogFull("16 MB of admin changes")) { try state.append(.addScenarios(big)) }
-        #expect(try state.adminChanges(after: 0).count == 1)
+        #expect(try state.adminChanges(after: 0).entries.count == 1)
         #expect(try state.append(.reset) == 2)
     }
 }

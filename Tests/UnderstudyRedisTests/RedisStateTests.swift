@@ -3,7 +3,7 @@ import Synchronization
 import NIOPosix
 import Testing
 import UnderstudyContract
-import UnderstudyMock
+@testable import UnderstudyMock
 import UnderstudyRedis
 import UnderstudyRedisState
 
@@ -119,18 +119,50 @@ struct RedisStateTests {
             try state.reset()
             #expect(try state.nextOccurrence(42, in: .request) == 0)
             #expect(try state.journal(limit: 10).isEmpty)
-            #expect(try state.adminChanges(after: 0) == [.setClock(.fixed(5)), .addScenarios("scenarios: []")])
-            #expect(try state.adminChanges(after: 1) == [.addScenarios("scenarios: []")])
+            #expect(try state.adminChanges(after: 0).entries.map(\.change) == [.setClock(.fixed(5)), .addScenarios("scenarios: []")])
+            #expect(try state.adminChanges(after: 1).entries.map(\.change) == [.addScenarios("scenarios: []")])
         }
     }
 
-    @Test("the admin log holds its limit of changes; the next is refused with 507 and not added")
+    @Test("the admin log holds its limit of changes; the next that would grow it is refused with 507 and not added; a reset never is")
     func adminLogBound() async throws {
         try await Self.withState(adminChanges: 2) { (state) throws in
             #expect(try state.append(.reset) == 1)
             #expect(try state.append(.removeScenarios("x")) == 2)
-            #expect(throws: APIError.adminLogFull("2 admin changes")) { try state.append(.reset) }
-            #expect(try state.adminChanges(after: 0) == [.reset, .removeScenarios("x")])
+            #expect(throws: APIError.adminLogFull("2 admin changes")) { try state.append(.removeScenarios("y")) }
+            #expect(try state.adminChanges(after: 0).entries.map(\.change) == [.reset, .removeScenarios("x")])
+            // A reset replaces the earlier one: the log does not grow.
+            #expect(try state.append(.reset) == 3)
+            #expect(try state.adminChanges(after: 0).entries.map(\.change) == [.removeScenarios("x"), .reset])
+        }
+    }
+
+    @Test("the admin log compacts in Redis: 300 per-test setups under a 100-change limit, the log stays at a few entries")
+    func adminLogCompacts() async throws {
+        try await Self.withState(adminChanges: 100) { (state) throws in
+            var configuration = MockConfiguration(fixtures: try Fixtures.embedded(), seed: 3, clock: .fixed(1_751_328_000))
+            configuration.state = state
+            let engine = MockEngine(configuration: configuration)
+            let behind = MockEngine(configuration: configuration)
+            func status(_ engine: MockEngine, _ method: String, _ path: String, _ body: String = "") -> Int {
+                engine.respond(to: MockRequest(method: method, path: "/__understudy/" + path, body: Array(body.utf8))).status
+            }
+            #expect(status(behind, "GET", "scenarios") == 200)
+            for test in 0..<300 {
+                let name = "test-\(test % 5)"
+                #expect(status(engine, "POST", "reset") == 200)
+                if test % 2 == 0 { #expect(status(engine, "DELETE", "scenarios") == 200) }
+                #expect(status(engine, "POST", "scenarios", "scenarios:\n  - name: \(name)\n    error: rate-limit\n") == 200)
+                #expect(status(engine, "DELETE", "scenarios/\(name)") == 200)
+            }
+            #expect(status(engine, "POST", "scenarios", "scenarios:\n  - name: kept\n    error: rate-limit\n") == 200)
+            let log = try state.adminChanges(after: 0)
+            #expect(log.last > 1_000)
+            #expect(log.entries.count <= 5)
+            #expect(log.entries.last?.names == ["kept"])
+            // A server that was behind replays the compacted log and sees the same rule, same generation.
+            #expect(status(behind, "GET", "scenarios") == 200)
+            #expect(behind.scenarioBook.rules.map { "\($0.rule.name):\($0.generation)" } == ["kept:\(log.last)"])
         }
     }
 }

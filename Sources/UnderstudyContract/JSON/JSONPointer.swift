@@ -88,7 +88,7 @@ extension JSONPointer {
     }
 
     /// A URI fragment's percent-escapes decoded (`%7B` → `{`), as `$ref` fragments may carry them.
-    static func percentDecoded(_ text: String) -> String {
+    public static func percentDecoded(_ text: String) -> String {
         guard text.utf8.contains(UInt8(ascii: "%")) else { return text }
         var bytes: [UInt8] = []
         var i = text.utf8.startIndex

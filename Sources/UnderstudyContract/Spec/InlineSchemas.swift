@@ -24,18 +24,33 @@ public final class InlineSchemas: Sendable {
         public init() {}
     }
 
-    private let cache = Mutex<[UInt64: Compiled]>([:])
+    private struct Cache {
+        var compiled: [UInt64: Compiled] = [:]
+        /// The JSON text of the schemas held: a compiled schema costs about 18 to 32 times its
+        /// text resident (issue 21), so the text is what bounds the cache's memory.
+        var textBytes = 0
+    }
+
+    private let cache = Mutex(Cache())
     private let limit: Int
+    private let textByteLimit: Int
     public let limits: Limits
 
-    public init(limit: Int = 256, limits: Limits = Limits()) {
+    /// - Parameters:
+    ///   - limit, textByteLimit: schemas kept, and their JSON text (4 MiB: about 128 MiB
+    ///     compiled at most); past either the cache is emptied.
+    public init(limit: Int = 256, textByteLimit: Int = 4 << 20, limits: Limits = Limits()) {
         self.limit = limit
+        self.textByteLimit = textByteLimit
         self.limits = limits
     }
 
+    /// The JSON text of the schemas held now.
+    public var textBytes: Int { cache.withLock { $0.textBytes } }
+
     public func compile(_ value: JSONValue) -> Compiled {
         let key = value.canonicalHash
-        if let done = cache.withLock({ $0[key] }) { return done }
+        if let done = cache.withLock({ $0.compiled[key] }) { return done }
         let compiled: Compiled
         if let problem = Self.problem(in: value, limits) {
             compiled = Compiled(schema: Schema(location: "request-schema#"), problems: [problem])
@@ -45,9 +60,11 @@ public final class InlineSchemas: Sendable {
             let schema = compiler.schema(file: document.file, pointer: "")
             compiled = Compiled(schema: schema, problems: compiler.errors.map(\.message))
         }
+        let size = value.jsonBytes.count
+        guard size <= textByteLimit / 4 else { return compiled }
         cache.withLock { cache in
-            if cache.count >= limit { cache.removeAll(keepingCapacity: true) }
-            cache[key] = compiled
+            if cache.compiled.count >= limit || cache.textBytes + size > textByteLimit { cache = Cache() }
+            if cache.compiled.updateValue(compiled, forKey: key) == nil { cache.textBytes += size }
         }
         return compiled
     }

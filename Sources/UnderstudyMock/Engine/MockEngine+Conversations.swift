@@ -10,12 +10,12 @@ extension MockEngine {
         let body = request.body.isEmpty ? JSONValue.object(JSONObject()) : try jsonBody(request)
         let warnings = try validateRequest(body, against: \.createConversationRequest, flavor: flavor)
         let r = try Self.reader(body)
-        let metadata = try r.object("metadata")?.object ?? JSONObject()
+        let metadata = try r.metadata() ?? JSONObject()
         let given = try Self.items(r.array("items", maxCount: 20) ?? [], param: "items")
         let hash = StableHash.combine(body.canonicalHash, 0xC0)
         var ids = SplitMix64(seed: StableHash.combine(hash, configuration.seed, UInt64(try nextOccurrence(hash))))
         let id = "conv_" + ids.hex(48)
-        let entry = StoredConversation(id: id, createdAt: now(), metadata: metadata, items: Self.named(given, ids: &ids))
+        let entry = StoredConversation(id: id, createdAt: now(), metadata: metadata, items: EncodedItems(Self.named(given, ids: &ids)))
         guard entry.bytes <= configuration.storeByteLimit else { throw Self.conversationFull(id) }
         try state.put(entry)
         var response = json(200, Self.resource(entry))
@@ -33,7 +33,7 @@ extension MockEngine {
         try checkContentType(request)
         let body = try jsonBody(request)
         let warnings = try validateRequest(body, against: \.updateConversationRequest, flavor: flavor)
-        guard let metadata = try Self.reader(body).object("metadata")?.object else { throw .missingParameter("metadata") }
+        guard let metadata = try Self.reader(body).metadata() else { throw .missingParameter("metadata") }
         guard let entry = try state.use(StoredConversation.self, id, change: { $0.metadata = metadata }) else { throw Self.conversationNotFound(id) }
         var response = json(200, Self.resource(entry))
         response.violations = warnings
@@ -69,15 +69,15 @@ extension MockEngine {
         var ids = SplitMix64(seed: StableHash.combine(hash, configuration.seed, UInt64(try nextOccurrence(hash))))
         let items = Self.named(given, ids: &ids)
         try append(items, toConversation: id)
-        var response = listPage(items, order: "asc", after: nil, limit: items.count)
+        var response = listPage(EncodedItems(items), order: "asc", after: nil, limit: items.count)
         response.violations = warnings
         return response
     }
 
     func retrieveConversationItem(_ id: String, itemID: String) throws(APIError) -> MockResponse {
         guard let entry = try state.use(StoredConversation.self, id) else { throw Self.conversationNotFound(id) }
-        guard let item = entry.items.first(where: { $0["id"]?.stringValue == itemID }) else { throw Self.itemNotFound(itemID, in: id) }
-        return json(200, item.jsonBytes)
+        guard let index = entry.items.index(of: itemID) else { throw Self.itemNotFound(itemID, in: id) }
+        return json(200, entry.items.texts[index])
     }
 
     /// DELETE …/{id}/items/{item_id}: answers with the conversation, as the published document says.
@@ -85,7 +85,7 @@ extension MockEngine {
         var found = false
         let entry = try state.use(StoredConversation.self, id) { entry in
             found = false
-            guard let index = entry.items.firstIndex(where: { $0["id"]?.stringValue == itemID }) else { return }
+            guard let index = entry.items.index(of: itemID) else { return }
             entry.items.remove(at: index)
             found = true
         }
@@ -96,12 +96,14 @@ extension MockEngine {
 
     /// Adds items (with their ids) to a conversation: 404 if it is unknown, 400 past the store's limit.
     func append(_ items: [JSONValue], toConversation id: String) throws(APIError) {
-        let added = items.reduce(0) { $0 + $1.jsonBytes.count }
+        let added = EncodedItems(items)
         let limit = configuration.storeByteLimit
         var full = false
         let entry = try state.use(StoredConversation.self, id) { entry in
-            full = entry.bytes + added > limit
-            if !full { entry.items += items }
+            full = entry.bytes + added.bytes > limit
+            if !full {
+                for i in 0..<added.count { entry.items.append(text: added.texts[i], id: items[i]["id"]?.stringValue) }
+            }
         }
         guard entry != nil else { throw Self.conversationNotFound(id) }
         if full { throw Self.conversationFull(id) }
@@ -110,8 +112,9 @@ extension MockEngine {
     /// The conversation's items as the messages a model reads (reasoning and references add nothing).
     func conversationMessages(_ id: String) throws(APIError) -> (messages: [ChatMessage], hash: UInt64) {
         guard let entry = try state.use(StoredConversation.self, id) else { throw Self.conversationNotFound(id) }
-        let messages = entry.items.compactMap { item in (try? ResponsesRequest.item(item, path: "conversation"))?.1 }
-        return (messages, JSONValue.array(entry.items).canonicalHash)
+        let items = entry.items.all
+        let messages = items.compactMap { item in (try? ResponsesRequest.item(item, path: "conversation"))?.1 }
+        return (messages, JSONValue.array(items).canonicalHash)
     }
 
     /// An item as a conversation lists it: with its id, and a status where the item type has one.

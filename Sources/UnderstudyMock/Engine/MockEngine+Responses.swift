@@ -75,6 +75,11 @@ extension MockEngine {
                                       param: "conversation", code: "invalid_prompt")
             }
             input.store = false
+        } else if input.background && !input.store {
+            // The live API refuses this with a 400 (a background response is one you poll, so it
+            // is kept). The wording is unconfirmed: no first-hand answer was found; other
+            // emulators of the API word it so.
+            throw .invalidRequest("Background mode requires store=true.", param: "store", code: nil)
         }
         input.output = try OutputSpec.responses(body.objectValue ?? JSONObject(), messages: input.messages, schemas: schemas)
         // The response lists each function tool with the strict mode it was given.
@@ -239,7 +244,7 @@ extension MockEngine {
         guard let entry = try state.use(StoredResponse.self, id) else { throw Self.notFound(id) }
         let q = QueryParameters(query)
         let (limit, order) = try q.page(defaultOrder: "desc")
-        return listPage(entry.inputItems, order: order, after: q["after"], limit: limit)
+        return listPage(EncodedItems(entry.inputItems), order: order, after: q["after"], limit: limit)
     }
 }
 

@@ -4,14 +4,15 @@ import UnderstudyContract
 /// `after`/`limit`/`order`), retrieve, update metadata, delete, and list the request's messages.
 extension MockEngine {
     /// Keeps a completion the request asked to store, with its request messages.
-    func storeCompletion(_ completion: [UInt8], body: JSONValue, created: Int64) throws(APIError) {
-        guard let value = try? JSONParser.parse(completion), let id = value["id"]?.stringValue else { return }
-        let messages = (body["messages"]?.arrayValue ?? []).enumerated().map { i, message in
-            Self.storedMessage(message, id: "\(id)-\(i)")
+    func storeCompletion(_ completion: [UInt8], plan: ChatPlan, body: JSONValue, created: Int64) throws(APIError) {
+        var messages = EncodedItems()
+        for (i, message) in (body["messages"]?.arrayValue ?? []).enumerated() {
+            messages.append(Self.storedMessage(message, id: "\(plan.id)-\(i)"))
         }
+        // The request's metadata was checked when it was decoded.
         try state.put(StoredChatCompletion(
-            id: id, created: created, model: value["model"]?.stringValue ?? "", metadata: body["metadata"]?.objectValue ?? JSONObject(),
-            completion: value, messages: messages))
+            id: plan.id, created: created, model: plan.model, metadata: body["metadata"]?.objectValue ?? JSONObject(),
+            completion: completion, messages: messages))
     }
 
     /// A request message as the messages list shows it: text content as a string, and the parts
@@ -45,24 +46,26 @@ extension MockEngine {
             (q["model"].map { entry.model == $0 || entry.model.hasPrefix($0 + "-") } ?? true)
                 && filters.allSatisfy { entry.metadata[$0.0]?.stringValue == $0.1 }
         }
-        return listPage(entries.map(\.completion), order: order, after: q["after"], limit: limit)
+        var completions = EncodedItems()
+        for entry in entries { completions.append(text: entry.object, id: entry.id) }
+        return listPage(completions, order: order, after: q["after"], limit: limit)
     }
 
     func retrieveStoredCompletion(_ id: String) throws(APIError) -> MockResponse {
         guard let entry = try state.use(StoredChatCompletion.self, id) else { throw Self.completionNotFound(id) }
-        return json(200, entry.completion.jsonBytes)
+        return json(200, entry.object)
     }
 
     /// POST …/{id} with `{"metadata": {…}}`: the only thing a stored completion lets you change.
     func updateStoredCompletion(_ id: String, _ request: MockRequest) throws(APIError) -> MockResponse {
         let body = try jsonBody(request)
-        guard let metadata = body["metadata"], metadata.isNull || metadata.objectValue != nil else {
-            throw .invalidRequest("Missing required parameter: 'metadata'.", param: "metadata", code: "missing_required_parameter")
-        }
-        guard let entry = try state.use(StoredChatCompletion.self, id, change: { $0.metadata = metadata.objectValue ?? JSONObject() }) else {
+        guard let object = body.objectValue, let given = object["metadata"] else { throw .missingParameter("metadata") }
+        // `null` clears it; anything else is checked as on create.
+        let metadata = try given.isNull ? JSONObject() : FieldReader(object).metadata() ?? JSONObject()
+        guard let entry = try state.use(StoredChatCompletion.self, id, change: { $0.metadata = metadata }) else {
             throw Self.completionNotFound(id)
         }
-        return json(200, entry.completion.jsonBytes)
+        return json(200, entry.object)
     }
 
     func deleteStoredCompletion(_ id: String) throws(APIError) -> MockResponse {
@@ -78,21 +81,25 @@ extension MockEngine {
     }
 
     /// `{object: list, data, first_id, last_id, has_more}`: `items` (oldest first) in `order`,
-    /// after the one whose `id` is `after`, the first `limit` of them.
-    func listPage(_ items: [JSONValue], order: String, after: String?, limit: Int) -> MockResponse {
-        var items = order == "desc" ? Array(items.reversed()) : items
-        if let after, let index = items.firstIndex(where: { $0["id"]?.stringValue == after }) {
-            items = Array(items[(index + 1)...])
-        }
-        let total = items.count
-        let page = Array(items.prefix(limit))
-        var w = JSONWriter(capacity: 512)
+    /// after the one whose `id` is `after`, the first `limit` of them. Only the page's items are
+    /// read (written from their text; the first and last parsed for their ids).
+    func listPage(_ items: EncodedItems, order: String, after: String?, limit: Int) -> MockResponse {
+        let n = items.count
+        let position: (Int) -> Int = order == "desc" ? { n - 1 - $0 } : { $0 }
+        var start = 0
+        if let after, let index = items.index(of: after) { start = position(index) + 1 }
+        let end = min(n, start + max(0, limit))
+        let page = (start..<end).map(position)
+        var w = JSONWriter(capacity: 512 + page.reduce(0) { $0 + items.texts[$1].count })
         w.beginObject()
         w.key("object"); w.string("list")
-        w.key("data"); w.value(.array(page))
-        w.key("first_id"); w.string(page.first?["id"]?.stringValue)
-        w.key("last_id"); w.string(page.last?["id"]?.stringValue)
-        w.key("has_more"); w.bool(total > page.count)
+        w.key("data")
+        w.beginArray()
+        for i in page { w.raw(items.texts[i]) }
+        w.endArray()
+        w.key("first_id"); w.string(page.first.flatMap { items.item(at: $0)?["id"]?.stringValue })
+        w.key("last_id"); w.string(page.last.flatMap { items.item(at: $0)?["id"]?.stringValue })
+        w.key("has_more"); w.bool(end < n)
         w.endObject()
         return json(200, w.bytes)
     }

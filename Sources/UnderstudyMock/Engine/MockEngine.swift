@@ -10,6 +10,8 @@ public final class MockEngine: Sendable {
     public let configuration: MockConfiguration
     private let synthesizer: ChatSynthesizer
     private let templates: ResponseTemplateCache?
+    /// The bytes the repeat cache holds, and its limit (tests).
+    var templateBytes: (held: Int, limit: Int)? { templates.map { ($0.bytes, $0.byteLimit) } }
     private let validator = SchemaValidator()
     /// Answers are checked as the SDKs read them (Dialect.swift).
     private let answerValidator = SchemaValidator().forResponses
@@ -48,7 +50,7 @@ public final class MockEngine: Sendable {
     /// A state out of reach changes nothing here: the answer finds out for itself.
     func catchUp() {
         let applied = scenarioBook.applied
-        if let changes = try? state.adminChanges(after: applied), !changes.isEmpty { scenarioBook.apply(changes, after: applied) }
+        if let read = try? state.adminChanges(after: applied), read.last > applied { scenarioBook.apply(read) }
     }
 
     public func respond(to request: MockRequest) -> MockResponse {
@@ -330,7 +332,7 @@ public final class MockEngine: Sendable {
         let headers = chatHeaders(stream: chat.stream, requestHash: requestHash, occurrence: occurrence,
                                   processingMilliseconds: processing, id: plan.id, flavor: flavor) + notices + ModelRules.headers(model)
         if chat.stream {
-            if chat.store && flavor == .openai { try storeCompletion(ChatCompletionEncoder.json(plan), body: body, created: now) }
+            if chat.store && flavor == .openai { try storeCompletion(ChatCompletionEncoder.json(plan), plan: plan, body: body, created: now) }
             let frames = StreamFrames(ChatStreamRenderer(plan, includeUsage: chat.includeUsage, includeObfuscation: chat.includeObfuscation))
             var response = MockResponse(status: 200, headers: headers,
                                         body: .stream(StreamPlan(frames: frames, intervalNanoseconds: configuration.streamIntervalNanoseconds)))
@@ -341,7 +343,7 @@ public final class MockEngine: Sendable {
             return response
         }
         let json = ChatCompletionEncoder.json(plan)
-        if chat.store && flavor == .openai { try storeCompletion(json, body: body, created: now) }
+        if chat.store && flavor == .openai { try storeCompletion(json, plan: plan, body: body, created: now) }
         if plan.repeatable && warnings.isEmpty && serveAs == nil && forcedReply == nil && !chat.store {
             templates?.store(key: templateKey, body: json, id: plan.id, requestHash: requestHash, created: now,
                              flavor: flavor, processingMilliseconds: processing, notices: notices, usage: plan.usage, model: model.id)

@@ -1,3 +1,5 @@
+import UnderstudyContract
+
 /// Where a request goes, decided from its method and path alone.
 public enum Route: Sendable, Equatable {
     case chatCompletions(Flavor)
@@ -111,7 +113,8 @@ public enum Route: Sendable, Equatable {
         case _ where rest.hasPrefix("conversations/"):
             self = Self.conversation(method, rest.dropFirst(14).split(separator: "/", omittingEmptySubsequences: false), flavor)
         case _ where rest.hasPrefix("models/") && rest.count > 7:
-            self = method == "GET" ? .model(id: String(rest.dropFirst(7)), flavor) : .methodNotAllowed(allowed: ["GET"])
+            // Percent-escapes decoded: an SDK encodes a fine-tune's `:` and a provider's `/` in the path.
+            self = method == "GET" ? .model(id: JSONPointer.percentDecoded(String(rest.dropFirst(7))), flavor) : .methodNotAllowed(allowed: ["GET"])
         default:
             self = .notFound
         }

@@ -4,7 +4,8 @@ import UnderstudyContract
 /// The scenario rules in force and the clock the admin API set: the fixtures' rules with the
 /// state's admin changes replayed over them in order. Every server sharing one state replays the
 /// same log, so all agree on the rules, on which admin change added each (its generation, which
-/// keys its match count) and on the clock.
+/// keys its match count) and on the clock. When the log was compacted past what a server has
+/// applied, it replays the log from the fixtures' rules (`AdminLogRead.fromStart`).
 ///
 /// The first rule that matches a request decides for it; probabilities are drawn from the seeded
 /// hash of the rule and its count, so a run is reproducible.
@@ -23,10 +24,12 @@ final class ScenarioBook: Sendable {
     }
 
     private let view: Mutex<View>
+    private let fixtures: [ActiveRule]
     private let seed: UInt64
 
     init(rules: [ScenarioRule], seed: UInt64) {
-        self.view = Mutex(View(rules: rules.map { ActiveRule(rule: $0, generation: 0) }))
+        self.fixtures = rules.map { ActiveRule(rule: $0, generation: 0) }
+        self.view = Mutex(View(rules: fixtures))
         self.seed = seed
     }
 
@@ -34,13 +37,15 @@ final class ScenarioBook: Sendable {
     var clock: ServerClock? { view.withLock { $0.clock } }
     var applied: Int { view.withLock { $0.applied } }
 
-    /// Applies the changes numbered `first + 1`… that are not applied yet (two requests may
-    /// catch up at once).
-    func apply(_ changes: [AdminChange], after first: Int) {
+    /// Applies the changes read that are not applied yet (two requests may catch up at once: a
+    /// read older than what is applied changes nothing).
+    func apply(_ read: AdminLogRead) {
         view.withLock { v in
-            for (offset, change) in changes.enumerated() where first + offset + 1 > v.applied {
-                let number = first + offset + 1
-                switch change {
+            guard read.last > v.applied else { return }
+            if read.fromStart { v = View(rules: fixtures) }
+            for entry in read.entries where entry.number > v.applied {
+                let number = entry.number
+                switch entry.change {
                 case .addScenarios(let text):
                     // Checked when it was appended; a document this build cannot read adds nothing.
                     for rule in (try? ScenarioRule.parseAll(yaml: text, file: "scenarios")) ?? [] {
@@ -56,6 +61,7 @@ final class ScenarioBook: Sendable {
                 }
                 v.applied = number
             }
+            v.applied = read.last
         }
     }
 

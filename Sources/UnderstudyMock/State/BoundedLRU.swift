@@ -45,7 +45,8 @@ final class BoundedLRU<Value: Sendable>: Sendable {
     /// conversation's new items) counts against the byte limit like a put.
     func use(_ key: String, change: (inout Value) -> Void = { _ in }) -> Value? {
         state.withLock { s in
-            guard var slot = s.slots[key] else { return nil }
+            // Out of the table while it changes, so the value is not shared and changes in place.
+            guard var slot = s.slots.removeValue(forKey: key) else { return nil }
             change(&slot.value)
             s.tick += 1
             slot.lastUse = s.tick

@@ -8,7 +8,7 @@ public final class MemoryState: ServerState {
     private let hits = Mutex<[HitKey: Int]>([:])
     private let windows = Mutex<[String: (minute: Int64, window: RateWindow)]>([:])
     private let log: BoundedLog<JournalEntry>
-    private let records: [String: BoundedLRU<any StoredRecord>]
+    private let records: [String: BoundedLRU<HeldRecord>]
     private let admin = Mutex(AdminLog())
     /// Keys counted in rate-limit windows at most; past it the stale windows go (then all).
     static let windowKeyLimit = 100_000
@@ -25,7 +25,7 @@ public final class MemoryState: ServerState {
         requestOccurrences = OccurrenceCounter(limit: occurrenceLimit)
         replayOccurrences = OccurrenceCounter(limit: occurrenceLimit)
         log = BoundedLog(capacity: journalCapacity)
-        var records: [String: BoundedLRU<any StoredRecord>] = [:]
+        var records: [String: BoundedLRU<HeldRecord>] = [:]
         for kind in [StoredResponse.kind, StoredChatCompletion.kind, StoredConversation.kind] {
             records[kind] = BoundedLRU(countLimit: recordLimit, byteLimit: recordByteLimit) { $0.bytes }
         }
@@ -87,27 +87,33 @@ public final class MemoryState: ServerState {
     public func journal(limit: Int) -> [JournalEntry] { log.newest(limit) }
     public var journalCapacity: Int { log.capacity }
 
-    private func store<Record: StoredRecord>(_ type: Record.Type) -> BoundedLRU<any StoredRecord> {
+    private func store<Record: StoredRecord>(_ type: Record.Type) -> BoundedLRU<HeldRecord> {
         guard let store = records[Record.kind] else { preconditionFailure("no store for \(Record.kind)") }
         return store
     }
 
-    public func put<Record: StoredRecord>(_ record: Record) { store(Record.self).put(record.id, record) }
+    public func put<Record: StoredRecord>(_ record: Record) { store(Record.self).put(record.id, HeldRecord(record)) }
 
     public func use<Record: StoredRecord>(_ type: Record.Type, _ id: String, change: ((inout Record) -> Void)?) -> Record? {
-        store(type).use(id) { value in
-            guard let change, var record = value as? Record else { return }
+        var changed: Record?
+        let held = store(type).use(id) { value in
+            guard let change, var record = value.take(Record.self) else { return }
             change(&record)
-            value = record
-        } as? Record
+            value = HeldRecord(record)
+            changed = record
+        }
+        return changed ?? held?.record(Record.self)
     }
 
     public func delete<Record: StoredRecord>(_ type: Record.Type, _ id: String) -> Bool { store(type).delete(id) }
 
-    public func all<Record: StoredRecord>(_ type: Record.Type) -> [Record] { store(type).values().compactMap { $0 as? Record } }
+    /// The bytes the records of a kind hold, as the byte limit counts them.
+    func bytes<Record: StoredRecord>(of type: Record.Type) -> Int { store(type).bytes }
 
-    public func adminChanges(after count: Int) -> [AdminChange] {
-        admin.withLock { log in count < log.changes.count ? Array(log.changes[max(0, count)...]) : [] }
+    public func all<Record: StoredRecord>(_ type: Record.Type) -> [Record] { store(type).values().compactMap { $0.record(Record.self) } }
+
+    public func adminChanges(after count: Int) -> AdminLogRead {
+        admin.withLock { $0.read(after: count) }
     }
 
     public func append(_ change: AdminChange) throws(APIError) -> Int {
@@ -123,31 +129,3 @@ public final class MemoryState: ServerState {
         for store in records.values { store.reset() }
     }
 }
-
-/// The admin changes so far, bounded in bytes: a client posting scenarios in a loop gets an error
-/// once they pass the limit, not a server that grows.
-struct AdminLog {
-    var changes: [AdminChange] = []
-    var bytes = 0
-    static let byteLimit = 16 << 20
-
-    mutating func append(_ change: AdminChange) throws(APIError) -> Int {
-        let size = change.bytes
-        guard bytes + size <= Self.byteLimit else { throw .adminLogFull("\(Self.byteLimit >> 20) MB of admin changes") }
-        changes.append(change)
-        bytes += size
-        return changes.count
-    }
-}
-
-extension AdminChange {
-    /// Roughly what the change holds.
-    var bytes: Int {
-        switch self {
-        case .addScenarios(let text): 64 + text.utf8.count
-        case .removeScenarios(let name): 64 + (name?.utf8.count ?? 0)
-        case .setClock, .reset: 64
-        }
-    }
-}
-

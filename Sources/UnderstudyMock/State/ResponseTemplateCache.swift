@@ -5,7 +5,9 @@ import UnderstudyContract
 /// raw request bytes, so a repeat costs a lookup and a splice instead of parsing and synthesis.
 /// Repeats differ only in their id, which is cut out of the template and derived afresh, so the
 /// bytes are exactly those the full path would write. Entries are valid for the second they were
-/// made in (`created` is in the body); the cache is bounded and simply emptied when full.
+/// made in (`created` is in the body). The cache is bounded by entries and by the bytes its
+/// templates hold (what is resident: a body of `n: 128` choices is megabytes), and simply emptied
+/// when either is reached; a body over an eighth of the byte limit is not kept at all.
 final class ResponseTemplateCache: Sendable {
     struct Template: Sendable {
         /// The canonical request hash: the key of the occurrence counter and of the ids.
@@ -21,23 +23,36 @@ final class ResponseTemplateCache: Sendable {
         /// What the full path would report: the tokens counted and the model that served.
         var usage: Usage
         var model: String
+
+        /// What the template holds: its bytes and a fixed allowance for the small fields.
+        var bytes: Int { prefix.count + suffix.count + model.utf8.count + notices.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count } + 256 }
     }
 
-    private let entries = Mutex<[UInt64: Template]>([:])
+    private struct Entries {
+        var templates: [UInt64: Template] = [:]
+        var bytes = 0
+    }
+
+    private let entries = Mutex(Entries())
     private let limit: Int
+    let byteLimit: Int
 
-    init(limit: Int = 1024) {
+    init(limit: Int = 1024, byteLimit: Int = 32 << 20) {
         self.limit = limit
+        self.byteLimit = byteLimit
     }
 
-    func reset() { entries.withLock { $0.removeAll() } }
+    func reset() { entries.withLock { $0 = Entries() } }
+
+    /// The bytes the templates hold now.
+    var bytes: Int { entries.withLock { $0.bytes } }
 
     static func key(body: [UInt8], flavor: Flavor) -> UInt64 {
         StableHash.hash(body, seed: StableHash.hash(flavor.rawValue))
     }
 
     func template(for key: UInt64, now: Int64) -> Template? {
-        guard let template = entries.withLock({ $0[key] }), template.created == now else { return nil }
+        guard let template = entries.withLock({ $0.templates[key] }), template.created == now else { return nil }
         return template
     }
 
@@ -45,14 +60,16 @@ final class ResponseTemplateCache: Sendable {
     func store(key: UInt64, body: [UInt8], id: String, requestHash: UInt64, created: Int64, flavor: Flavor, processingMilliseconds: String,
                notices: [(name: String, value: String)], usage: Usage, model: String) {
         let idBytes = Array(id.utf8)
-        guard let start = Self.firstIndex(of: idBytes, in: body) else { return }
+        guard body.count <= byteLimit / 8, let start = Self.firstIndex(of: idBytes, in: body) else { return }
         let template = Template(
             requestHash: requestHash, created: created, flavor: flavor,
             prefix: Array(body[..<start]), suffix: Array(body[(start + idBytes.count)...]),
             processingMilliseconds: processingMilliseconds, notices: notices, usage: usage, model: model)
+        let size = template.bytes
         entries.withLock { entries in
-            if entries.count >= limit { entries.removeAll(keepingCapacity: true) }
-            entries[key] = template
+            if entries.templates.count >= limit || entries.bytes + size > byteLimit { entries = Entries() }
+            if let old = entries.templates.updateValue(template, forKey: key) { entries.bytes -= old.bytes }
+            entries.bytes += size
         }
     }
 

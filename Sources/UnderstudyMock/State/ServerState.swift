@@ -39,9 +39,11 @@ public protocol ServerState: Sendable {
     /// Every record of the type, oldest first.
     func all<Record: StoredRecord>(_ type: Record.Type) throws(APIError) -> [Record]
 
-    /// The admin changes after the first `count`, in order.
-    func adminChanges(after count: Int) throws(APIError) -> [AdminChange]
-    /// Appends an admin change; returns how many there are now.
+    /// The admin changes a server that has applied the first `count` has still to apply (or, when
+    /// the log was compacted since, all of it to replay from the start).
+    func adminChanges(after count: Int) throws(APIError) -> AdminLogRead
+    /// Appends an admin change, dropping those it makes unnecessary (`AdminLogCompaction`);
+    /// returns its number.
     func append(_ change: AdminChange) throws(APIError) -> Int
 
     /// Forgets everything learnt except the admin log: counters, records, windows, journal.
@@ -73,10 +75,18 @@ public protocol StoredRecord: Sendable {
     /// The store's name (a key prefix for a remote state).
     static var kind: String { get }
     var id: String { get }
-    /// Roughly what the record holds, for the byte limit.
+    /// What the record holds in memory, for the byte limit: what is resident, not its JSON text.
     var bytes: Int { get }
     func encoded() -> [UInt8]
     init?(encoded: [UInt8])
+    /// Whether the in-process state keeps the record as `encoded()`, decoded on every read: for
+    /// a record whose values cost many times their text once parsed (a stored response's request
+    /// with its tools and schemas). False for records that hold themselves as text already.
+    static var heldEncoded: Bool { get }
+}
+
+extension StoredRecord {
+    public static var heldEncoded: Bool { false }
 }
 
 /// One fixed one-minute rate-limit window of an API key, and what it has counted.

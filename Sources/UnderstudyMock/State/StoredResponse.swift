@@ -18,15 +18,17 @@ struct StoredResponse: StoredRecord {
 
     var id: String { plan.id }
 
-    /// The request schemas of records read from a shared state, compiled once each (a chain
-    /// reads its previous response on every turn).
+    /// The request schemas of records read back (from memory or a shared state), compiled once
+    /// each in a bounded cache (a chain reads its previous response on every turn).
     private static let schemas = InlineSchemas()
 
-    /// Roughly what the entry holds in memory: its texts and items.
-    var bytes: Int {
-        256 + (plan.message?.text.utf8.count ?? 0) * 2 + plan.functionCalls.reduce(0) { $0 + $1.arguments.utf8.count * 2 }
-            + body.jsonBytes.count + inputItems.reduce(0) { $0 + $1.jsonBytes.count } + conversation.reduce(0) { $0 + $1.bytes }
-    }
+    /// Held as its encoding: parsed, a request with a thousand tools or a large schema costs 12
+    /// to 32 times its text (issue 21), and its decoded request holds compiled schemas; the
+    /// encoding costs its length, and reads decode it (schemas from the shared bounded cache).
+    static let heldEncoded = true
+
+    /// What the in-process state holds for it: its encoding.
+    var bytes: Int { encoded().count + 64 }
 
     init(plan: ResponsePlan, body: JSONValue, inputItems: [JSONValue], conversation: [ChatMessage]) {
         self.plan = plan

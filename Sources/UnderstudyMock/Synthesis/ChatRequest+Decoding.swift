@@ -75,7 +75,7 @@ extension ChatRequest {
         let logprobs = try r.bool("logprobs") ?? false
         let store = try r.bool("store") ?? false
         _ = try r.bool("parallel_tool_calls")
-        _ = try r.object("metadata")
+        _ = try r.metadata()
         _ = try r.object("logit_bias")
         _ = try r.array("tools")
         _ = try r.object("response_format")

@@ -104,7 +104,7 @@ public struct ResponsesRequest: Sendable {
             maxOutputTokens: maxOutput.map(Int.init),
             temperature: try r.number("temperature", min: 0, max: 2),
             topP: try r.number("top_p", min: 0, max: 1),
-            metadata: try r.object("metadata")?.object ?? JSONObject(),
+            metadata: try r.metadata() ?? JSONObject(),
             parallelToolCalls: try r.bool("parallel_tool_calls") ?? true,
             truncation: try r.oneOf("truncation", ["auto", "disabled"]) ?? "disabled",
             reasoningEffort: try reasoning?.oneOf("effort", ["none", "minimal", "low", "medium", "high", "xhigh", "max"]),
@@ -203,9 +203,22 @@ public struct ResponsesRequest: Sendable {
             // A compaction item from POST /v1/responses/compact carries the conversation it replaced.
             guard let text = Compaction.transcript(try r.string("encrypted_content") ?? "") else { return (item, nil) }
             return (item, ChatMessage(role: "developer", name: nil, parts: [.text(text)], toolCallText: "", toolCallID: nil))
-        default:
+        case _ where itemTypes.contains(type):
             // Item references and other items are listed as given; they add nothing to the prompt here.
             return (item, nil)
+        default:
+            throw .invalidValue(r.param("type"), type, supported: itemTypes)
         }
     }
+
+    /// The input item types of the official document (InputItem's members, in its order, and
+    /// item_reference): any other `type` is a 400 invalid_value, as the live API answers.
+    static let itemTypes = [
+        "message", "file_search_call", "computer_call", "computer_call_output", "web_search_call", "function_call",
+        "function_call_output", "tool_search_call", "tool_search_output", "additional_tools", "reasoning", "compaction",
+        "image_generation_call", "code_interpreter_call", "local_shell_call", "local_shell_call_output", "shell_call",
+        "shell_call_output", "apply_patch_call", "apply_patch_call_output", "mcp_list_tools", "mcp_approval_request",
+        "mcp_approval_response", "mcp_call", "custom_tool_call_output", "custom_tool_call", "compaction_trigger", "program",
+        "program_output", "item_reference",
+    ]
 }
