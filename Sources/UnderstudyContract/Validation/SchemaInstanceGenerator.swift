@@ -237,7 +237,7 @@ public struct SchemaInstanceGenerator {
         if let pattern = s.pattern {
             // A few tries: the written string must also meet the length bounds.
             for _ in 0..<12 {
-                guard let written = PatternWriter.write(pattern.source, seed: next()) else { break }
+                guard let written = PatternWriter.write(pattern, seed: next()) else { break }
                 let length = written.unicodeScalars.count
                 if length >= (s.minLength ?? 0) && length <= (s.maxLength ?? Int.max) {
                     candidates.append(written)
