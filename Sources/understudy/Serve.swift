@@ -93,6 +93,9 @@ extension Understudy {
         @Option(name: .customLong("idle-timeout"), help: "Seconds an idle keep-alive connection stays open.")
         var idleTimeoutSeconds = 60
 
+        @Option(name: .customLong("shutdown-grace"), help: "Seconds a SIGINT or SIGTERM lets responses in flight finish; then connections are closed, and if the server has still not stopped 2 seconds later (a busy event loop) it exits anyway with status 1.")
+        var shutdownGraceSeconds = 5
+
         @Option(help: "Event loop threads (default: one per core).")
         var threads: Int?
 
@@ -110,6 +113,7 @@ extension Understudy {
             guard maxBodyBytes > 0, idleTimeoutSeconds > 0, streamIntervalMilliseconds >= 0, responseStoreLimit > 0 else {
                 throw ValidationError("--max-body-bytes and --idle-timeout must be positive, --stream-interval-ms not negative.")
             }
+            guard (0...3600).contains(shutdownGraceSeconds) else { throw ValidationError("--shutdown-grace must be between 0 and 3600 seconds.") }
             guard models == "catalog" || models == "open" || models.hasPrefix("open=") else {
                 throw ValidationError("--models takes 'catalog', 'open' or 'open=MODEL', not '\(models)'.")
             }
@@ -192,6 +196,7 @@ extension Understudy {
             server.port = port
             server.maxBodyBytes = maxBodyBytes
             server.idleTimeout = .seconds(idleTimeoutSeconds)
+            server.shutdownGracePeriod = .seconds(shutdownGraceSeconds)
             if let threads { server.threads = threads }
             server.metrics = metrics == .on
 
@@ -204,6 +209,7 @@ extension Understudy {
             }
             writeLine("Understudy listening on \(running.baseURL)", to: 1)
             await termination.wait()
+            ShutdownWatchdog.start(after: shutdownGraceSeconds + ShutdownWatchdog.margin)
             await running.shutdown()
         }
     }

@@ -159,28 +159,3 @@ func writeFile(_ path: String, _ text: String) -> Bool {
     let bytes = Array(text.utf8)
     return fwrite(bytes, 1, bytes.count, f) == bytes.count
 }
-
-@Suite("Pattern shortcuts")
-struct PatternShortcutTests {
-    @Test("shortcuts answer exactly as the regex engine does", arguments: [
-        "(?i)weather in understudyville", "ping", "^\\s*ping\\s*$", "^a|b", "^(a|b)c", "^[|]x", "(?m)^x", "a.b", "^\\|",
-    ])
-    func sameAnswers(source: String) throws {
-        let pattern = try Pattern(source)
-        let regex = try Regex(source)
-        let texts = ["", "ping", "  ping  ", "PING", "b", "ac", "bc", "|x", "y\nx", "a-b", "|", "What is the WEATHER in Understudyville?",
-                     "weather in understudyvill", "e\u{301}ping", "x\r\nping", "Kelvin \u{212A}", "ab", "zzb"]
-        for text in texts {
-            #expect(pattern.matches(text) == ((try? regex.firstMatch(in: text)) != nil), "\(source) on \(text.debugDescription)")
-        }
-    }
-
-    @Test("which patterns take a shortcut")
-    func kinds() {
-        #expect(Pattern.shortcut(for: "(?i)weather in understudyville") == .literal(Array("weather in understudyville".utf8), caseInsensitive: true))
-        #expect(Pattern.shortcut(for: "^\\s*ping\\s*$") == .anchoredAtStart)
-        #expect(Pattern.shortcut(for: "^a|b") == .none)
-        #expect(Pattern.shortcut(for: "(?m)^x") == .none)
-        #expect(Pattern.shortcut(for: "a.b") == .none)
-    }
-}

@@ -80,21 +80,30 @@ public final class InlineSchemas: Sendable {
             case .object(let object):
                 if depth > limits.depth { return "the schema nests deeper than \(limits.depth) levels (Understudy's limit)" }
                 for member in object.members {
-                    if key == "patternProperties", let problem = PatternBudget.problem(member.key) {
-                        return "pattern '\(Self.clip(member.key))' is refused: \(problem)"
-                    }
+                    if key == "patternProperties", let problem = Self.patternProblem(member.key) { return problem }
                     pending.append((member.value, depth + 1, member.key))
                 }
             case .array(let elements):
                 if depth > limits.depth { return "the schema nests deeper than \(limits.depth) levels (Understudy's limit)" }
                 for element in elements { pending.append((element, depth + 1, nil)) }
             case .string(let text) where key == "pattern":
-                if let problem = PatternBudget.problem(text) { return "pattern '\(Self.clip(text))' is refused: \(problem)" }
+                if let problem = Self.patternProblem(text) { return problem }
             default:
                 break
             }
         }
         return nil
+    }
+
+    /// Why a request's pattern is refused: compiling it is the check (syntax, backreferences and
+    /// lookaround, the program-size cap), and it is cheap: linear in the pattern, capped.
+    private static func patternProblem(_ source: String) -> String? {
+        do {
+            _ = try Pattern(source)
+            return nil
+        } catch {
+            return "pattern '\(clip(source))' is refused: \(error.description)"
+        }
     }
 
     private static func clip(_ text: String) -> String {

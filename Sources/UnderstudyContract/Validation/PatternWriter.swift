@@ -6,15 +6,14 @@
 enum PatternWriter {
     static let limit = 10_000
 
-    static func write(_ pattern: String, seed: UInt64) -> String? {
-        var chars = Array(pattern.unicodeScalars)
+    static func write(_ pattern: Pattern, seed: UInt64) -> String? {
+        var chars = Array(pattern.source.unicodeScalars)
         if chars.first == "^" { chars.removeFirst() }
         if chars.last == "$", chars.count < 2 || chars[chars.count - 2] != "\\" { chars.removeLast() }
         var state = seed
         var i = 0
         guard let out = sequence(chars, &i, &state, until: nil), i == chars.count else { return nil }
-        guard let regex = try? Regex(pattern), (try? regex.firstMatch(in: out)) != nil else { return nil }
-        return out
+        return pattern.matches(out) ? out : nil
     }
 
     /// Reads atoms until `until` (`)` or `|`) or the end; returns the text they write.

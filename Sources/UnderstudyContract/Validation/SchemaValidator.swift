@@ -89,10 +89,10 @@ private struct Run {
             fail(path, s, "type", "expected \(types.description), got \(Self.typeName(value))", .types(types))
             return
         }
-        if let constValue = s.constValue, !Self.equal(value, constValue) {
+        if let constValue = s.constValue, !SchemaEqualityKey.equal(value, constValue) {
             fail(path, s, "const", "expected \(FieldText.show(constValue)), got \(FieldText.show(value))", .values([constValue]))
         }
-        if let values = s.enumValues, !values.contains(where: { Self.equal(value, $0) }) {
+        if let values = s.enumValues, !values.contains(where: { SchemaEqualityKey.equal(value, $0) }) {
             fail(path, s, "enum", "\(FieldText.show(value)) is not one of \(values.map { FieldText.show($0) }.joined(separator: ", "))", .values(values))
         }
         switch value {
@@ -172,8 +172,11 @@ private struct Run {
             if done { return }
         }
         if s.uniqueItems {
-            for i in elements.indices {
-                if let j = elements[(i + 1)...].firstIndex(where: { Self.equal($0, elements[i]) }) {
+            // One pass: the first item equal to an earlier one (linear, see SchemaEqualityKey).
+            var seen: [SchemaEqualityKey: Int] = [:]
+            seen.reserveCapacity(elements.count)
+            for (j, element) in elements.enumerated() {
+                if let i = seen.updateValue(j, forKey: SchemaEqualityKey(value: element)) {
                     fail(path, s, "uniqueItems", "items \(i) and \(j) are equal")
                     break
                 }
@@ -263,12 +266,12 @@ private struct Run {
             }
             let lists = branches.map { $0.property(tag)?.listedValues ?? [] }
             let allowed = lists.flatMap { $0 }
-            if !allowed.contains(where: { Self.equal($0, given) }) {
+            if !allowed.contains(where: { SchemaEqualityKey.equal($0, given) }) {
                 fail(path + "/" + JSONPointer.escape(tag), s, "enum",
                      "\(FieldText.show(given)) is not one of \(allowed.map { FieldText.show($0) }.joined(separator: ", "))", .values(allowed))
                 return
             }
-            let named = branches.indices.filter { lists[$0].contains { Self.equal($0, given) } }
+            let named = branches.indices.filter { lists[$0].contains { SchemaEqualityKey.equal($0, given) } }
             if named.count == 1 {
                 check(value, branches[named[0]], path)
                 return
@@ -311,7 +314,7 @@ private struct Run {
             for member in object.members {
                 guard let pinned = branch.property(member.key)?.pinnedValue else { continue }
                 pinnedHere += 1
-                if !equal(member.value, pinned) { matchesAll = false; break }
+                if !SchemaEqualityKey.equal(member.value, pinned) { matchesAll = false; break }
             }
             if pinnedHere > 0 { sawPinned = true }
             if pinnedHere > 0 && matchesAll { candidates.append(branch) }
@@ -364,18 +367,6 @@ private struct Run {
         case .object: "object"
         case .int: "integer"
         case .double(let d): d.rounded() == d ? "integer" : "number"
-        }
-    }
-
-    /// JSON equality: 1 and 1.0 are equal; object member order does not matter.
-    static func equal(_ a: JSONValue, _ b: JSONValue) -> Bool {
-        switch (a, b) {
-        case (.int, .double), (.double, .int), (.double, .double): return a.doubleValue == b.doubleValue
-        case (.object(let x), .object(let y)):
-            return x.count == y.count && x.members.allSatisfy { m in y[m.key].map { equal(m.value, $0) } ?? false }
-        case (.array(let x), .array(let y)):
-            return x.count == y.count && zip(x, y).allSatisfy { equal($0, $1) }
-        default: return a == b
         }
     }
 

@@ -47,11 +47,13 @@ public struct ChatSynthesizer: Sendable {
         var reasoningTokens = 0
         var callIDs = SplitMix64(seed: StableHash.combine(context.requestHash, context.seed, UInt64(context.occurrence), 0xCA11))
         var madeCalls = false
+        // One generator budget for the whole answer: n choices share it instead of multiplying it.
+        var generation = SchemaInstanceGenerator.Budget()
         for index in 0..<request.n {
             var rng = SplitMix64(seed: StableHash.combine(textSeed, UInt64(index)))
             let content = request.output.isPlainText && rule?.toolCall == nil
                 ? .text(rule?.reply ?? ProseGenerator.reply(to: lastUser, targetTokens: rng.int(in: 24...110), using: &rng))
-                : try ReplyDecider.decide(request.output, messages: request.messages, rule: rule, rng: &rng)
+                : try ReplyDecider.decide(request.output, messages: request.messages, rule: rule, rng: &rng, budget: &generation)
             var reasoning = model.reasoning ? Self.reasoningTokens(effort: request.reasoningEffort, rng: &rng) : 0
             var budget = request.maxTokens?.value ?? Int.max
             if reasoning > budget { reasoning = budget }

@@ -14,8 +14,11 @@ enum ReplyDecider {
         var arguments: String
     }
 
-    /// Throws when a request's schema asks for more than the generator's budget allows.
-    static func decide(_ output: OutputSpec, messages: [ChatMessage], rule: ReplyRule?, rng: inout SplitMix64) throws(APIError) -> Content {
+    /// Throws when a request's schema asks for more than the generator's budget allows. `budget`
+    /// is shared by all of a request's answers (its `n` choices): what one writes, the next may
+    /// not, so `n` cannot multiply the output.
+    static func decide(_ output: OutputSpec, messages: [ChatMessage], rule: ReplyRule?, rng: inout SplitMix64,
+                       budget: inout SchemaInstanceGenerator.Budget) throws(APIError) -> Content {
         let lastUser = messages.last(where: { $0.role == "user" })?.text ?? ""
         let hints = Hints(prompt: lastUser)
         let afterToolResult = messages.last?.role == "tool"
@@ -25,9 +28,11 @@ enum ReplyDecider {
             }
             var calls: [Call] = []
             for tool in chooseTools(output, prompt: lastUser) {
-                var generator = SchemaInstanceGenerator(seed: rng.next(), text: hints.text)
+                var generator = SchemaInstanceGenerator(seed: rng.next(), budget: budget, text: hints.text)
                 generator.optionalProperties = tool.strict ? .all : .some
-                let arguments = try tool.parameters.map { (p) throws(APIError) in try generate(&generator, p, "function '\(tool.name)'", "tools") }
+                let arguments = try tool.parameters.map { (p) throws(APIError) in
+                    try generate(&generator, p, "function '\(tool.name)'", "tools", budget: &budget)
+                }
                 calls.append(Call(name: tool.name, arguments: (arguments ?? .object([:])).jsonString))
             }
             return .toolCalls(calls)
@@ -35,8 +40,8 @@ enum ReplyDecider {
         if let reply = rule?.reply { return .text(reply) }
         switch output.format {
         case .jsonSchema(_, let schema):
-            var generator = SchemaInstanceGenerator(seed: rng.next(), text: hints.text)
-            let json = try generate(&generator, schema, "response_format", "response_format").jsonString
+            var generator = SchemaInstanceGenerator(seed: rng.next(), budget: budget, text: hints.text)
+            let json = try generate(&generator, schema, "response_format", "response_format", budget: &budget).jsonString
             return .text(output.fenceJSON ? "```json\n\(json)\n```" : json)
         case .jsonObject:
             // The keys the prompt asks for, when it names them ("the keys "name" (a string) and
@@ -59,11 +64,16 @@ enum ReplyDecider {
         }
     }
 
-    private static func generate(_ generator: inout SchemaInstanceGenerator, _ schema: Schema, _ what: String, _ param: String) throws(APIError) -> JSONValue {
+    private static func generate(_ generator: inout SchemaInstanceGenerator, _ schema: Schema, _ what: String, _ param: String,
+                                 budget: inout SchemaInstanceGenerator.Budget) throws(APIError) -> JSONValue {
         do {
-            return try generator.generate(schema)
+            let value = try generator.generate(schema)
+            budget.values -= generator.spent.values
+            budget.characters -= generator.spent.characters
+            return value
         } catch {
-            throw .invalidRequest("Invalid schema for \(what): \(error.description) (Understudy's limit).", param: param, code: "invalid_json_schema")
+            let shared = budget.characters < SchemaInstanceGenerator.Budget().characters ? ", shared by all the request's choices" : ""
+            throw .invalidRequest("Invalid schema for \(what): \(error.description) (Understudy's limit\(shared)).", param: param, code: "invalid_json_schema")
         }
     }
 

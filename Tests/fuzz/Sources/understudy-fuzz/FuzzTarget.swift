@@ -13,7 +13,7 @@ struct FuzzTarget: Sendable {
     /// The target chosen for this process (libFuzzer's callback is a C function: no context).
     nonisolated(unsafe) static var current: FuzzTarget?
 
-    static let all: [FuzzTarget] = [.json, .spec, .schema, .sse, .har, .jsonl, .fixtureYAML]
+    static let all: [FuzzTarget] = [.json, .spec, .schema, .sse, .har, .jsonl, .fixtureYAML, .pattern]
 
     static func named(_ name: String) -> FuzzTarget? { all.first { $0.name == name } }
 }

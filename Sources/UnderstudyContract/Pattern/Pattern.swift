@@ -1,0 +1,29 @@
+/// A regular expression compiled once (at load), for schema `pattern`s and fixture rules.
+///
+/// Our own linear-time engine (`PatternParser` → `PatternProgram`, a Pike VM over Unicode
+/// scalars) for the ECMA-262 subset JSON Schema and our rules use. Swift's `Regex` backtracks
+/// without a time limit: `^(a|a)*$` on 34 `a`s and a `!` never finished. Here matching costs at
+/// most (scalars of text + 1) × instructions, and the program is capped at
+/// `maximumInstructions`, so no pattern from a request or a fixture can hold a thread for long.
+/// Backreferences and lookaround, which no automaton matches in linear time, are refused at
+/// compile time with a `PatternError`.
+public struct Pattern: Sendable {
+    /// The largest compiled program: counted repeats are expanded, so `x{5000}` is 5,000.
+    public static let maximumInstructions = 10_000
+
+    public let source: String
+    private let program: PatternProgram
+
+    public init(_ source: String) throws(PatternError) {
+        self.source = source
+        program = try PatternProgram(PatternParser.parse(source), limit: Self.maximumInstructions)
+    }
+
+    /// Whether the pattern occurs anywhere in `text` (JSON Schema's and our rules' semantics).
+    public func matches(_ text: String) -> Bool {
+        program.matches(text)
+    }
+
+    /// The compiled program's size, which bounds the work per scalar of text.
+    public var instructionCount: Int { program.instructions.count }
+}
