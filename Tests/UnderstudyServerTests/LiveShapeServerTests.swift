@@ -123,4 +123,20 @@ struct LiveShapeServerTests {
         let done = try #require(events.first { $0["type"] == .string("response.function_call_arguments.done") })
         #expect(done["name"] == nil && done["arguments"]?.stringValue != nil)
     }
+
+    @Test("hosted tools are listed back as the live API lists them: defaults filled, request-only members dropped, MCP credentials redacted")
+    func hostedToolEcho() async throws {
+        let r = try await Self.post("/v1/responses", #"""
+            {"model":"gpt-4.1","input":"Hi","tool_choice":"none","tools":[
+             {"type":"web_search","external_web_access":false},
+             {"type":"image_generation","partial_images":2,"input_fidelity":null},
+             {"type":"mcp","server_label":"wiki","server_url":"https://mcp.example.com/sse/key-123","headers":{"x-key":"secret"},"require_approval":"never"}]}
+            """#)
+        let tools = r.body["tools"]?.arrayValue ?? []
+        #expect(tools[0]["external_web_access"] == nil && tools[0]["user_location"]?["country"] == .string("US"))
+        #expect(tools[1]["partial_images"] == nil && tools[1]["model"] == .string("gpt-image-1") && tools[1]["n"] == .int(1))
+        #expect(tools[2]["headers"]?["x-key"] == .string("<redacted>"))
+        #expect(tools[2]["server_url"] == .string("https://mcp.example.com/<redacted>"))
+        #expect(!String(decoding: r.raw, as: UTF8.self).contains("secret") && !String(decoding: r.raw, as: UTF8.self).contains("key-123"))
+    }
 }

@@ -85,6 +85,7 @@ extension MockEngine {
         // The response lists each function tool with the strict mode it was given.
         var functions = input.output.tools.makeIterator()
         input.tools = input.tools.map { tool in
+            if flavor != .openrouter, let object = tool.objectValue, let listed = HostedToolEcho.listed(object) { return .object(listed) }
             guard var object = tool.objectValue, object["type"] == .string("function"), object["name"]?.stringValue != nil,
                   let decided = functions.next() else { return tool }
             if object["strict"] == nil || object["strict"] == .null { object["strict"] = .bool(decided.strict) }
