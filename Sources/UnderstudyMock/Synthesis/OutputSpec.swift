@@ -155,14 +155,15 @@ extension OutputSpec {
     /// With no schema of its own and no tools, a JSON Schema in the messages' text shapes the
     /// answer, as a model would follow it; one that does not compile is ignored (never a 400).
     mutating func followPromptedSchema(_ messages: [ChatMessage], schemas: InlineSchemas) {
-        guard tools.isEmpty, let found = PromptedSchema.find(in: messages) else { return }
         let plain: Bool
         switch format {
         case .text: plain = true
         case .jsonObject: plain = false
         case .jsonSchema: return
         }
-        guard let compiled = try? Self.compile(found.schema, schemas, param: "messages") else { return }
+        // The format first: a request with a schema of its own never pays for the search.
+        guard tools.isEmpty, let found = PromptedSchema.find(in: messages),
+              let compiled = try? Self.compile(found.schema, schemas, param: "messages") else { return }
         format = .jsonSchema(name: "prompted", schema: compiled)
         fenceJSON = plain && found.fenced
     }

@@ -43,7 +43,7 @@ public struct ResponsesRequest: Sendable {
     /// `reasoning.mode` as given (a reasoning model reports `standard` otherwise).
     public var reasoningMode: String?
     /// `include: ["reasoning.encrypted_content"]`: reasoning items carry their encrypted content.
-    public var includeEncryptedReasoning = false
+    public var includeEncryptedReasoning: Bool { include.contains("reasoning.encrypted_content") }
     /// Everything `include` names (hosted tools' results and outputs among them).
     public var include: Set<String> = []
     /// `stream_options.include_obfuscation` (true unless turned off): deltas carry padding.
@@ -130,7 +130,6 @@ public struct ResponsesRequest: Sendable {
         request.topLogprobs = topLogprobs
         request.reasoningContext = try reasoning?.oneOf("context", ["auto", "current_turn", "all_turns"])
         request.reasoningMode = try reasoning?.string("mode")
-        request.includeEncryptedReasoning = include.contains(.string("reasoning.encrypted_content"))
         request.include = Set(include.compactMap(\.stringValue))
         request.includeObfuscation = try r.object("stream_options")?.bool("include_obfuscation") ?? true
         return request
