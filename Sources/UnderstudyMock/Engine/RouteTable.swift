@@ -11,6 +11,7 @@ struct RouteTable: Sendable {
         ConversationItems.self,
         Embeddings.self,
         Models.self,
+        ModelDeletion.self,
         Health.self,
         OpenAPISpec.self,
         AdminAPI.self,
