@@ -1134,7 +1134,9 @@ models:
   #                 base's (models/<base>.toml, same commit).
   #   [or-2025-12]  the same files at 39b09c42 (2025-12-10), before the sync script: OpenRouter's
   #                 display names, created dates (`release_date`) and input modalities; the only
-  #                 source for the models OpenRouter had removed by 2026-07.
+  #                 source for the models OpenRouter had removed by 2026-07. Most of those files
+  #                 were generated from OpenRouter's list ("Provider: Model" names); a few were
+  #                 written by hand without the prefix, and there the name is `unconfirmed`.
   #   [recorded]    fixtures/traffic/real/openrouter: the `provider` names that served a model
   #                 (the `providers` lists, in no measured order), ids OpenRouter accepted, and
   #                 prices checked as usage.cost_details cost / tokens (per million), which agree
@@ -1228,8 +1230,8 @@ models:
     description: >-
       Gemini 2.5 Flash is Google's workhorse thinking model for reasoning, coding, maths and
       science, with a 1M-token context and text, image, audio and video input.
-    created: 2025-07-17                       # [or-2025-12]; Google released it 2025-06-17
-    context_length: 1048576                   # [or-2026-07] base model google/gemini-2.5-flash
+    created: 2025-06-17                       # [or-2026-07] base model google/gemini-2.5-flash (GA); [or-2025-12] says 2025-07-17
+    context_length: 1048576                   # same base model
     max_output_tokens: 65535
     pricing: {input: 0.30, output: 2.50, cache_read: 0.03, cache_write: 0.083333}
     input_modalities: [text, image, file, audio, video]
