@@ -28,7 +28,7 @@ struct ChatCompletions: Resource {
         let body = try context.jsonBody()
         let warnings = try validateRequest(body, against: \.chatRequest, flavor: flavor)
         let chat = try ChatRequest.decode(body, allowOpenRouterMembers: flavor == .openrouter, schemas: inlineSchemas)
-        guard let model = serveAs?.model ?? catalog.serving(chat.model) else { throw .modelNotFound(chat.model) }
+        guard let model = serveAs?.model ?? catalog.serving(chat.model, flavor: flavor) else { throw .modelNotFound(chat.model) }
         try ModelRules.check(model, api: "chat", body: body)
         try ModelAvailability.check(model, requested: serveAs?.requested ?? chat.model, now: now, flavor: flavor, catalog: catalog)
         if let denied = Access.byok(model, request: request, flavor: flavor, access: configuration.access) { throw denied }

@@ -21,7 +21,7 @@ struct Embeddings: Resource {
         }
         let r = FieldReader(object)
         guard let name = try r.string("model"), !name.isEmpty else { throw .missingParameter("model") }
-        guard let model = catalog.serving(name) else { throw .modelNotFound(name) }
+        guard let model = catalog.serving(name, flavor: flavor) else { throw .modelNotFound(name) }
         try ModelRules.check(model, api: "embeddings", body: body)
         try ModelAvailability.check(model, requested: name, now: now(), flavor: flavor, catalog: catalog)
         let full = model.embeddingDimensions ?? 1536

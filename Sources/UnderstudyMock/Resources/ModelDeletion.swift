@@ -17,12 +17,12 @@ struct ModelDeletion: Resource {
         if context.flavor == .openrouter {
             throw .methodNotAllowed(method: context.request.method, path: context.request.path, allowed: ["GET"])
         }
-        if let base = Self.fineTuneBase(id), catalog.serving(base) != nil {
+        if let base = Self.fineTuneBase(id), catalog.serving(base, flavor: context.flavor) != nil {
             return json(200, JSONValue.object(JSONObject([
                 ("id", .string(id)), ("object", .string("model")), ("deleted", .bool(true)),
             ])).jsonBytes)
         }
-        guard let model = catalog.serving(id) else { throw .modelNotFound(id) }
+        guard let model = catalog.serving(id, flavor: context.flavor) else { throw .modelNotFound(id) }
         // The live API's status for a model the organisation does not own is a 403 (the SDK's
         // PermissionDeniedError); its wording is unconfirmed: no recorded answer was found.
         throw APIError(status: 403, type: "invalid_request_error", code: nil, param: "model",

@@ -16,11 +16,11 @@ struct Models: Resource {
     ]
 
     func list(_ flavor: Flavor) -> MockResponse {
-        json(200, ModelListEncoder.list(catalog.models, flavor: flavor))
+        json(200, ModelListEncoder.list(catalog.listed(by: flavor), flavor: flavor))
     }
 
     func retrieve(_ id: String, _ flavor: Flavor) throws(APIError) -> MockResponse {
-        guard let model = catalog.serving(id) else { throw .modelNotFound(id) }
+        guard let model = catalog.serving(id, flavor: flavor) else { throw .modelNotFound(id) }
         return json(200, ModelListEncoder.single(model, flavor: flavor))
     }
 }

@@ -38,7 +38,7 @@ struct ResponseTools: Resource {
         try checkContentType(context.request)
         let body = try context.jsonBody()
         let input = try ResponsesRequest.decode(body)
-        guard catalog.serving(input.model) != nil else { throw .modelNotFound(input.model) }
+        guard catalog.serving(input.model, flavor: context.flavor) != nil else { throw .modelNotFound(input.model) }
         let history = try Responses(engine: engine).conversation(before: input.previousResponseID)
         let conversation = history + input.promptMessages
         var ids = SplitMix64(seed: StableHash.combine(body.canonicalHash, configuration.seed, 0xC0C0))

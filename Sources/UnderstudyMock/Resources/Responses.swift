@@ -21,7 +21,7 @@ struct Responses: Resource {
         let body = try context.jsonBody()
         let warnings = try validateRequest(body, against: \.responseRequest, flavor: flavor)
         let input = try Self.responsesInput(body, flavor: flavor, schemas: inlineSchemas)
-        guard let model = catalog.serving(input.model) else { throw .modelNotFound(input.model) }
+        guard let model = catalog.serving(input.model, flavor: flavor) else { throw .modelNotFound(input.model) }
         try ModelRules.check(model, api: "responses", body: body)
         let now = now()
         try ModelAvailability.check(model, requested: input.model, now: now, flavor: flavor, catalog: catalog)
