@@ -10,4 +10,9 @@ struct Understudy: AsyncParsableCommand {
         subcommands: [Serve.self, Spec.self, Validate.self, Conform.self, Proxy.self],
         defaultSubcommand: Serve.self
     )
+
+    /// `serve`'s options may also come from UNDERSTUDY_* variables (EnvironmentOptions).
+    static func main() async {
+        await main(EnvironmentOptions.arguments(Array(CommandLine.arguments.dropFirst())))
+    }
 }
