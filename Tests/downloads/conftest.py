@@ -98,3 +98,13 @@ def container(image):
     yield start
     for each in started:
         each.remove()
+
+
+def recipe(document: Path, name: str) -> str:
+    """The fenced code block after `<!-- recipe: NAME -->` in a docs page, as written."""
+    text = document.read_text()
+    marker = f"<!-- recipe: {name} -->\n"
+    assert marker in text, f"{document} has no recipe {name}"
+    block = text.split(marker, 1)[1]
+    assert block.startswith("```"), f"the recipe {name} is not a fenced block right after its marker"
+    return block.split("\n", 1)[1].split("\n```", 1)[0] + "\n"
