@@ -1,7 +1,9 @@
 """serve's options from UNDERSTUDY_* variables (how a container is configured), the command line
 winning; `understudy health` as a container's health command; a server running as a user without
 CAP_NET_ADMIN answers (it set SO_DEBUG on every connection, refused, and closed them)."""
+import json
 import os
+import re
 import subprocess
 import urllib.error
 import urllib.request
@@ -38,6 +40,17 @@ def status(url, headers=None):
 def stop(process):
     process.terminate()
     assert process.wait(timeout=15) == 0
+
+
+def test_every_serve_option_has_its_variable():
+    # EnvironmentOptions lists serve's options by name: a new option must join the list.
+    dump = json.loads(subprocess.run([BINARY, "--experimental-dump-help"], capture_output=True, text=True, check=True).stdout)
+    serve_command = next(c for c in dump["command"]["subcommands"] if c["commandName"] == "serve")
+    options = {name["name"] for argument in serve_command["arguments"] for name in argument.get("names", [])
+               if name["kind"] == "long"} - {"help", "version"}
+    source = (ROOT / "Sources" / "understudy" / "EnvironmentOptions.swift").read_text()
+    listed = re.findall(r'"([a-z][a-z-]*)"', source.split("static func variable")[0])
+    assert sorted(listed) == sorted(options)
 
 
 def test_variables_set_serve_options():
