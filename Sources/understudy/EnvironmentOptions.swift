@@ -35,7 +35,8 @@ enum EnvironmentOptions {
         })
         var merged = arguments
         for name in values where !given.contains(name) {
-            if let value = environment(variable(name)), !value.isEmpty { merged += ["--\(name)", value] }
+            // As one --name=value argument: a value may start with '-' (UNDERSTUDY_SEED=-1 is not an option).
+            if let value = environment(variable(name)), !value.isEmpty { merged.append("--\(name)=\(value)") }
         }
         for name in flags where !given.contains(name) {
             switch environment(variable(name))?.lowercased() {

@@ -63,6 +63,13 @@ def test_variables_set_serve_options():
         stop(process)
 
 
+def test_a_value_that_starts_with_a_dash_is_a_value():
+    done = subprocess.run([BINARY, "serve", "--port", "0"], capture_output=True, text=True, timeout=30,
+                          env={"PATH": "/usr/bin:/bin", "UNDERSTUDY_STREAM_INTERVAL_MS": "-5"})
+    # Refused by serve's own check on the value, not as an unknown option "-5".
+    assert done.returncode != 0 and "not negative" in done.stderr, done.stderr
+
+
 def test_the_command_line_wins_and_an_empty_variable_is_unset():
     process, url = serve("serve", "--port", "0", env={"UNDERSTUDY_PORT": "1", "UNDERSTUDY_API_KEYS": ""})
     try:
