@@ -105,3 +105,16 @@ def test_image_metadata(image):
     # serve reads the default fixtures from /fixtures (a container that starts has loaded them).
     assert "UNDERSTUDY_FIXTURES=/fixtures" in config["Env"]
     assert "UNDERSTUDY_HOST=0.0.0.0" in config["Env"] and "UNDERSTUDY_PORT=8080" in config["Env"]
+
+
+def test_service_options_keep_the_images_health_command(image):
+    # docs/container.md's GitHub Actions service passes only --health-interval/-timeout/-retries:
+    # the image's exec-form command stays (a --health-cmd string would need a shell it lacks).
+    started = podman("run", "-d", "--health-interval", "2s", "--health-timeout", "2s", "--health-retries", "15", image)
+    container = started.stdout.strip()
+    try:
+        healthcheck = json.loads(podman("inspect", "--format", "{{json .Config.Healthcheck}}", container).stdout)
+        assert healthcheck["Test"] == ["CMD", "/understudy", "health"]
+        assert healthcheck["Interval"] == 2_000_000_000 and healthcheck["Retries"] == 15
+    finally:
+        podman("rm", "-f", "-t", "0", container, check=False)
