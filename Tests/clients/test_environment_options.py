@@ -4,7 +4,9 @@ CAP_NET_ADMIN answers (it set SO_DEBUG on every connection, refused, and closed 
 import json
 import os
 import re
+import shutil
 import subprocess
+import tempfile
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -15,10 +17,10 @@ ROOT = Path(__file__).resolve().parents[2]
 BINARY = os.environ.get("UNDERSTUDY_BIN", str(ROOT / ".build" / "debug" / "understudy"))
 
 
-def serve(*args, env=None, user=None):
+def serve(*args, env=None, user=None, binary=BINARY):
     """Starts the binary with only these variables besides PATH; returns (process, base URL)."""
     environment = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **(env or {})}
-    argv = [BINARY, *args]
+    argv = [binary, *args]
     if user is not None:
         argv = ["setpriv", f"--reuid={user}", f"--regid={user}", "--clear-groups", *argv]
     process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment)
@@ -108,8 +110,16 @@ def test_health_command():
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="needs root to start the server as another user (setpriv)")
 def test_a_server_without_cap_net_admin_answers():
-    process, url = serve("serve", "--port", "0", user=65534)
+    # A copy the other user can reach whatever the checkout's folder allows (a clone under /root).
+    folder = Path(tempfile.mkdtemp(prefix="understudy-nobody-"))
     try:
-        assert status(url + "/health") == 200
+        folder.chmod(0o755)
+        binary = folder / "understudy"
+        shutil.copy(BINARY, binary)
+        process, url = serve("serve", "--port", "0", user=65534, binary=str(binary))
+        try:
+            assert status(url + "/health") == 200
+        finally:
+            stop(process)
     finally:
-        stop(process)
+        shutil.rmtree(folder)
