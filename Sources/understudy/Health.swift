@@ -22,6 +22,12 @@ extension Understudy {
         @Option(help: "Seconds to wait for the answer.")
         var timeout = 2
 
+        func validate() throws {
+            // A zero timeout on a socket means none: the health command must never hang.
+            guard (1...60).contains(timeout) else { throw ValidationError("--timeout must be between 1 and 60 seconds.") }
+            if let port, !(1...65535).contains(port) { throw ValidationError("--port must be between 1 and 65535.") }
+        }
+
         func run() throws {
             let port = port ?? EnvironmentOptions.get(EnvironmentOptions.variable("port")).flatMap { Int($0) } ?? 8080
             switch HealthProbe.statusLine(host: host, port: port, timeoutSeconds: timeout) {

@@ -106,6 +106,8 @@ def test_health_command():
         stop(process)
     closed = subprocess.run([BINARY, "health", "--port", port], capture_output=True, text=True, timeout=30)
     assert closed.returncode == 1 and f"127.0.0.1:{port}/health" in closed.stderr
+    unbounded = subprocess.run([BINARY, "health", "--timeout", "0"], capture_output=True, text=True, timeout=30)
+    assert unbounded.returncode != 0 and "--timeout must be" in unbounded.stderr
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="needs root to start the server as another user (setpriv)")
