@@ -392,6 +392,28 @@ paths:
           content:
             application/json:
               schema: {$ref: '#/components/schemas/ErrorResponse'}
+  /completions:
+    post:
+      operationId: createCompletion
+      description: The legacy completions endpoint (gpt-3.5-turbo-instruct, davinci-002, babbage-002).
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/CreateCompletionRequest'}
+      responses:
+        '200':
+          description: The completion; streamed, each event has the same shape.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/CreateCompletionResponse'}
+            text/event-stream:
+              schema: {$ref: '#/components/schemas/CreateCompletionResponse'}
+        default:
+          description: An error.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/ErrorResponse'}
   /embeddings:
     post:
       operationId: createEmbedding
@@ -947,6 +969,77 @@ components:
     # ---------------------------------------------------------------- embeddings
     # From the published document (CreateEmbeddingRequest/Response): input is a string, strings,
     # a token array or token arrays (at most 2,048 inputs); `dimensions` only for text-embedding-3.
+    CreateCompletionRequest:
+      type: object
+      required: [model, prompt]
+      additionalProperties: false
+      properties:
+        model: {type: string}
+        prompt:
+          anyOf:
+            - {type: string}
+            - {type: array, items: {type: string}}
+            - {type: array, minItems: 1, items: {type: integer}}
+            - {type: array, minItems: 1, items: {type: array, minItems: 1, items: {type: integer}}}
+            - {type: 'null'}
+        best_of: {type: [integer, 'null'], minimum: 0, maximum: 20}
+        echo: {type: [boolean, 'null']}
+        frequency_penalty: {type: [number, 'null'], minimum: -2, maximum: 2}
+        logit_bias: {type: [object, 'null'], additionalProperties: {type: integer}}
+        logprobs: {type: [integer, 'null'], minimum: 0, maximum: 5}
+        max_tokens: {type: [integer, 'null'], minimum: 0}
+        n: {type: [integer, 'null'], minimum: 1, maximum: 128}
+        presence_penalty: {type: [number, 'null'], minimum: -2, maximum: 2}
+        seed: {type: [integer, 'null']}
+        stop:
+          anyOf:
+            - {type: string}
+            - {type: array, minItems: 1, maxItems: 4, items: {type: string}}
+            - {type: 'null'}
+        stream: {type: [boolean, 'null']}
+        stream_options:
+          anyOf:
+            - type: object
+              properties:
+                include_usage: {type: boolean}
+                include_obfuscation: {type: boolean}
+            - {type: 'null'}
+        suffix: {type: [string, 'null']}
+        temperature: {type: [number, 'null'], minimum: 0, maximum: 2}
+        top_p: {type: [number, 'null'], minimum: 0, maximum: 1}
+        user: {type: string}
+
+    CreateCompletionResponse:
+      type: object
+      required: [id, object, created, model, choices]
+      properties:
+        id: {type: string}
+        object: {type: string, enum: [text_completion]}
+        created: {type: integer}
+        model: {type: string}
+        system_fingerprint: {type: string}
+        choices:
+          type: array
+          items:
+            type: object
+            required: [finish_reason, index, logprobs, text]
+            properties:
+              # null while a stream's choice goes on (the recorded streams of vercel/ai, 2026-02);
+              # the published document allows only the three reasons.
+              finish_reason: {anyOf: [{type: string, enum: [stop, length, content_filter]}, {type: 'null'}]}
+              index: {type: integer}
+              logprobs: {type: [object, 'null']}
+              text: {type: string}
+        usage:
+          anyOf:
+            - type: object
+              required: [prompt_tokens, completion_tokens, total_tokens]
+              properties:
+                prompt_tokens: {type: integer, minimum: 0}
+                completion_tokens: {type: integer, minimum: 0}
+                total_tokens: {type: integer, minimum: 0}
+            - {type: 'null'}
+
     CreateEmbeddingRequest:
       type: object
       required: [model, input]

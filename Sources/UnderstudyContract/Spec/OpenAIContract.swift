@@ -31,6 +31,9 @@ public final class OpenAIContract: Sendable {
     public let deletedConversation: Schema?
     public let conversationItemList: Schema?
     public let conversationItem: Schema?
+    public let completionRequest: Schema?
+    /// The legacy completion, JSON or each streamed event.
+    public let completionResponse: Schema?
     public let embeddingRequest: Schema?
     public let embeddingResponse: Schema?
     /// Whether the document has POST /chat/completions; without it the chat API answers 404.
@@ -92,6 +95,8 @@ public final class OpenAIContract: Sendable {
         conversationItemList = lookup.body("GET", "/conversations/{conversation_id}/items")
         conversationItem = lookup.body("GET", "/conversations/{conversation_id}/items/{item_id}")
         modelList = lookup.body("GET", "/models")
+        completionRequest = lookup.request("POST", "/completions")
+        completionResponse = lookup.body("POST", "/completions")
         embeddingRequest = lookup.request("POST", "/embeddings")
         embeddingResponse = lookup.body("POST", "/embeddings")
         model = lookup.body("GET", "/models/{model}")

@@ -184,7 +184,9 @@ public struct StreamCheck: Sendable {
     public mutating func finish() -> [String] {
         var findings = parser.finish().flatMap { check($0) }
         let isResponses = payloads.contains { ($0?["type"]?.stringValue ?? "").hasPrefix("response.") }
+        let isLegacy = payloads.contains { $0?["object"]?.stringValue == "text_completion" }
         let ordering = isResponses ? StreamOrdering.responses(events, payloads, resumed: resumed)
+            : isLegacy ? StreamOrdering.legacyCompletions(events, payloads)
             : StreamOrdering.chat(events, payloads, usageRepeatsChoice: options.usageChunkRepeatsChoice)
         findings += ordering.map { "stream: \($0)" }
         return findings

@@ -1,5 +1,16 @@
 /// The ordering rules of the two stream kinds, beyond each event's own schema.
 enum StreamOrdering {
+    /// Legacy completions: every event a whole `text_completion` (no role deltas), one id
+    /// throughout, `[DONE]` at the end.
+    static func legacyCompletions(_ events: [SSEParser.Event], _ payloads: [JSONValue?]) -> [String] {
+        guard let lastIndex = events.indices.last else { return ["the stream has no events"] }
+        var findings: [String] = []
+        if events[lastIndex].data != "[DONE]" { findings.append("the stream does not end with data: [DONE]") }
+        let ids = Set(payloads.compactMap { $0?["id"]?.stringValue })
+        if ids.count > 1 { findings.append("the events carry \(ids.count) different ids") }
+        return findings
+    }
+
     /// Chat Completions: data-only chunks; per choice the role delta first and one finish_reason;
     /// the usage chunk (`choices: []`) last — but for a `moderation` chunk, which the live API sends
     /// after it when the request asks for moderation (fixtures/traffic/real/openai/chat/pydantic-ai.jsonl,

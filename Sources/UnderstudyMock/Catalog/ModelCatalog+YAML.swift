@@ -39,8 +39,9 @@ extension ModelCatalog {
             systemFingerprint: try f.optional("system_fingerprint")?.string("system_fingerprint")
         )
         if let endpoints = try f.optional("endpoints")?.strings("endpoints") {
-            guard endpoints == ["embeddings"] || !endpoints.isEmpty && endpoints.allSatisfy(["chat", "responses"].contains) else {
-                throw entry.error("\(id): endpoints must list chat and/or responses, or be [embeddings]")
+            guard endpoints == ["embeddings"] || endpoints == ["completions"]
+                    || !endpoints.isEmpty && endpoints.allSatisfy(["chat", "responses"].contains) else {
+                throw entry.error("\(id): endpoints must list chat and/or responses, or be [embeddings] or [completions]")
             }
             model.endpoints = endpoints
         }

@@ -4,16 +4,21 @@ import UnderstudyContract
 /// parameters it does not take (a reasoning model's sampling rules live in `ChatSynthesizer`).
 enum ModelRules {
     static func check(_ model: ModelInfo, api: String, body: JSONValue) throws(APIError) {
-        if model.endpoints == ["embeddings"] && api != "embeddings" {
+        if model.endpoints == ["completions"] && api != "completions" || model.endpoints == ["embeddings"] && api != "embeddings" {
             // The live API's words for an embedding model on a completion endpoint.
             throw APIError(status: 404, type: "invalid_request_error", code: nil, param: "model",
-                           message: "This is not a chat model and thus not supported in the v1/\(api == "chat" ? "chat/completions" : "responses") endpoint. Did you mean to use v1/completions?")
+                           message: "This is not a chat model and thus not supported in the v1/\(api == "chat" ? "chat/completions" : api) endpoint. Did you mean to use v1/completions?")
         }
         if api == "embeddings" && !model.endpoints.contains(api) {
             // A 403, as the live API answers a chat model on /v1/embeddings (recorded by
             // simonw/llm's tests and New Relic's node agent fixtures).
             throw APIError(status: 403, type: "invalid_request_error", code: nil, param: nil,
                            message: "You are not allowed to generate embeddings from this model")
+        }
+        if api == "completions" && !model.endpoints.contains(api) {
+            // The live API's words for a chat model on the legacy endpoint.
+            throw APIError(status: 404, type: "invalid_request_error", code: nil, param: "model",
+                           message: "This is a chat model and not supported in the v1/completions endpoint. Did you mean to use v1/chat/completions?")
         }
         if !model.endpoints.contains(api) {
             // The live API's words for a Responses-only model on /chat/completions (o1-pro,

@@ -68,6 +68,7 @@ public struct Route: Sendable {
         case .chat?: contract.hasChat
         case .responses?: contract.hasResponses
         case .embeddings?: contract.embeddingRequest != nil
+        case .completions?: contract.completionRequest != nil
         default: true
         }
     }

@@ -5,7 +5,7 @@ public struct RouteEntry: Sendable {
     /// What a route belongs to: which contract must have it, and whether the API's rules
     /// (scenarios, triggers, access, journal) apply.
     enum Family: Sendable, Equatable {
-        case chat, responses, embeddings, models
+        case chat, completions, responses, embeddings, models
         /// Health and the contract itself.
         case service
         case admin

@@ -3,6 +3,7 @@
 struct RouteTable: Sendable {
     static let resources: [any Resource.Type] = [
         ChatCompletions.self,
+        LegacyCompletions.self,
         StoredCompletions.self,
         Responses.self,
         StoredResponses.self,

@@ -25,6 +25,7 @@ enum EmbeddedFixtures {
 #                           what `reasoning: true` already implies; listed only where a source says so.
 #   unconfirmed             the fields of this entry whose values no seed or source read for this file
 #                           confirms; each such value has a comment giving its basis.
+#   endpoints: [completions] a legacy completions model (POST /v1/completions only).
 #   endpoints: [embeddings] an embedding model (POST /v1/embeddings only), with `dimensions`: the
 #                           length of its vectors (text-embedding-3 models take a smaller
 #                           `dimensions` in the request; ada-002 refuses it).
@@ -1073,6 +1074,54 @@ models:
     pricing: {input: 1.50, output: 2}
     input_modalities: [text]
     # [sdk] announced shutdown 2024-09-13 (not set as `deprecation`: see the header)
+
+  # ------------------------------------------------------------------------------------------------
+  # Legacy completions (POST /v1/completions only, `endpoints: [completions]`): [enum] the ids of
+  # CreateCompletionRequest.model; [openai] the model pages and the pricing page (context, output,
+  # prices per million tokens); created: the `created` of each in GET /v1/models (2023-08-24 for
+  # gpt-3.5-turbo-instruct, 2023-08-21 for davinci-002 and babbage-002). gpt-3.5-turbo-instruct
+  # answers as `gpt-3.5-turbo-instruct:20230824-v2` (vercel/ai's fixtures, recorded 2026-02-12, in
+  # fixtures/traffic/real/openai/completions).
+
+  - id: openai/gpt-3.5-turbo-instruct
+    aliases: [gpt-3.5-turbo-instruct, gpt-3.5-turbo-instruct-0914]
+    name: "OpenAI: GPT-3.5 Turbo Instruct"
+    description: >-
+      GPT-3.5 Turbo Instruct completes a prompt rather than a conversation: the successor of the
+      InstructGPT models on the legacy completions endpoint.
+    created: 2023-08-24
+    snapshot: "gpt-3.5-turbo-instruct:20230824-v2"
+    context_length: 4096
+    max_output_tokens: 4096
+    pricing: {input: 1.50, output: 2}
+    input_modalities: [text]
+    endpoints: [completions]
+
+  - id: openai/davinci-002
+    aliases: [davinci-002]
+    name: "OpenAI: Davinci 002"
+    description: >-
+      The GPT-3 base model that replaced the original davinci: completes text, not instructions.
+    created: 2023-08-21
+    snapshot: davinci-002
+    context_length: 16384
+    max_output_tokens: 16384
+    pricing: {input: 2, output: 2}
+    input_modalities: [text]
+    endpoints: [completions]
+
+  - id: openai/babbage-002
+    aliases: [babbage-002]
+    name: "OpenAI: Babbage 002"
+    description: >-
+      The small GPT-3 base model that replaced ada and babbage: completes text, not instructions.
+    created: 2023-08-21
+    snapshot: babbage-002
+    context_length: 16384
+    max_output_tokens: 16384
+    pricing: {input: 0.40, output: 0.40}
+    input_modalities: [text]
+    endpoints: [completions]
 
   # ------------------------------------------------------------------------------------------------
   # Embeddings: [openai] the embeddings guide and model pages (vector length, 8,192-token input,
