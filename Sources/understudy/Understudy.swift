@@ -6,8 +6,42 @@ struct Understudy: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "understudy",
         abstract: "A mock server and conformance kit for OpenAI-compatible LLM APIs.",
+        discussion: """
+            Examples:
+              understudy                          # serve on 127.0.0.1:8080 (serve is the default)
+              understudy serve --port 0 --clock 2025-07-01T00:00:00Z
+              understudy validate recordings/*.jsonl
+              understudy conform --base-url http://127.0.0.1:8080/v1
+              understudy --generate-completion-script bash > understudy.bash
+
+            Exit status: 0 success, 1 a failed check or a server that cannot listen, 2 a usage error or \
+            unreadable input.
+            """,
         version: "understudy \(BuildInfo.version) (\(BuildInfo.commit))",
         subcommands: [Serve.self, Spec.self, Validate.self, Conform.self, Proxy.self],
         defaultSubcommand: Serve.self
     )
+
+    /// ArgumentParser's own entry point, with two changes: a first word that names no command is
+    /// said to be one (serve, the default, would report it as its own unexpected argument), and a
+    /// usage error exits 2, as the README and every command's help document, not `EX_USAGE` (64).
+    static func main() async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if let unknown = UnknownCommand(arguments: arguments, commands: configuration.subcommands) {
+            printError(unknown.message)
+            exit(withError: ExitCode(2))
+        }
+        do {
+            var command = try await asyncParseAsRoot(arguments)
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            guard exitCode(for: error) == .validationFailure else { exit(withError: error) }
+            printError(fullMessage(for: error))
+            exit(withError: ExitCode(2))
+        }
+    }
 }
