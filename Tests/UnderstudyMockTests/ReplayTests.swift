@@ -45,8 +45,8 @@ struct ReplayTests {
         var exchange = Exchange(source: "t", method: "POST", url: "/v1/chat/completions", request: .init(headers: [], body: []),
                                 status: 200, response: .init(headers: [("content-type", "text/event-stream")], body: body),
                                 frameDelaysMilliseconds: [120, 5, 40])
-        guard case .stream(let paced) = MockEngine.replayed(exchange, pacing: true).body,
-              case .stream(let fast) = MockEngine.replayed(exchange, pacing: false).body else {
+        guard case .stream(let paced) = Replay.replayed(exchange, pacing: true).body,
+              case .stream(let fast) = Replay.replayed(exchange, pacing: false).body else {
             Issue.record("not a stream")
             return
         }
@@ -54,7 +54,7 @@ struct ReplayTests {
         #expect((1..<3).map { paced.delay(before: $0) } == [5_000_000, 40_000_000])
         #expect(fast.firstFrameDelayNanoseconds == 0 && (1..<3).map { fast.delay(before: $0) } == [0, 0])
         exchange.frameDelaysMilliseconds = [120, 10]
-        guard case .stream(let mean) = MockEngine.replayed(exchange, pacing: true).body else { return }
+        guard case .stream(let mean) = Replay.replayed(exchange, pacing: true).body else { return }
         #expect((1..<3).map { mean.delay(before: $0) } == [10_000_000, 10_000_000])
     }
 }

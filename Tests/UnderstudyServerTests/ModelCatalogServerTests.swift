@@ -8,24 +8,35 @@ import UnderstudyServer
 /// and is refused (in the live API's words) on the one that does not.
 @Suite("The model catalog over a socket")
 struct ModelCatalogServerTests {
-    @Test("every id and alias answers chat or responses as its endpoints say")
+    @Test("every id and alias answers chat or responses as its endpoints say; other providers' models only through OpenRouter")
     func everyModel() async throws {
         let catalog = try Fixtures.embedded().catalog
         try await withServer(clock: .fixed(1_751_328_000)) { server in
             try await TestHTTPClient.withConnection(port: server.port) { connection in
                 for model in catalog.models where model.deprecation == nil {
+                    // OpenAI answers for its own models; OpenRouter for every provider's.
+                    let base = model.id.hasPrefix("openai/") ? "/v1" : "/api/v1"
                     for name in [model.id] + model.aliases {
                         let chat = #"{"model":"\#(name)","messages":[{"role":"user","content":"Say hello."}]}"#
-                        let r = try await connection.send(.POST, "/v1/chat/completions", body: Array(chat.utf8), headers: [("content-type", "application/json")])
+                        let r = try await connection.send(.POST, "\(base)/chat/completions", body: Array(chat.utf8), headers: [("content-type", "application/json")])
                         #expect(r.status == (model.endpoints.contains("chat") ? 200 : 404), "\(name) chat: \(r.text.prefix(200))")
                         let input = #"{"model":"\#(name)","input":"Say hello."}"#
-                        let s = try await connection.send(.POST, "/v1/responses", body: Array(input.utf8), headers: [("content-type", "application/json")])
+                        let s = try await connection.send(.POST, "\(base)/responses", body: Array(input.utf8), headers: [("content-type", "application/json")])
                         #expect(s.status == (model.endpoints.contains("responses") ? 200 : 404), "\(name) responses: \(s.text.prefix(200))")
+                        if base == "/api/v1" {
+                            let refused = try await connection.send(.POST, "/v1/chat/completions", body: Array(chat.utf8), headers: [("content-type", "application/json")])
+                            #expect(refused.status == 404, "\(name) is not OpenAI's: \(refused.text.prefix(200))")
+                        }
                     }
                 }
+                let openAIList = try await connection.send(.GET, "/v1/models")
+                #expect(!openAIList.text.contains("anthropic/"))
+                let routerList = try await connection.send(.GET, "/api/v1/models")
+                #expect(routerList.text.contains("anthropic/claude-sonnet-4.5"))
             }
         }
         #expect(catalog.models.count >= 50)
+        #expect(catalog.models.contains { !$0.id.hasPrefix("openai/") })
     }
 
     @Test("a parameter a model refuses is a 400 naming it")

@@ -46,3 +46,17 @@ def test_every_model_id_of_the_official_document_answers(client):
         if not served:
             failures.append(f"{model}: served by neither API")
     assert not failures, "\n".join(failures[:20])
+
+
+def test_deleting_models_answers_as_the_owner_and_the_non_owner_would(client):
+    """DELETE /v1/models/{model} (issue 23's resource added in one file): a fine-tune of a known
+    base is deleted (the SDK's ModelDeleted), a catalog model is not the caller's (403), and an
+    unknown id is the 404 retrieving it gives."""
+    import openai
+    deleted = client.models.delete("ft:gpt-4o-mini:acme::abc123")
+    assert (deleted.id, deleted.object, deleted.deleted) == ("ft:gpt-4o-mini:acme::abc123", "model", True)
+    with pytest.raises(openai.PermissionDeniedError):
+        client.models.delete("gpt-4o")
+    with pytest.raises(openai.NotFoundError):
+        client.models.delete("ft:no-such-base:acme::abc123")
+    assert client.models.retrieve("gpt-4o").id == "gpt-4o"

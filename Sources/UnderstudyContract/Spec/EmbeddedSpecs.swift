@@ -436,9 +436,32 @@ paths:
           content:
             application/json:
               schema: {$ref: '#/components/schemas/ErrorResponse'}
+    delete:
+      operationId: deleteModel
+      description: Deletes a fine-tuned model; only its owner may.
+      parameters:
+        - {name: model, in: path, required: true, schema: {type: string}}
+      responses:
+        '200':
+          description: The model deleted.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/DeleteModelResponse'}
+        default:
+          description: An error.
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/ErrorResponse'}
 
 components:
   schemas:
+    DeleteModelResponse:
+      type: object
+      required: [id, object, deleted]
+      properties:
+        id: {type: string}
+        object: {type: string}
+        deleted: {type: boolean}
     # ---------------------------------------------------------------- requests
     CreateChatCompletionRequest:
       type: object

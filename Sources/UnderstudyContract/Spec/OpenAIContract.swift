@@ -12,6 +12,8 @@ public final class OpenAIContract: Sendable {
     public let error: Schema?
     public let modelList: Schema?
     public let model: Schema?
+    /// DELETE /models/{model}'s answer.
+    public let deletedModel: Schema?
     public let responseRequest: Schema?
     public let response: Schema?
     public let responseEvent: Schema?
@@ -93,6 +95,7 @@ public final class OpenAIContract: Sendable {
         embeddingRequest = lookup.request("POST", "/embeddings")
         embeddingResponse = lookup.body("POST", "/embeddings")
         model = lookup.body("GET", "/models/{model}")
+        deletedModel = lookup.body("DELETE", "/models/{model}")
         error = lookup.errorBody(among: [("POST", "/chat/completions"), ("POST", "/responses"), ("GET", "/models/{model}")])
         hasChat = lookup.has("POST", "/chat/completions")
         hasResponses = lookup.has("POST", "/responses")

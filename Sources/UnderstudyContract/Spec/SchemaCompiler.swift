@@ -10,20 +10,22 @@
 /// `$dynamicAnchor`): OpenAPI components are not separate schema resources, so this is what the
 /// official document means by them.
 public final class SchemaCompiler {
-    public private(set) var documents: [String: SpecDocument] = [:]
-    public private(set) var problems: [SpecProblem] = []
-    private var compiled: [LocationKey: Schema] = [:]
-    private let graph = SchemaGraph()
+    public internal(set) var documents: [String: SpecDocument] = [:]
+    public internal(set) var problems: [SpecProblem] = []
+    var compiled: [LocationKey: Schema] = [:]
+    let graph = SchemaGraph()
     /// Schemas compiled as another's subschema (property, item, allOf member…), by identity.
-    private var subschemas: Set<ObjectIdentifier> = []
-    private var anchorStack: [Schema] = []
+    var subschemas: Set<ObjectIdentifier> = []
+    var anchorStack: [Schema] = []
     /// Large objects (like `components/schemas`) indexed by key, so resolving a `$ref` into them
     /// is not a linear scan: `file#pointer` → member → value.
-    private var largeObjects: [String: [String: JSONValue]] = [:]
-    private let references: ReferencePolicy
+    var largeObjects: [String: [String: JSONValue]] = [:]
+    let references: ReferencePolicy
     /// Nesting of `compile` calls; the cycle check runs when the outermost one returns.
-    private var nesting = 0
-    private var uncheckedForCycles: [Schema] = []
+    var nesting = 0
+    var uncheckedForCycles: [Schema] = []
+    /// Schemas already known to lead into no cycle.
+    var acyclic: Set<ObjectIdentifier> = []
 
     /// Where a `$ref` may lead.
     public enum ReferencePolicy: Sendable {
@@ -43,7 +45,7 @@ public final class SchemaCompiler {
     }
 
     /// The folder the first document lives in (`specFolder` keeps references under it).
-    private let root: String
+    let root: String
 
     public var errors: [SpecProblem] { problems.filter { $0.severity == .error } }
 
@@ -223,7 +225,7 @@ public final class SchemaCompiler {
     }
 
     /// `location` is worked out only for a warning (like every location: it walks the document).
-    private func compilePattern(_ source: String, at location: @autoclosure () -> SourceLocation) -> Pattern? {
+    func compilePattern(_ source: String, at location: @autoclosure () -> SourceLocation) -> Pattern? {
         do {
             return try Pattern(source)
         } catch {
@@ -232,193 +234,11 @@ public final class SchemaCompiler {
         }
     }
 
-    // MARK: Cycles
-
-    /// Schemas already known to lead into no cycle.
-    private var acyclic: Set<ObjectIdentifier> = []
-
-    /// Finds cycles among the schemas compiled since the last check, following only the edges
-    /// that apply to the same instance (`$ref`, allOf/anyOf/oneOf, not, discriminator mappings).
-    /// Depth first without recursion, so a long chain cannot exhaust the stack.
-    private func checkCycles() {
-        let roots = uncheckedForCycles
-        uncheckedForCycles.removeAll()
-        var onPath: [ObjectIdentifier: Int] = [:]
-        for root in roots where !acyclic.contains(ObjectIdentifier(root)) {
-            var stack: [(schema: Schema, next: [Schema], at: Int)] = [(root, Self.inPlace(root), 0)]
-            onPath[ObjectIdentifier(root)] = 0
-            while let top = stack.last {
-                if top.at == top.next.count {
-                    stack.removeLast()
-                    onPath[ObjectIdentifier(top.schema)] = nil
-                    acyclic.insert(ObjectIdentifier(top.schema))
-                    continue
-                }
-                let child = top.next[top.at]
-                stack[stack.count - 1].at += 1
-                let id = ObjectIdentifier(child)
-                if acyclic.contains(id) { continue }
-                if let start = onPath[id] {
-                    let loop = stack[start...].map(\.schema.location) + [child.location]
-                    let (file, pointer) = Self.split(child.location)
-                    problem(.error, "$ref cycle that never reaches a value: \(loop.map(Self.short).joined(separator: " → "))",
-                            at: location(file, pointer))
-                    // Cut the edge so later checks and the validator terminate on this graph.
-                    Self.cut(child, from: top.schema)
-                    continue
-                }
-                onPath[id] = stack.count
-                stack.append((child, Self.inPlace(child), 0))
-            }
-        }
-    }
-
-    private static func inPlace(_ s: Schema) -> [Schema] {
-        var next: [Schema] = []
-        if let reference = s.reference { next.append(reference) }
-        next += s.allOf
-        next += s.anyOf
-        next += s.oneOf
-        if let not = s.not { next.append(not) }
-        if let d = s.discriminator { next += d.mapping.map(\.schema) }
-        return next
-    }
-
-    private static func cut(_ child: Schema, from parent: Schema) {
-        if parent.reference === child { parent.reference = nil }
-        parent.allOf.removeAll { $0 === child }
-        parent.anyOf.removeAll { $0 === child }
-        parent.oneOf.removeAll { $0 === child }
-        if parent.not === child { parent.not = nil }
-        parent.discriminator?.targets.removeAll { $0.schema.schema === child }
-    }
-
-    private static func split(_ location: String) -> (String, String) {
-        guard let hash = location.firstIndex(of: "#") else { return (location, "") }
-        return (String(location[..<hash]), String(location[location.index(after: hash)...]))
-    }
-
-    /// `#/components/schemas/LoopA` for a location in the first document, the whole key otherwise.
-    private static func short(_ location: String) -> String {
-        guard let hash = location.firstIndex(of: "#") else { return location }
-        let pointer = location[location.index(after: hash)...]
-        return "#" + (pointer.isEmpty ? "" : pointer)
-    }
-
-    // MARK: References
-
-    /// Resolves a `$ref` written in `file` at `usedAt`; nil (and an error naming both) if it dangles.
-    private func resolve(_ ref: String, from file: String, usedAt: String) -> Schema? {
-        let hash = ref.firstIndex(of: "#")
-        let path = String(hash.map { ref[..<$0] } ?? Substring(ref))
-        let pointer = hash.map { JSONPointer.percentDecoded(String(ref[ref.index(after: $0)...])) } ?? ""
-        if !path.isEmpty, let refusal = refusal(path, from: file) {
-            problem(.error, "$ref '\(ref)' refused: \(refusal)", at: location(file, usedAt))
-            return nil
-        }
-        let target = path.isEmpty ? file : Self.join(directoryOf: file, path)
-        if let done = compiled[LocationKey("\(target)#\(pointer)")] { return done }
-        guard document(target, usedAt: location(file, usedAt)) != nil else { return nil }
-        guard let value = value(at: pointer, in: target, usedAt: location(file, usedAt)) else {
-            problem(.error, "unresolved $ref '\(ref)': no \(pointer.isEmpty ? "document" : pointer) in \(target)", at: location(file, usedAt))
-            return nil
-        }
-        return compile(value, file: target, pointer: pointer)
-    }
-
-    /// Follows a pointer into a document, through the index for large objects.
-    private func value(at pointer: String, in file: String, usedAt: @autoclosure () -> SourceLocation?) -> JSONValue? {
-        guard let document = document(file, usedAt: usedAt()), let tokens = JSONPointer.tokens(pointer) else { return nil }
-        var current = document.root
-        var path = ""
-        for token in tokens {
-            switch current {
-            case .object(let o) where o.count > 32:
-                let key = "\(file)#\(path)"
-                if largeObjects[key] == nil {
-                    largeObjects[key] = Dictionary(o.members.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last })
-                }
-                guard let next = largeObjects[key]?[token] else { return nil }
-                current = next
-            case .object(let o):
-                guard let next = o[token] else { return nil }
-                current = next
-            case .array(let a):
-                guard let i = Int(token), a.indices.contains(i) else { return nil }
-                current = a[i]
-            default:
-                return nil
-            }
-            path += "/" + JSONPointer.escape(token)
-        }
-        return current
-    }
-
-    /// `usedAt` (where the file was referred to) is worked out only for an error: finding a
-    /// location walks the document.
-    private func document(_ file: String, usedAt: @autoclosure () -> SourceLocation?) -> SpecDocument? {
-        if let loaded = documents[file] { return loaded }
-        let usedAt = usedAt()
-        do {
-            let loaded = try SpecDocument.load(path: file)
-            documents[file] = loaded
-            return loaded
-        } catch {
-            problems.append(SpecProblem(severity: .error, location: usedAt ?? error.location,
-                                        message: usedAt == nil ? error.message : "unresolved $ref to \(file): \(error.message)"))
-            return nil
-        }
-    }
-
-    /// Why the policy refuses a reference to another file, or nil when it allows it.
-    private func refusal(_ path: String, from file: String) -> String? {
-        switch references {
-        case .anyFile:
-            return nil
-        case .sameDocument:
-            return "a schema in a request may only refer inside itself ('#/…')"
-        case .specFolder:
-            if path.hasPrefix("/") || path.contains("://") { return "only relative files under the spec's folder are read" }
-            let target = Self.join(directoryOf: file, path)
-            let prefix = root.isEmpty ? "" : root + "/"
-            if target.split(separator: "/").contains("..") || !target.hasPrefix(prefix) {
-                return "it leads out of the spec's folder"
-            }
-            // Inside by its name, but a symbolic link (of the file or a folder on the way) may
-            // lead anywhere (/proc/self/environ): the resolved path must be inside the resolved
-            // folder too. A file that does not exist is left to the reading, which says so.
-            if let real = FileBytes.resolved(target) {
-                let folder = FileBytes.resolved(root.isEmpty ? "." : root) ?? root
-                if !real.hasPrefix(folder == "/" ? "/" : folder + "/") { return "it leads out of the spec's folder through a symbolic link" }
-            }
-            return nil
-        }
-    }
-
-    static func directory(of file: String) -> String {
-        guard let slash = file.lastIndex(of: "/") else { return "" }
-        return String(file[..<slash])
-    }
-
-    static func join(directoryOf file: String, _ relative: String) -> String {
-        if relative.hasPrefix("/") { return relative }
-        guard let slash = file.lastIndex(of: "/") else { return relative }
-        var parts = file[..<slash].split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-        for part in relative.split(separator: "/") {
-            if part == "..", let last = parts.last, !last.isEmpty, last != ".." {
-                parts.removeLast()
-            } else if part != "." {
-                parts.append(String(part))
-            }
-        }
-        return parts.joined(separator: "/")
-    }
-
-    private func location(_ file: String, _ pointer: String) -> SourceLocation {
+    func location(_ file: String, _ pointer: String) -> SourceLocation {
         documents[file]?.location(of: pointer) ?? SourceLocation(file: file, line: 1, column: 1)
     }
 
-    private func problem(_ severity: SpecProblem.Severity, _ message: String, at location: SourceLocation) {
+    func problem(_ severity: SpecProblem.Severity, _ message: String, at location: SourceLocation) {
         problems.append(SpecProblem(severity: severity, location: location, message: message))
     }
 }
@@ -426,7 +246,7 @@ public final class SchemaCompiler {
 /// A compiled schema's `file#pointer`, hashed once: the table of compiled schemas grows to
 /// thousands, and each time it grows it rehashes every key (long strings, otherwise: about 4% of
 /// linting the official document).
-private struct LocationKey: Hashable {
+struct LocationKey: Hashable {
     let text: String
     let hash: Int
 

@@ -31,6 +31,17 @@ public struct ModelCatalog: Sendable {
     /// The model that serves a request naming `name`: the catalog's, else (with `openDefault`) a
     /// stand-in with the default's facts under the requested id. A fine-tune borrows its base
     /// model's facts when the base is known.
+    public func serving(_ name: String, flavor: Flavor) -> ModelInfo? {
+        guard let model = serving(name), model.isListed(by: flavor) else { return nil }
+        return model
+    }
+
+    /// The models a flavour lists: OpenAI lists only its own; OpenRouter and AIML API list every
+    /// provider's.
+    public func listed(by flavor: Flavor) -> [ModelInfo] {
+        flavor == .openai ? models.filter { $0.isListed(by: flavor) } : models
+    }
+
     public func serving(_ name: String) -> ModelInfo? {
         if let known = model(named: name) { return known }
         guard let openDefault, !name.isEmpty, name.utf8.count <= 256 else { return nil }

@@ -83,3 +83,12 @@ public struct Deprecation: Sendable, Equatable {
     /// The catalog id of the recommended replacement.
     public var replacement: String?
 }
+
+extension ModelInfo {
+    /// Whether `flavor` answers for this model: OpenAI only for its own (the catalog's `openai/`
+    /// entries, and stand-ins under `--models open`); the gateways for every provider's. The live
+    /// OpenAI API answers `anthropic/claude-sonnet-4.5` with its 404.
+    func isListed(by flavor: Flavor) -> Bool {
+        flavor != .openai || standInFor != nil || id.hasPrefix("openai/")
+    }
+}

@@ -1120,6 +1120,306 @@ models:
     endpoints: [embeddings]
     dimensions: 1536
 
+  # ================================================================================================
+  # Models OpenRouter serves that OpenAI does not (issue 20): every model id that OpenRouter's
+  # recordings in fixtures/traffic/real/openrouter name, and x-ai/grok-4, which answered two of them
+  # (a `models: [x-ai/grok-4]` fallback with `provider.only: [xai]`). No seed covers them. Their ids
+  # carry the provider prefix and no bare alias: OpenRouter names them so, OpenAI's API has none of
+  # them (the catalog is shared by the flavours, so the OpenAI flavour still lists and answers the
+  # prefixed ids). Sources, as the comments name them:
+  #   [or-2026-07]  models.dev's OpenRouter provider data, anomalyco/models.dev
+  #                 providers/openrouter/models/<id>.toml at f3fc6922 (2026-07-02), synced from
+  #                 OpenRouter's model list: prices, context_length, max_output_tokens. Where that
+  #                 file extends a base model (`base_model`), the limits it does not set are the
+  #                 base's (models/<base>.toml, same commit).
+  #   [or-2025-12]  the same files at 39b09c42 (2025-12-10), before the sync script: OpenRouter's
+  #                 display names, created dates (`release_date`) and input modalities; the only
+  #                 source for the models OpenRouter had removed by 2026-07. Most of those files
+  #                 were generated from OpenRouter's list ("Provider: Model" names); a few were
+  #                 written by hand without the prefix, and there the name is `unconfirmed`.
+  #   [recorded]    fixtures/traffic/real/openrouter: the `provider` names that served a model
+  #                 (the `providers` lists, in no measured order), ids OpenRouter accepted, and
+  #                 prices checked as usage.cost_details cost / tokens (per million), which agree
+  #                 with the listed prices where the entry says so.
+  # Input modalities use OpenRouter's words (text, image, file, audio, video). Long-context price
+  # tiers (Claude over 200K input tokens: 6/22.50) and Gemini's audio-input price are not modelled.
+  # `reasoning: true` follows the sources' `reasoning` flag; note that the mock then applies
+  # OpenAI's reasoning-model rules (no max_tokens, temperature or top_p other than 1, logprobs),
+  # which OpenRouter does not apply to these models: no recorded request here sends those.
+
+  # ------------------------------------------------------------------------------------------------
+  # Anthropic: [or-2026-07] prices (3/15, cache read 0.30, cache write 3.75) and limits,
+  # [or-2025-12] names, dates and modalities; [recorded] prices agree for both Sonnets (cost
+  # 0.000042 for 14 input tokens, 0.00006 for 4 output; Sonnet 4.6's cache writes and reads).
+  # OpenRouter answers some Sonnet requests with a dated slug as `model`
+  # (anthropic/claude-4.5-sonnet-20250929, anthropic/claude-4.6-sonnet-20260217): the mock's
+  # OpenRouter flavour reports the id, which the catalog cannot change.
+
+  - id: anthropic/claude-sonnet-4.6
+    name: "Anthropic: Claude Sonnet 4.6"      # OpenRouter's "Provider: Model" pattern; [or-2026-07] "Claude Sonnet 4.6"
+    description: >-
+      Claude Sonnet 4.6 is Anthropic's mid-sized Claude model of February 2026, for coding, agents
+      and document work, with a 1M-token context and extended thinking.
+    created: 2026-02-17
+    context_length: 1000000
+    max_output_tokens: 128000
+    pricing: {input: 3, output: 15, cache_read: 0.30, cache_write: 3.75}
+    input_modalities: [text, image]          # models.dev OpenRouter file at a2c5d2d8 (2026-04-05)
+    reasoning: true
+    providers: [Anthropic, Google, Amazon Bedrock]   # [recorded] 19 answers, 2026-03 to 2026-06
+    unconfirmed: [name]
+
+  # `anthropic/claude-sonnet-4-5` was answered 200 by OpenRouter (2 recordings, 2026-05-26, as
+  # anthropic/claude-4.5-sonnet-20250929): an alias.
+  - id: anthropic/claude-sonnet-4.5
+    aliases: [anthropic/claude-sonnet-4-5]
+    name: "Anthropic: Claude Sonnet 4.5"
+    description: >-
+      Claude Sonnet 4.5 is Anthropic's Sonnet model of September 2025, tuned for coding, agents and
+      computer use, with a 1M-token context on OpenRouter.
+    created: 2025-09-29
+    context_length: 1000000
+    max_output_tokens: 64000                  # [or-2026-07] base model anthropic/claude-sonnet-4-5
+    pricing: {input: 3, output: 15, cache_read: 0.30, cache_write: 3.75}
+    input_modalities: [text, image, file]
+    reasoning: true
+    providers: [Google, Amazon Bedrock]       # [recorded]
+
+  # OpenRouter lists the thinking variant as a model of its own. Only [or-2025-12] has it (gone by
+  # 2026-07, no cache prices given). Anthropic retired claude-3-7-sonnet on its own API on
+  # 2026-02-19 (announced 2025-10-28; Anthropic's model deprecations page); not set as
+  # `deprecation`: no source gives OpenRouter's date.
+  - id: anthropic/claude-3.7-sonnet:thinking
+    name: "Anthropic: Claude 3.7 Sonnet (thinking)"
+    description: >-
+      Claude 3.7 Sonnet with extended thinking switched on: Anthropic's hybrid reasoning model of
+      February 2025, answering after a visible chain of thought.
+    created: 2025-02-24
+    context_length: 200000
+    max_output_tokens: 64000
+    pricing: {input: 3, output: 15}
+    input_modalities: [text, image, file]
+    reasoning: true
+    providers: [Google]                       # [recorded] 2025-10-09
+
+  # ------------------------------------------------------------------------------------------------
+  # Google: [or-2026-07] prices and limits, [or-2025-12] names, dates and modalities; [recorded]
+  # prices agree for gemini-2.5-flash (0.30/2.50, cache read 0.03). Gemini 3.6 Flash (2026-07-21)
+  # is in neither snapshot: its entry says where each fact comes from.
+
+  - id: google/gemini-3.6-flash
+    name: "Google: Gemini 3.6 Flash"          # OpenRouter's pattern; models.dev forks name it "Gemini 3.6 Flash"
+    description: >-
+      Gemini 3.6 Flash is Google's fast Gemini model of July 2026, balancing multimodal reasoning,
+      tool use and cost.
+    created: 2026-07-21                       # models.dev (fork sosyz/models.dev, models/google/gemini-3.6-flash.toml)
+    context_length: 1048576                   # same file
+    max_output_tokens: 65536                  # same file
+    # pricing: [recorded] 2026-08-12 (0.000045 for 30 input tokens, 0.000195 for 26 output), as
+    # Google's own price (fork oskarkocol/models.dev, providers/google: 1.50/7.50, cache read 0.15,
+    # cache write 0.083333); an OpenRouter listing in fork anthraxx/models.dev gives half (0.75/3.75),
+    # perhaps a launch price.
+    pricing: {input: 1.50, output: 7.50, cache_read: 0.15, cache_write: 0.083333}
+    input_modalities: [text, image, file, audio, video]
+    reasoning: true
+    providers: [Google]                       # [recorded]
+    unconfirmed: [name]
+
+  - id: google/gemini-2.5-flash
+    name: "Google: Gemini 2.5 Flash"          # OpenRouter's pattern; [or-2025-12] "Gemini 2.5 Flash"
+    description: >-
+      Gemini 2.5 Flash is Google's workhorse thinking model for reasoning, coding, maths and
+      science, with a 1M-token context and text, image, audio and video input.
+    created: 2025-06-17                       # [or-2026-07] base model google/gemini-2.5-flash (GA); [or-2025-12] says 2025-07-17
+    context_length: 1048576                   # same base model
+    max_output_tokens: 65535
+    pricing: {input: 0.30, output: 2.50, cache_read: 0.03, cache_write: 0.083333}
+    input_modalities: [text, image, file, audio, video]
+    reasoning: true
+    providers: [Google, Google AI Studio]     # [recorded]
+    unconfirmed: [name]
+
+  - id: google/gemini-2.5-flash-lite
+    name: "Google: Gemini 2.5 Flash Lite"
+    description: >-
+      Gemini 2.5 Flash-Lite is Google's lightest Gemini 2.5 model, for low latency and cost, with
+      thinking off by default.
+    created: 2025-07-22
+    context_length: 1048576                   # [or-2025-12] (and the 2026-07 base model)
+    max_output_tokens: 65535
+    pricing: {input: 0.10, output: 0.40, cache_read: 0.01, cache_write: 0.083333}
+    input_modalities: [text, image, file, audio, video]
+    reasoning: true
+    providers: [Google]                       # [recorded]
+
+  # Only [or-2025-12] has it (OpenRouter's free experimental endpoint; models.dev removed it on
+  # 2026-03-22 as a model without endpoints). Its max output equals its context there.
+  - id: google/gemini-2.0-flash-exp:free
+    name: "Google: Gemini 2.0 Flash Experimental (free)"  # OpenRouter's pattern; [or-2025-12] without "Google: "
+    description: >-
+      Gemini 2.0 Flash Experimental, free of charge on OpenRouter: an early Gemini 2.0 Flash with
+      faster first tokens than Gemini 1.5.
+    created: 2024-12-11
+    context_length: 1048576
+    max_output_tokens: 1048576
+    pricing: {input: 0, output: 0}
+    input_modalities: [text, image]
+    providers: [Google]                       # [recorded] 2025-05-20
+    unconfirmed: [name]
+
+  # ------------------------------------------------------------------------------------------------
+  # xAI: [or-2025-12] (names, date, 3/15, cache read 0.75, 256,000/64,000, text input); gone from
+  # [or-2026-07]. [recorded] 2025-11-02 agrees (0.002805 for 187 output tokens, 679 cached input
+  # tokens at 0.75).
+
+  - id: x-ai/grok-4
+    name: "xAI: Grok 4"                       # OpenRouter's pattern; [or-2025-12] "Grok 4"
+    description: >-
+      Grok 4 is xAI's reasoning model of July 2025; its reasoning cannot be switched off.
+    created: 2025-07-09
+    context_length: 256000
+    max_output_tokens: 64000
+    pricing: {input: 3, output: 15, cache_read: 0.75}
+    input_modalities: [text]
+    reasoning: true
+    providers: [xAI]                          # [recorded]
+    unconfirmed: [name]
+
+  # ------------------------------------------------------------------------------------------------
+  # DeepSeek: [or-2026-07] prices and limits, [or-2025-12] names and dates. [recorded] upstream
+  # costs differ from the listing (deepseek-chat 2026-08-14: 0.2574/1.0287 per million), as one
+  # provider's price may.
+
+  - id: deepseek/deepseek-chat
+    name: "DeepSeek: DeepSeek V3"
+    description: >-
+      DeepSeek V3, DeepSeek's mixture-of-experts chat model, pre-trained on nearly 15 trillion
+      tokens.
+    created: 2024-12-26
+    context_length: 128000
+    max_output_tokens: 16000
+    pricing: {input: 0.2002, output: 0.8001}
+    input_modalities: [text]
+    providers: [OpenAI]                       # [recorded] both answers (2026-08-14) name "OpenAI" as the provider
+
+  - id: deepseek/deepseek-r1
+    name: "DeepSeek: R1"
+    description: >-
+      DeepSeek R1, DeepSeek's open reasoning model of January 2025, answering after a visible
+      chain of thought.
+    created: 2025-01-20
+    context_length: 64000
+    max_output_tokens: 16000
+    pricing: {input: 0.70, output: 2.50}
+    input_modalities: [text]
+    reasoning: true
+    providers: [Nebius]                       # [recorded] 2025-02-04
+
+  # ------------------------------------------------------------------------------------------------
+  # Z.AI, Qwen, MiniMax, Meta, Mistral: [or-2026-07] prices and limits, [or-2025-12] names and
+  # dates, except where an entry says otherwise. [recorded] provider prices differ from the
+  # listings (glm-4.6 at AtlasCloud 0.60/2.20, qwen3-30b at WandB 0.10/0.30).
+
+  - id: z-ai/glm-4.6
+    name: "Z.AI: GLM 4.6"
+    description: >-
+      GLM-4.6 is Z.AI's flagship of September 2025 for agentic coding and reasoning, with a
+      200K-token context.
+    created: 2025-09-30
+    context_length: 202752
+    max_output_tokens: 131072                 # [or-2026-07] base model zhipuai/glm-4.6
+    pricing: {input: 0.43, output: 1.74, cache_read: 0.08}
+    input_modalities: [text]
+    reasoning: true
+    providers: [AtlasCloud, BaseTen]          # [recorded]
+
+  - id: qwen/qwen3-30b-a3b-instruct-2507
+    name: "Qwen: Qwen3 30B A3B Instruct 2507"
+    description: >-
+      Qwen3-30B-A3B-Instruct-2507, a 30.5B-parameter mixture-of-experts model with 3.3B active,
+      instruction-tuned without a thinking mode (July 2025 update).
+    created: 2025-07-29
+    context_length: 128000
+    max_output_tokens: 32000
+    pricing: {input: 0.04815, output: 0.19305}
+    input_modalities: [text]
+    providers: [WandB]                        # [recorded] 2026-07-22
+
+  # Only the free variant is named (2025-11-03). From models.dev's OpenRouter file for it at
+  # 2c0474a5 (2025-10-28); models.dev removed it on 2025-11-15 ("no longer exists").
+  - id: minimax/minimax-m2:free
+    name: "MiniMax: MiniMax M2 (free)"        # OpenRouter's pattern; models.dev "MiniMax M2 (free)"
+    description: >-
+      MiniMax-M2, MiniMax's compact mixture-of-experts model for coding and agent workflows, free
+      of charge on OpenRouter for its launch.
+    created: 2025-10-23
+    context_length: 204800
+    max_output_tokens: 131100
+    pricing: {input: 0, output: 0, cache_read: 0, cache_write: 0}
+    input_modalities: [text]
+    reasoning: true
+    providers: [Minimax]                      # [recorded]
+    unconfirmed: [name]
+
+  - id: meta-llama/llama-3.2-3b-instruct
+    name: "Meta: Llama 3.2 3B Instruct"
+    description: >-
+      Llama 3.2 3B Instruct, Meta's small multilingual instruction-tuned model of September 2024.
+    created: 2024-09-24
+    context_length: 80000
+    max_output_tokens: 80000
+    pricing: {input: 0.0509, output: 0.335}
+    input_modalities: [text]
+    providers: [Nebius]                       # [recorded] 2025-05-12
+
+  # The older "Mistral Small" id, gone from both snapshots: fork 88plug/models.dev,
+  # providers/openrouter/models/mistralai/mistral-small.toml (last_updated 2025-11-02; prices per
+  # token there: 2e-7/6e-7).
+  - id: mistralai/mistral-small
+    name: "Mistral Small"
+    description: >-
+      Mistral Small, Mistral's cost-efficient model of early 2024 for classification, support and
+      translation.
+    created: 2024-01-09
+    context_length: 32768
+    max_output_tokens: 4096
+    pricing: {input: 0.20, output: 0.60}
+    input_modalities: [text]
+    providers: [Mistral]                      # [recorded] 2025-11-02
+
+  # ------------------------------------------------------------------------------------------------
+  # OpenAI models served through OpenRouter only here: gpt-oss is open-weight (OpenAI's API does
+  # not serve it); gpt-5.1-codex-mini is Responses-only on OpenAI's API, but OpenRouter answered it
+  # on /chat/completions (recorded 2025-12-09). No bare alias, so the OpenAI flavour keeps its 404
+  # for `gpt-oss-20b` and `gpt-5.1-codex-mini` (it answers the prefixed ids, as it does every entry's).
+
+  - id: openai/gpt-5.1-codex-mini
+    name: "OpenAI: GPT-5.1-Codex-Mini"
+    description: >-
+      GPT-5.1-Codex-Mini is a smaller, cheaper GPT-5.1-Codex for agentic coding.
+    created: 2025-11-13
+    context_length: 400000                    # [or-2026-07] base model openai/gpt-5.1-codex-mini
+    max_output_tokens: 100000
+    # [recorded] agrees: 0.00000775 for 31 input tokens, 0.00016 for 80 output
+    pricing: {input: 0.25, output: 2, cache_read: 0.025}
+    input_modalities: [text, image]
+    reasoning: true                           # [recorded] reasoning_tokens: 64
+    providers: [OpenAI]                       # [recorded]
+
+  - id: openai/gpt-oss-20b
+    name: "OpenAI: gpt-oss-20b"
+    description: >-
+      gpt-oss-20b is OpenAI's open-weight 21B-parameter mixture-of-experts reasoning model
+      (Apache 2.0), for low-latency and local use.
+    created: 2025-08-05
+    context_length: 131072
+    max_output_tokens: 131072
+    pricing: {input: 0.029, output: 0.14}
+    input_modalities: [text]
+    reasoning: true
+    # providers: none recorded (the one recording, on /responses, names none); the default OpenAI
+    # stands, though OpenAI's API does not serve it.
+
 """#
     static let repliesYAML = #"""
 # Canned replies. The first rule whose `match` fits the request wins; with none, the mock writes

@@ -49,14 +49,17 @@ public final class ReplayBook: Sendable {
     }
 
     static func key(method: String, path: String, body: [UInt8]) -> UInt64 {
-        let bodyHash = (try? JSONParser.parse(body))?.canonicalHash ?? StableHash.hash(body)
-        return StableHash.combine(StableHash.hash(method), StableHash.hash(path), bodyHash)
+        key(method: method, path: path, parsed: try? JSONParser.parse(body), raw: body)
     }
 
-    /// The recording for this request, if there is one: the nth repeat gets the nth recording,
+    /// The key of a body already parsed (`parsed`, nil when it is not JSON: then its bytes count).
+    static func key(method: String, path: String, parsed: JSONValue?, raw: [UInt8]) -> UInt64 {
+        StableHash.combine(StableHash.hash(method), StableHash.hash(path), parsed?.canonicalHash ?? StableHash.hash(raw))
+    }
+
+    /// The recording for a request's key, if there is one: the nth repeat gets the nth recording,
     /// counted by `next` (the state's replay counter, shared by replicas).
-    func recording(for request: MockRequest, next: (UInt64) throws(APIError) -> Int) throws(APIError) -> Exchange? {
-        let key = Self.key(method: request.method, path: request.path, body: request.body)
+    func recording(_ key: UInt64, next: (UInt64) throws(APIError) -> Int) throws(APIError) -> Exchange? {
         guard let list = recordings[key], !list.isEmpty else { return nil }
         return list[min(try next(key), list.count - 1)]
     }

@@ -74,7 +74,7 @@ struct StoredResponse: StoredRecord {
     /// Decodes the request again from its body, as the server that stored it did.
     init?(encoded: [UInt8]) {
         guard let v = RecordCoding.parse(encoded), let p = v["plan"], let body = v["body"],
-              let request = try? MockEngine.responsesInput(body, flavor: .openai, schemas: Self.schemas),
+              let request = try? Responses.responsesInput(body, flavor: .openai, schemas: Self.schemas),
               let id = p["id"]?.stringValue, let createdAt = p["created_at"]?.integerValue, let status = p["status"]?.stringValue,
               let model = p["model"]?.stringValue, let usage = p["usage"].flatMap(RecordCoding.usage),
               let inputItems = v["input_items"]?.arrayValue, let conversation = v["conversation"]?.arrayValue?.compactMap(RecordCoding.message),

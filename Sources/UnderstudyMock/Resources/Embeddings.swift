@@ -2,19 +2,28 @@ import UnderstudyContract
 
 /// POST /v1/embeddings: one vector per input, deterministic in the text, the model and `--seed`
 /// (`EmbeddingSynthesizer`), as floats or base64; usage counts the input's tokens.
-extension MockEngine {
-    func createEmbedding(_ request: MockRequest, flavor: Flavor) throws(APIError) -> MockResponse {
-        try checkContentType(request)
-        let body = try jsonBody(request)
+struct Embeddings: Resource {
+    let engine: MockEngine
+
+    static let routes: [RouteEntry] = [
+        RouteEntry("POST", "embeddings", "createEmbedding", .embeddings, schema: \OpenAIContract.embeddingResponse) { e, c throws(APIError) in
+            try Embeddings(engine: e).create(c)
+        },
+    ]
+
+    func create(_ context: RequestContext) throws(APIError) -> MockResponse {
+        let flavor = context.flavor
+        try checkContentType(context.request)
+        let body = try context.jsonBody()
         let warnings = try validateRequest(body, against: \.embeddingRequest, flavor: flavor)
         guard let object = body.objectValue else {
             throw .invalidRequest("The request body must be a JSON object, but got \(body.typeDescription).", code: "invalid_type")
         }
         let r = FieldReader(object)
         guard let name = try r.string("model"), !name.isEmpty else { throw .missingParameter("model") }
-        guard let model = configuration.fixtures.catalog.serving(name) else { throw .modelNotFound(name) }
+        guard let model = catalog.serving(name, flavor: flavor) else { throw .modelNotFound(name) }
         try ModelRules.check(model, api: "embeddings", body: body)
-        try ModelAvailability.check(model, requested: name, now: now(), flavor: flavor, catalog: configuration.fixtures.catalog)
+        try ModelAvailability.check(model, requested: name, now: now(), flavor: flavor, catalog: catalog)
         let full = model.embeddingDimensions ?? 1536
         var dimensions = full
         if let asked = try r.integer("dimensions", min: 1, max: Int64(full)) {

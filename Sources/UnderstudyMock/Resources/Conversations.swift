@@ -2,13 +2,32 @@ import UnderstudyContract
 
 /// The Conversations API: create (with first items and metadata), retrieve, update metadata,
 /// delete; list, add, retrieve and delete items. A Responses request naming a `conversation`
-/// reads its items as context and adds its input and output items to it (MockEngine+Responses).
-extension MockEngine {
-    func createConversation(_ request: MockRequest, flavor: Flavor) throws(APIError) -> MockResponse {
+/// reads its items as context and adds its input and output items to it (Responses.swift).
+struct Conversations: Resource {
+    let engine: MockEngine
+
+    static let routes: [RouteEntry] = [
+        RouteEntry("POST", "conversations", "createConversation", .responses, schema: \OpenAIContract.conversation) { e, c throws(APIError) in
+            try Conversations(engine: e).create(c)
+        },
+        RouteEntry("GET", "conversations/{id}", "getConversation", .responses, schema: \OpenAIContract.conversation) { e, c throws(APIError) in
+            try Conversations(engine: e).retrieve(c.route.id)
+        },
+        // Its update: one route name with the retrieval.
+        RouteEntry("POST", "conversations/{id}", "getConversation", .responses, schema: \OpenAIContract.conversation) { e, c throws(APIError) in
+            try Conversations(engine: e).update(c.route.id, c)
+        },
+        RouteEntry("DELETE", "conversations/{id}", "deleteConversation", .responses, schema: \OpenAIContract.deletedConversation) { e, c throws(APIError) in
+            try Conversations(engine: e).delete(c.route.id)
+        },
+    ]
+
+    func create(_ context: RequestContext) throws(APIError) -> MockResponse {
+        let request = context.request
         try checkContentType(request)
         // `client.conversations.create()` with no arguments sends an empty object; allow no body too.
-        let body = request.body.isEmpty ? JSONValue.object(JSONObject()) : try jsonBody(request)
-        let warnings = try validateRequest(body, against: \.createConversationRequest, flavor: flavor)
+        let body = request.body.isEmpty ? JSONValue.object(JSONObject()) : try context.jsonBody()
+        let warnings = try validateRequest(body, against: \.createConversationRequest, flavor: context.flavor)
         let r = try Self.reader(body)
         let metadata = try r.metadata() ?? JSONObject()
         let given = try Self.items(r.array("items", maxCount: 20) ?? [], param: "items")
@@ -23,16 +42,16 @@ extension MockEngine {
         return response
     }
 
-    func retrieveConversation(_ id: String) throws(APIError) -> MockResponse {
+    func retrieve(_ id: String) throws(APIError) -> MockResponse {
         guard let entry = try state.use(StoredConversation.self, id) else { throw Self.conversationNotFound(id) }
         return json(200, Self.resource(entry))
     }
 
     /// POST …/{id} with `{"metadata": {…}}`: the metadata replaced.
-    func updateConversation(_ id: String, _ request: MockRequest, flavor: Flavor) throws(APIError) -> MockResponse {
-        try checkContentType(request)
-        let body = try jsonBody(request)
-        let warnings = try validateRequest(body, against: \.updateConversationRequest, flavor: flavor)
+    func update(_ id: String, _ context: RequestContext) throws(APIError) -> MockResponse {
+        try checkContentType(context.request)
+        let body = try context.jsonBody()
+        let warnings = try validateRequest(body, against: \.updateConversationRequest, flavor: context.flavor)
         guard let metadata = try Self.reader(body).metadata() else { throw .missingParameter("metadata") }
         guard let entry = try state.use(StoredConversation.self, id, change: { $0.metadata = metadata }) else { throw Self.conversationNotFound(id) }
         var response = json(200, Self.resource(entry))
@@ -42,56 +61,11 @@ extension MockEngine {
 
     /// Deletes the conversation (the published document: "Items in the conversation will not be
     /// deleted"; here nothing else refers to them, so they go with it).
-    func deleteConversation(_ id: String) throws(APIError) -> MockResponse {
+    func delete(_ id: String) throws(APIError) -> MockResponse {
         guard try state.delete(StoredConversation.self, id) else { throw Self.conversationNotFound(id) }
         return json(200, JSONValue.object(JSONObject([
             ("id", .string(id)), ("object", .string("conversation.deleted")), ("deleted", .bool(true)),
         ])).jsonBytes)
-    }
-
-    /// GET …/{id}/items: newest first by default, as the published document says. `include` asks
-    /// for data (sources, image urls, logprobs) the mock's items do not have: accepted, no effect.
-    func listConversationItems(_ id: String, query: String?) throws(APIError) -> MockResponse {
-        guard let entry = try state.use(StoredConversation.self, id) else { throw Self.conversationNotFound(id) }
-        let q = QueryParameters(query)
-        let (limit, order) = try q.page(defaultOrder: "desc")
-        return listPage(entry.items, order: order, after: q["after"], limit: limit)
-    }
-
-    /// POST …/{id}/items: the items added, as a list in the order given.
-    func createConversationItems(_ id: String, _ request: MockRequest, flavor: Flavor) throws(APIError) -> MockResponse {
-        try checkContentType(request)
-        let body = try jsonBody(request)
-        let warnings = try validateRequest(body, against: \.createConversationItemsRequest, flavor: flavor)
-        guard let list = try Self.reader(body).array("items", maxCount: 20) else { throw .missingParameter("items") }
-        let given = try Self.items(list, param: "items")
-        let hash = StableHash.combine(body.canonicalHash, StableHash.hash(id), 0x17E)
-        var ids = SplitMix64(seed: StableHash.combine(hash, configuration.seed, UInt64(try nextOccurrence(hash))))
-        let items = Self.named(given, ids: &ids)
-        try append(items, toConversation: id)
-        var response = listPage(EncodedItems(items), order: "asc", after: nil, limit: items.count)
-        response.violations = warnings
-        return response
-    }
-
-    func retrieveConversationItem(_ id: String, itemID: String) throws(APIError) -> MockResponse {
-        guard let entry = try state.use(StoredConversation.self, id) else { throw Self.conversationNotFound(id) }
-        guard let index = entry.items.index(of: itemID) else { throw Self.itemNotFound(itemID, in: id) }
-        return json(200, entry.items.texts[index])
-    }
-
-    /// DELETE …/{id}/items/{item_id}: answers with the conversation, as the published document says.
-    func deleteConversationItem(_ id: String, itemID: String) throws(APIError) -> MockResponse {
-        var found = false
-        let entry = try state.use(StoredConversation.self, id) { entry in
-            found = false
-            guard let index = entry.items.index(of: itemID) else { return }
-            entry.items.remove(at: index)
-            found = true
-        }
-        guard let entry else { throw Self.conversationNotFound(id) }
-        guard found else { throw Self.itemNotFound(itemID, in: id) }
-        return json(200, Self.resource(entry))
     }
 
     /// Adds items (with their ids) to a conversation: 404 if it is unknown, 400 past the store's limit.
@@ -130,7 +104,7 @@ extension MockEngine {
 
     /// Items for a conversation, checked and normalised as Responses input is. References name
     /// items that are already somewhere: they are not items of their own.
-    private static func items(_ list: [JSONValue], param: String) throws(APIError) -> [JSONValue] {
+    static func items(_ list: [JSONValue], param: String) throws(APIError) -> [JSONValue] {
         var items: [JSONValue] = []
         for (i, item) in list.enumerated() {
             let (normalised, _) = try ResponsesRequest.item(item, path: "\(param)[\(i)]")
@@ -139,18 +113,18 @@ extension MockEngine {
         return items
     }
 
-    private static func named(_ items: [JSONValue], ids: inout SplitMix64) -> [JSONValue] {
+    static func named(_ items: [JSONValue], ids: inout SplitMix64) -> [JSONValue] {
         items.map { listed($0, id: "msg_" + ids.hex(48)) }
     }
 
-    private static func reader(_ body: JSONValue) throws(APIError) -> FieldReader {
+    static func reader(_ body: JSONValue) throws(APIError) -> FieldReader {
         guard let object = body.objectValue else {
             throw .invalidRequest("The request body must be a JSON object, but got \(body.typeDescription).", code: "invalid_type")
         }
         return FieldReader(object)
     }
 
-    private static func resource(_ entry: StoredConversation) -> [UInt8] {
+    static func resource(_ entry: StoredConversation) -> [UInt8] {
         JSONValue.object(JSONObject([
             ("id", .string(entry.id)), ("object", .string("conversation")), ("created_at", .int(entry.createdAt)),
             ("metadata", .object(entry.metadata)),

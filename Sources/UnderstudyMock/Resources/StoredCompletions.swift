@@ -2,7 +2,29 @@ import UnderstudyContract
 
 /// Stored chat completions (`store: true`): list (filtered by model and metadata, paged by
 /// `after`/`limit`/`order`), retrieve, update metadata, delete, and list the request's messages.
-extension MockEngine {
+struct StoredCompletions: Resource {
+    let engine: MockEngine
+
+    static let routes: [RouteEntry] = [
+        RouteEntry("GET", "chat/completions", "listChatCompletions", .chat, schema: \OpenAIContract.chatCompletionList) { e, c throws(APIError) in
+            try StoredCompletions(engine: e).list(query: c.request.query)
+        },
+        RouteEntry("GET", "chat/completions/{id}", "getChatCompletion", .chat, schema: \OpenAIContract.chatResponse) { e, c throws(APIError) in
+            try StoredCompletions(engine: e).retrieve(c.route.id)
+        },
+        // Its update: one route name with the retrieval.
+        RouteEntry("POST", "chat/completions/{id}", "getChatCompletion", .chat, schema: \OpenAIContract.chatResponse) { e, c throws(APIError) in
+            try StoredCompletions(engine: e).update(c.route.id, c)
+        },
+        RouteEntry("DELETE", "chat/completions/{id}", "deleteChatCompletion", .chat, schema: \OpenAIContract.chatCompletionDeleted) { e, c throws(APIError) in
+            try StoredCompletions(engine: e).delete(c.route.id)
+        },
+        RouteEntry("GET", "chat/completions/{id}/messages", "getChatCompletionMessages", .chat,
+                   schema: \OpenAIContract.chatCompletionMessageList) { e, c throws(APIError) in
+            try StoredCompletions(engine: e).listMessages(c.route.id, query: c.request.query)
+        },
+    ]
+
     /// Keeps a completion the request asked to store, with its request messages.
     func storeCompletion(_ completion: [UInt8], plan: ChatPlan, body: JSONValue, created: Int64) throws(APIError) {
         var messages = EncodedItems()
@@ -35,7 +57,7 @@ extension MockEngine {
         return .object(object)
     }
 
-    func listStoredCompletions(query: String?) throws(APIError) -> MockResponse {
+    func list(query: String?) throws(APIError) -> MockResponse {
         let q = QueryParameters(query)
         let (limit, order) = try q.page(defaultOrder: "asc")
         let filters = q.all.compactMap { name, value -> (String, String)? in
@@ -51,14 +73,14 @@ extension MockEngine {
         return listPage(completions, order: order, after: q["after"], limit: limit)
     }
 
-    func retrieveStoredCompletion(_ id: String) throws(APIError) -> MockResponse {
+    func retrieve(_ id: String) throws(APIError) -> MockResponse {
         guard let entry = try state.use(StoredChatCompletion.self, id) else { throw Self.completionNotFound(id) }
         return json(200, entry.object)
     }
 
     /// POST …/{id} with `{"metadata": {…}}`: the only thing a stored completion lets you change.
-    func updateStoredCompletion(_ id: String, _ request: MockRequest) throws(APIError) -> MockResponse {
-        let body = try jsonBody(request)
+    func update(_ id: String, _ context: RequestContext) throws(APIError) -> MockResponse {
+        let body = try context.jsonBody()
         guard let object = body.objectValue, let given = object["metadata"] else { throw .missingParameter("metadata") }
         // `null` clears it; anything else is checked as on create.
         let metadata = try given.isNull ? JSONObject() : FieldReader(object).metadata() ?? JSONObject()
@@ -68,40 +90,16 @@ extension MockEngine {
         return json(200, entry.object)
     }
 
-    func deleteStoredCompletion(_ id: String) throws(APIError) -> MockResponse {
+    func delete(_ id: String) throws(APIError) -> MockResponse {
         guard try state.delete(StoredChatCompletion.self, id) else { throw Self.completionNotFound(id) }
         return json(200, JSONValue.object(["object": .string("chat.completion.deleted"), "id": .string(id), "deleted": .bool(true)]).jsonBytes)
     }
 
-    func listStoredMessages(_ id: String, query: String?) throws(APIError) -> MockResponse {
+    func listMessages(_ id: String, query: String?) throws(APIError) -> MockResponse {
         guard let entry = try state.use(StoredChatCompletion.self, id) else { throw Self.completionNotFound(id) }
         let q = QueryParameters(query)
         let (limit, order) = try q.page(defaultOrder: "asc")
         return listPage(entry.messages, order: order, after: q["after"], limit: limit)
-    }
-
-    /// `{object: list, data, first_id, last_id, has_more}`: `items` (oldest first) in `order`,
-    /// after the one whose `id` is `after`, the first `limit` of them. Only the page's items are
-    /// read (written from their text; the first and last parsed for their ids).
-    func listPage(_ items: EncodedItems, order: String, after: String?, limit: Int) -> MockResponse {
-        let n = items.count
-        let position: (Int) -> Int = order == "desc" ? { n - 1 - $0 } : { $0 }
-        var start = 0
-        if let after, let index = items.index(of: after) { start = position(index) + 1 }
-        let end = min(n, start + max(0, limit))
-        let page = (start..<end).map(position)
-        var w = JSONWriter(capacity: 512 + page.reduce(0) { $0 + items.texts[$1].count })
-        w.beginObject()
-        w.key("object"); w.string("list")
-        w.key("data")
-        w.beginArray()
-        for i in page { w.raw(items.texts[i]) }
-        w.endArray()
-        w.key("first_id"); w.string(page.first.flatMap { items.item(at: $0)?["id"]?.stringValue })
-        w.key("last_id"); w.string(page.last.flatMap { items.item(at: $0)?["id"]?.stringValue })
-        w.key("has_more"); w.bool(end < n)
-        w.endObject()
-        return json(200, w.bytes)
     }
 
     static func completionNotFound(_ id: String) -> APIError {

@@ -1,0 +1,130 @@
+import UnderstudyContract
+
+/// POST /v1/chat/completions: a completion synthesised from the request (JSON or a stream), a
+/// repeat of a repeatable request served from its template, stored when asked (`store: true`).
+struct ChatCompletions: Resource {
+    let engine: MockEngine
+
+    static let routes: [RouteEntry] = [
+        RouteEntry("POST", "chat/completions", "createChatCompletion", .chat, completion: true,
+                   schema: \OpenAIContract.chatResponse) { e, c throws(APIError) in
+            try ChatCompletions(engine: e).create(c)
+        },
+    ]
+
+    /// - Parameters:
+    ///   - serveAs: the model and provider an OpenRouter fallback attempt serves (ProviderFallback).
+    ///   - forcedReply: a scenario rule's reply (ScenarioEffects).
+    func create(_ context: RequestContext, serveAs: FallbackPlanner.Attempt? = nil,
+                forcedReply: ReplyRule? = nil) throws(APIError) -> MockResponse {
+        let request = context.request, flavor = context.flavor
+        try checkContentType(request)
+        let now = now()
+        let templateKey = ResponseTemplateCache.key(body: request.body, flavor: flavor)
+        // Fallback attempts may serve another model or provider each time: no templates for them.
+        if serveAs == nil, forcedReply == nil, let template = engine.templates?.template(for: templateKey, now: now) {
+            return try repeatResponse(template)
+        }
+        let body = try context.jsonBody()
+        let warnings = try validateRequest(body, against: \.chatRequest, flavor: flavor)
+        let chat = try ChatRequest.decode(body, allowOpenRouterMembers: flavor == .openrouter, schemas: inlineSchemas)
+        guard let model = serveAs?.model ?? catalog.serving(chat.model, flavor: flavor) else { throw .modelNotFound(chat.model) }
+        try ModelRules.check(model, api: "chat", body: body)
+        try ModelAvailability.check(model, requested: serveAs?.requested ?? chat.model, now: now, flavor: flavor, catalog: catalog)
+        if let denied = Access.byok(model, request: request, flavor: flavor, access: configuration.access) { throw denied }
+
+        let requestHash = body.canonicalHash
+        let occurrence = try nextOccurrence(requestHash)
+        let synthesis = ChatSynthesizer.Context(
+            requestHash: requestHash,
+            conversationHash: Self.conversationHash(body),
+            occurrence: occurrence,
+            seed: configuration.seed,
+            now: now,
+            flavor: flavor
+        )
+        var plan = try engine.synthesizer.plan(chat, model: model, context: synthesis, forcedReply: forcedReply)
+        plan.provider = serveAs?.provider ?? model.providers.first?.name ?? "OpenAI"
+        plan.cost = (serveAs?.priceFactor ?? 1)
+            * (Double(plan.usage.promptTokens) * model.pricing.input + Double(plan.usage.completionTokens) * model.pricing.output) / 1_000_000
+        let processing = String(Self.processingMilliseconds(plan))
+        let notices = ModelAvailability.headers(model, now: now, catalog: catalog)
+        let headers = chatHeaders(stream: chat.stream, requestHash: requestHash, occurrence: occurrence,
+                                  processingMilliseconds: processing, id: plan.id, flavor: flavor) + notices + ModelRules.headers(model)
+        if chat.stream {
+            if chat.store && flavor == .openai { try StoredCompletions(engine: engine).storeCompletion(ChatCompletionEncoder.json(plan), plan: plan, body: body, created: now) }
+            let frames = StreamFrames(ChatStreamRenderer(plan, includeUsage: chat.includeUsage, includeObfuscation: chat.includeObfuscation))
+            var response = MockResponse(status: 200, headers: headers,
+                                        body: .stream(StreamPlan(frames: frames, intervalNanoseconds: configuration.streamIntervalNanoseconds)))
+            engine.applyTiming(&response, model: model, usage: plan.usage, seed: requestHash)
+            response.violations = warnings
+            response.usage = plan.usage
+            response.model = model.id
+            return response
+        }
+        let json = ChatCompletionEncoder.json(plan)
+        if chat.store && flavor == .openai { try StoredCompletions(engine: engine).storeCompletion(json, plan: plan, body: body, created: now) }
+        if plan.repeatable && warnings.isEmpty && serveAs == nil && forcedReply == nil && !chat.store {
+            engine.templates?.store(key: templateKey, body: json, id: plan.id, requestHash: requestHash, created: now,
+                             flavor: flavor, processingMilliseconds: processing, notices: notices, usage: plan.usage, model: model.id)
+        }
+        var response = MockResponse(status: 200, headers: headers, body: .bytes(json))
+        engine.applyTiming(&response, model: model, usage: plan.usage, seed: requestHash)
+        response.violations = warnings
+        response.usage = plan.usage
+        response.model = model.id
+        return response
+    }
+
+    /// A repeat of a repeatable request: the template with this occurrence's id spliced in.
+    private func repeatResponse(_ template: ResponseTemplateCache.Template) throws(APIError) -> MockResponse {
+        let occurrence = try nextOccurrence(template.requestHash)
+        let context = ChatSynthesizer.Context(
+            requestHash: template.requestHash, conversationHash: 0, occurrence: occurrence,
+            seed: configuration.seed, now: template.created, flavor: template.flavor)
+        let id = ChatSynthesizer.responseID(context).id
+        var body: [UInt8] = []
+        body.reserveCapacity(template.prefix.count + id.utf8.count + template.suffix.count)
+        body.append(contentsOf: template.prefix)
+        body.append(contentsOf: id.utf8)
+        body.append(contentsOf: template.suffix)
+        let headers = chatHeaders(stream: false, requestHash: template.requestHash, occurrence: occurrence,
+                                  processingMilliseconds: template.processingMilliseconds, id: id, flavor: template.flavor)
+            + template.notices
+        var response = MockResponse(status: 200, headers: headers, body: .bytes(body))
+        response.usage = template.usage
+        response.model = template.model
+        return response
+    }
+
+    private func chatHeaders(stream: Bool, requestHash: UInt64, occurrence: Int, processingMilliseconds: String,
+                             id: String, flavor: Flavor) -> [(name: String, value: String)] {
+        var headers: [(name: String, value: String)] = []
+        headers.reserveCapacity(5)
+        headers.append(("content-type", stream ? "text/event-stream; charset=utf-8" : "application/json"))
+        headers.append(("x-request-id", requestID(StableHash.combine(requestHash, configuration.seed, UInt64(occurrence)))))
+        headers.append(("openai-processing-ms", processingMilliseconds))
+        headers.append(("openai-version", "2020-10-01"))
+        if flavor == .openrouter { headers.append(("x-generation-id", id)) }
+        return headers
+    }
+
+    /// Members that change how a reply is delivered, not which reply it is.
+    static let deliveryMembers: Set<String> = [
+        "stream", "stream_options", "max_tokens", "max_completion_tokens", "stop", "n", "user", "metadata", "store",
+        "service_tier", "safety_identifier", "prompt_cache_key", "logprobs", "top_logprobs",
+    ]
+
+    static func conversationHash(_ body: JSONValue) -> UInt64 {
+        body.canonicalHash(excludingTopLevelKeys: deliveryMembers)
+    }
+
+    /// A plausible, deterministic server time: a base cost plus a little per token.
+    static func processingMilliseconds(_ plan: ChatPlan) -> Int {
+        processingMilliseconds(usage: plan.usage)
+    }
+
+    static func processingMilliseconds(usage: Usage) -> Int {
+        120 + usage.promptTokens / 40 + usage.completionTokens * 6
+    }
+}
