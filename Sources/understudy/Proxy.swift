@@ -18,7 +18,7 @@ extension Understudy {
                 Examples:
                   understudy proxy --upstream https://api.openai.com --record recordings/
                   understudy proxy --upstream https://openrouter.ai/api --flavor openrouter
-                  understudy proxy --port 8091 --upstream http://127.0.0.1:8090 --validate strict
+                  understudy proxy --upstream http://127.0.0.1:8090 --validate strict
 
                 Exit status: 0 after SIGINT or SIGTERM, 1 when it cannot listen, 2 on a usage error or an \
                 unreadable spec.

@@ -8,7 +8,7 @@ extension Understudy {
                 Examples:
                   understudy spec lint specs/openai.yaml
                   understudy spec diff OLD.yaml NEW.yaml --traffic recordings/*.jsonl
-                  echo '{"model":"x","messages":[]}' | understudy spec check specs/openai.yaml \\
+                  echo '{"model":"x"}' | understudy spec check specs/openai.yaml \\
                     --schema '#/components/schemas/CreateChatCompletionRequest'
                 """,
             subcommands: [Lint.self, Check.self, Diff.self]

@@ -10,7 +10,7 @@ extension Understudy.Spec {
                 each input line is {"schema": "#/components/schemas/X", "instance": …}.
 
                 Examples:
-                  echo '{"model":"x","messages":[]}' | understudy spec check specs/openai.yaml \\
+                  echo '{"model":"x"}' | understudy spec check specs/openai.yaml \\
                     --schema '#/components/schemas/CreateChatCompletionRequest'
                   understudy spec check specs/openai.yaml < instances.jsonl
 

@@ -14,8 +14,8 @@ extension Understudy.Spec {
 
                 Examples:
                   understudy spec diff OLD.yaml NEW.yaml
-                  understudy spec diff OLD.yaml NEW.yaml --operations 'POST /chat/completions' \\
-                    --traffic recordings/*.jsonl --format junit
+                  understudy spec diff OLD.yaml NEW.yaml --format junit \\
+                    --operations 'POST /chat/completions' --traffic recordings/*.jsonl
                 """
         )
 

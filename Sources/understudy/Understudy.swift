@@ -8,11 +8,12 @@ struct Understudy: AsyncParsableCommand {
         abstract: "A mock server and conformance kit for OpenAI-compatible LLM APIs.",
         discussion: """
             Examples:
-              understudy                          # serve on 127.0.0.1:8080 (serve is the default)
+              understudy                    # serve on 127.0.0.1:8080 (the default command)
               understudy serve --port 0 --clock 2025-07-01T00:00:00Z
               understudy validate recordings/*.jsonl
               understudy conform --base-url http://127.0.0.1:8080/v1
               understudy --generate-completion-script bash > understudy.bash
+              understudy help validate
 
             Exit status: 0 success, 1 a failed check or a server that cannot listen, 2 a usage error or \
             unreadable input.
@@ -22,12 +23,12 @@ struct Understudy: AsyncParsableCommand {
         defaultSubcommand: Serve.self
     )
 
-    /// ArgumentParser's own entry point, with two changes: a first word that names no command is
-    /// said to be one (serve, the default, would report it as its own unexpected argument), and a
+    /// ArgumentParser's own entry point, with two changes: a word that names no command where a
+    /// command belongs is said to be one (serve, the default, would report it as its own unexpected argument), and a
     /// usage error exits 2, as the README and every command's help document, not `EX_USAGE` (64).
     static func main() async {
         let arguments = Array(CommandLine.arguments.dropFirst())
-        if let unknown = UnknownCommand(arguments: arguments, commands: configuration.subcommands) {
+        if let unknown = UnknownCommand(arguments: arguments, root: self) {
             printError(unknown.message)
             exit(withError: ExitCode(2))
         }

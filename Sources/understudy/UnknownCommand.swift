@@ -1,26 +1,42 @@
 import ArgumentParser
 
-/// A first word that is no command's name. `serve` is the default command and takes no
-/// arguments, so without this `understudy srve` was reported as serve's unexpected argument.
+/// A word where a command's name belongs that names none (`understudy srve`, `understudy spec lnt`).
+/// `serve` is the default command and takes no arguments, so without this `understudy srve` was
+/// reported as serve's unexpected argument.
 struct UnknownCommand {
     let word: String
+    /// The command the word was given to, e.g. `understudy spec`.
+    let parent: String
     let names: [String]
+    let defaultName: String?
 
-    /// Nil when the first argument is an option, a command's name or `help`.
-    init?(arguments: [String], commands: [any ParsableCommand.Type]) {
-        guard let first = arguments.first, !first.hasPrefix("-") else { return nil }
-        names = commands.map { $0._commandName }
-        guard !names.contains(first), first != "help" else { return nil }
-        word = first
+    /// Nil when every word up to the first option or argument names a command (or is `help`).
+    init?(arguments: [String], root: any ParsableCommand.Type) {
+        var command = root
+        var path = [root._commandName]
+        for word in arguments {
+            let subcommands = command.configuration.subcommands
+            guard !subcommands.isEmpty, !word.hasPrefix("-"), word != "help" else { return nil }
+            guard let next = subcommands.first(where: { $0._commandName == word }) else {
+                self.word = word
+                parent = path.joined(separator: " ")
+                names = subcommands.map { $0._commandName }
+                defaultName = command.configuration.defaultSubcommand?._commandName
+                return
+            }
+            command = next
+            path.append(word)
+        }
+        return nil
     }
 
     var message: String {
         let near = names.min { Self.distance($0, word) < Self.distance($1, word) }
         let suggestion = near.map { Self.distance($0, word) <= 2 ? " (did you mean '\($0)'?)" : "" } ?? ""
+        let listed = names.map { $0 == defaultName ? "\($0) (the default)" : $0 }.joined(separator: ", ")
         return """
-            understudy: unknown command '\(word)'\(suggestion)
-            The commands: \(names.map { $0 == "serve" ? "serve (the default)" : $0 }.joined(separator: ", ")). \
-            See 'understudy --help'.
+            \(parent): unknown command '\(word)'\(suggestion)
+            The commands: \(listed). See '\(parent) --help'.
             """
     }
 

@@ -23,7 +23,7 @@ extension Understudy {
                   understudy validate recordings/*.jsonl session.har
                   understudy validate --format junit --output report.xml recordings/*.jsonl
                   understudy validate --spec "$UNDERSTUDY_OPENAPI_DOCUMENT" recordings/*.jsonl
-                  understudy validate --flavor openrouter --drift fail recordings/openrouter/*.jsonl
+                  understudy validate --flavor openrouter recordings/openrouter/*.jsonl
                 """
         )
 

@@ -29,9 +29,11 @@ def test_every_help_has_examples(command):
     result = understudy(*command, "--help")
     assert result.returncode == 0, result.stderr
     assert "Examples:" in result.stdout
-    examples = [line.strip() for line in result.stdout.split("Examples:")[1].splitlines() if line.strip()]
+    paragraph = result.stdout.split("Examples:\n")[1].split("\n\n")[0].splitlines()
+    # Each example on a line of its own within 80 columns (a wrapped one starts at column 0).
+    assert all(line.startswith("  ") for line in paragraph), paragraph
     prefix = " ".join(["understudy", *command])
-    assert any(line.startswith(prefix) for line in examples), examples
+    assert any(line.strip().startswith(prefix) for line in paragraph), paragraph
     assert "Exit status: 0" in flat(result.stdout) or command in (["validate"], ["spec"]), "say the exit status"
 
 
@@ -73,6 +75,10 @@ def test_unknown_command_says_so_and_lists_the_commands():
         assert name in result.stderr.split("\n", 1)[1]
     far = understudy("frobnicate")
     assert far.returncode == 2 and "unknown command 'frobnicate'" in far.stderr and "did you mean" not in far.stderr
+    nested = understudy("spec", "lnt", "specs/openai.yaml")
+    assert nested.returncode == 2
+    assert nested.stderr.startswith("understudy spec: unknown command 'lnt' (did you mean 'lint'?)\n"), nested.stderr
+    assert "The commands: lint, check, diff." in nested.stderr
 
 
 def test_usage_errors_exit_two_as_documented():
