@@ -65,7 +65,10 @@ public final class UnderstudyServer: Sendable {
                 .serverChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(tracker) }
                 }
-                .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+                // TCP_NODELAY at the TCP level: `.socketOption(.tcp_nodelay)` is SOL_SOCKET's option 1,
+                // SO_DEBUG, which a process without CAP_NET_ADMIN may not set, and NIO then closed every
+                // accepted connection (found running the image as its non-root user).
+                .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
                 .childChannelOption(.maxMessagesPerRead, value: 16)
                 .childChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {

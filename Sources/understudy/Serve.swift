@@ -15,7 +15,9 @@ extension Understudy {
         static let configuration = CommandConfiguration(
             abstract: "Serve the mock API until SIGINT or SIGTERM.",
             discussion: """
-                Prints one line, 'Understudy listening on http://HOST:PORT', once it accepts connections.
+                Prints one line, 'Understudy listening on http://HOST:PORT', once it accepts connections. \
+                Every option may also come from a variable, UNDERSTUDY_ and its name in capitals \
+                (UNDERSTUDY_PORT=0, UNDERSTUDY_SELF_CHECK=1); the command line wins.
 
                 Examples:
                   understudy serve

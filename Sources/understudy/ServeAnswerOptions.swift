@@ -38,7 +38,7 @@ struct ServeAnswerOptions: ParsableArguments {
     var timing: String { timingArgument ?? "off" }
 
     func validate() throws {
-        guard streamIntervalMilliseconds >= 0 else { throw ValidationError("--stream-interval-ms must not be negative.") }
+        guard streamIntervalMilliseconds >= 0 else { throw ValidationError("--stream-interval-ms must be 0 or more (not negative).") }
         guard models == "catalog" || models == "open" || models.hasPrefix("open=") else {
             throw ValidationError("--models takes 'catalog', 'open' or 'open=MODEL', not '\(models)'.")
         }

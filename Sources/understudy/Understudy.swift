@@ -19,21 +19,22 @@ struct Understudy: AsyncParsableCommand {
             unreadable input.
             """,
         version: "understudy \(BuildInfo.version) (\(BuildInfo.commit))",
-        subcommands: [Serve.self, Spec.self, Validate.self, Conform.self, Proxy.self],
+        subcommands: [Serve.self, Spec.self, Validate.self, Conform.self, Proxy.self, Health.self],
         defaultSubcommand: Serve.self
     )
 
-    /// ArgumentParser's own entry point, with two changes: a word that names no command where a
-    /// command belongs is said to be one (serve, the default, would report it as its own unexpected argument), and a
-    /// usage error exits 2, as the README and every command's help document, not `EX_USAGE` (64).
+    /// ArgumentParser's own entry point, with three changes: `serve`'s options may also come from
+    /// UNDERSTUDY_* variables (EnvironmentOptions); a word that names no command where a command
+    /// belongs is said to be one (serve, the default, reported it as its own unexpected argument);
+    /// a usage error exits 2, as docs/cli.md and every command's help say, not `EX_USAGE` (64).
     static func main() async {
-        let arguments = Array(CommandLine.arguments.dropFirst())
-        if let unknown = UnknownCommand(arguments: arguments, root: self) {
+        let given = Array(CommandLine.arguments.dropFirst())
+        if let unknown = UnknownCommand(arguments: given, root: self) {
             printError(unknown.message)
             exit(withError: ExitCode(2))
         }
         do {
-            var command = try await asyncParseAsRoot(arguments)
+            var command = try await asyncParseAsRoot(EnvironmentOptions.arguments(given))
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 BINARY = os.environ.get("UNDERSTUDY_BIN", str(ROOT / ".build" / "debug" / "understudy"))
 VALID = str(ROOT / "fixtures" / "traffic" / "valid" / "understudy.jsonl")
 COMMANDS = [[], ["serve"], ["validate"], ["conform"], ["proxy"], ["spec"], ["spec", "lint"], ["spec", "check"],
-            ["spec", "diff"]]
+            ["spec", "diff"], ["health"]]
 
 
 def understudy(*args, timeout=60):

@@ -37,16 +37,15 @@ BINARY = Path(os.environ.get("UNDERSTUDY_BIN", str(ROOT / ".build" / "debug" / "
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 KINDS = {"sh", "python", "pytest", "yaml-scenarios", "yaml-timing", "yaml", "json", "text",
          "swift-manifest", "swift-example", "not-here"}
-# Pages written beside this test (issue 22, items 1-2) whose blocks need what no test here has: a
-# container engine and the published image, PyPI, a GitHub release. Their own tests (the image and
-# wheel checks of scripts/test-release and .ci/run) run what can run; a block there with a marker
-# of its own is checked as any other.
+# Pages whose blocks need what no test here has (issue 22, items 1-2): a container engine and the
+# published image, PyPI, a GitHub release. Their own tests run what can run; a block there with a
+# `<!-- check: … -->` marker of its own is checked as any other.
 NOT_HERE_PAGES = {
-    "docs/container.md": "a container engine and the published image; the image's own test runs these recipes under podman",
-    "docs/downloads.md": "a published GitHub release or PyPI; scripts/test-release checks the archive and the wheel they serve",
+    "docs/container.md": "a container engine and the published image; Tests/downloads/test_recipes.py runs the "
+                         "blocks marked <!-- recipe: … --> under podman, Tests/downloads/test_image.py the image",
+    "docs/downloads.md": "a published GitHub release or PyPI; scripts/test-release checks the archive and the wheel, "
+                         "Tests/downloads/test_action.py the GitHub Action",
 }
-# Files the same issue adds on another branch; linked before they land.
-WRITTEN_BESIDE = {"docs/container.md", "docs/downloads.md", "CHANGELOG.md"}
 MARKER = re.compile(r"^<!-- check: ([\w-]+)(?:[: ]\s*(.*?))? -->$")
 
 
@@ -289,6 +288,6 @@ def test_local_links_resolve():
                     broken.append(f"{page.relative_to(ROOT)}: #{anchor}")
                 continue
             resolved = (page.parent / path).resolve()
-            if not resolved.exists() and str(resolved.relative_to(ROOT)) not in WRITTEN_BESIDE:
+            if not resolved.exists():
                 broken.append(f"{page.relative_to(ROOT)}: {target}")
     assert not broken, broken

@@ -23,8 +23,9 @@ class UnderstudyError(RuntimeError):
     """The server could not be found or started, or its admin API refused a request."""
 
 
-def find_binary() -> str:
-    """UNDERSTUDY_BIN, else the binary inside this package (the platform wheel), else PATH."""
+def find_binary(search_path: bool = True) -> str:
+    """UNDERSTUDY_BIN, else the binary inside this package (the platform wheel), else PATH (unless
+    `search_path` is false: the wheel's own `understudy` command is on PATH and would find itself)."""
     named = os.environ.get("UNDERSTUDY_BIN")
     if named:
         if not (os.path.isfile(named) and os.access(named, os.X_OK)):
@@ -39,7 +40,7 @@ def find_binary() -> str:
                 pass
         if os.access(packaged, os.X_OK):
             return str(packaged)
-    on_path = shutil.which("understudy")
+    on_path = shutil.which("understudy") if search_path else None
     if on_path:
         return on_path
     raise UnderstudyError(

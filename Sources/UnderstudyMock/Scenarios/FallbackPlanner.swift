@@ -25,7 +25,7 @@ enum FallbackPlanner {
         let allowFallbacks = preferences?["allow_fallbacks"]?.boolValue ?? true
         // sort: "price" | "throughput" | "latency", or {by: …}.
         let sort = preferences?["sort"]?.stringValue ?? preferences?["sort"]?["by"]?.stringValue
-        func matches(_ list: [String], _ provider: String) -> Bool { list.contains { $0.lowercased() == provider.lowercased() } }
+        func matches(_ list: [String], _ provider: String) -> Bool { list.contains { FallbackPlanner.names($0, provider) } }
         var attempts: [Attempt] = []
         for name in names {
             guard let model = catalog.model(named: name) else { continue }
@@ -38,12 +38,19 @@ enum FallbackPlanner {
             case "latency": providers.sort { $0.latencyMilliseconds < $1.latencyMilliseconds }
             default: break
             }
-            let preferred = order.compactMap { wanted in providers.first { $0.name.lowercased() == wanted.lowercased() } }
+            let preferred = order.compactMap { wanted in providers.first { FallbackPlanner.names(wanted, $0.name) } }
             let rest = providers.filter { provider in !preferred.contains(provider) }
             for provider in preferred + (allowFallbacks || order.isEmpty ? rest : []) {
                 attempts.append(Attempt(requested: name, model: model, provider: provider.name, priceFactor: provider.priceFactor))
             }
         }
         return attempts
+    }
+
+    /// Whether `wanted` names `provider`: by its name (`Google AI Studio`) or its slug
+    /// (`google-ai-studio`, as OpenRouter's provider routing documents them), any case.
+    static func names(_ wanted: String, _ provider: String) -> Bool {
+        let wanted = wanted.lowercased(), name = provider.lowercased()
+        return wanted == name || wanted == String(name.map { $0 == " " ? "-" : $0 })
     }
 }

@@ -60,6 +60,7 @@ enum RecordCoding {
             case .audio(let data, let format): .array([.string("audio"), .string(data), .string(format)])
             case .file(let data, let id, let name):
                 .array([.string("file")] + [data, id, name].map { $0.map(JSONValue.string) ?? .null })
+            case .video(let url): .array([.string("video"), .string(url)])
             }
         }
         return .object(JSONObject([
@@ -81,6 +82,7 @@ enum RecordCoding {
             case ("image", 2): parts.append(.image(url: s[0] ?? "", detail: s[1] ?? ""))
             case ("audio", 2): parts.append(.audio(data: s[0] ?? "", format: s[1] ?? ""))
             case ("file", 3): parts.append(.file(data: s[0], id: s[1], name: s[2]))
+            case ("video", 1): parts.append(.video(url: s[0] ?? ""))
             default: return nil
             }
         }

@@ -57,6 +57,7 @@ public struct ChatMessage: Sendable {
             case .image(let url, _): total + url.utf8.count
             case .audio(let data, _): total + data.utf8.count
             case .file(let data, let id, let name): total + (data?.utf8.count ?? 0) + (id?.utf8.count ?? 0) + (name?.utf8.count ?? 0)
+            case .video(let url): total + url.utf8.count
             }
         }
     }
@@ -67,4 +68,6 @@ public enum ContentPart: Sendable {
     case image(url: String, detail: String)
     case audio(data: String, format: String)
     case file(data: String?, id: String?, name: String?)
+    /// A video by URL (OpenRouter's `video_url` part, for the models that read video).
+    case video(url: String)
 }

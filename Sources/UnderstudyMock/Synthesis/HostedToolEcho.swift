@@ -3,7 +3,8 @@ import UnderstudyContract
 /// A hosted tool as a Response lists it back: the live API fills in its defaults, drops request-only
 /// members and redacts an MCP server's credentials (read off recorded answers in
 /// fixtures/traffic/real/openai/responses: web_search 2026-06/07, web_search_preview 2026-02,
-/// file_search 2025-12, image_generation 2025-10 and 2026-03, mcp 2025-10).
+/// file_search 2025-12, image_generation 2025-10 and 2026-03, mcp 2025-10, namespace and
+/// tool_search 2026-03 to 2026-08).
 enum HostedToolEcho {
     /// The listed form of `tool`, or nil for a tool listed as given (functions, code_interpreter…).
     static func listed(_ tool: JSONObject) -> JSONObject? {
@@ -33,6 +34,23 @@ enum HostedToolEcho {
             return listed
         case "mcp":
             return redacted(tool)
+        case "tool_search":
+            // Listed with null description and parameters (recorded 2026-03 to 2026-08).
+            var listed = tool
+            fill(&listed, [("description", .null), ("parameters", .null)])
+            return listed
+        case "namespace":
+            // Its functions listed with the strict mode each was given, else strict where the
+            // schema can be made strict (recorded 2026-03: every function listed `strict: true`).
+            guard let functions = tool["tools"]?.arrayValue else { return nil }
+            var listed = tool
+            listed["tools"] = .array(functions.map { function in
+                guard var object = function.objectValue, object["type"] == .string("function"),
+                      object["strict"] == nil || object["strict"] == .null else { return function }
+                object["strict"] = .bool(object["parameters"].map(StrictSchemaRules.canNormalise) ?? true)
+                return .object(object)
+            })
+            return listed
         default:
             return nil
         }

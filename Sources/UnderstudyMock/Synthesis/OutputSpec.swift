@@ -44,7 +44,12 @@ public struct OutputSpec: Sendable {
 
 extension OutputSpec {
     /// Reads Chat Completions' `response_format`, `tools`, `tool_choice`, `parallel_tool_calls`.
-    static func chat(_ object: JSONObject, messages: [ChatMessage], schemas: InlineSchemas) throws(APIError) -> OutputSpec {
+    /// - Parameter strictRules: whether strict schemas must follow OpenAI's strict-mode rules;
+    ///   OpenRouter passes other providers' requests on without them (its live API answered
+    ///   strict tools with open objects for qwen and gemini models 200:
+    ///   fixtures/traffic/real/openrouter/chat/pydantic-ai.jsonl).
+    static func chat(_ object: JSONObject, messages: [ChatMessage], schemas: InlineSchemas,
+                     strictRules: Bool = true) throws(APIError) -> OutputSpec {
         var spec = OutputSpec()
         if let format = object["response_format"], let type = format["type"]?.stringValue {
             switch type {
@@ -55,7 +60,7 @@ extension OutputSpec {
                 let definition = format["json_schema"]
                 let name = definition?["name"]?.stringValue ?? "response"
                 let schema = definition?["schema"] ?? .object([:])
-                if definition?["strict"] == .bool(true) {
+                if strictRules, definition?["strict"] == .bool(true) {
                     try StrictSchemaRules.check(schema, what: "response_format '\(name)'", param: "response_format")
                 }
                 spec.format = .jsonSchema(name: name, schema: try compile(schema, schemas, param: "response_format"))
@@ -69,7 +74,7 @@ extension OutputSpec {
             // Chat Completions keeps `strict` false when it is omitted (the function-calling
             // guide, "Strict mode").
             let strict = function["strict"] == .bool(true)
-            if strict, let parameters {
+            if strict, strictRules, let parameters {
                 try StrictSchemaRules.check(parameters, what: "function '\(name)'", param: "tools[\(i)].function.parameters")
             }
             spec.tools.append(FunctionTool(name: name, parameters: try parameters.map { (p) throws(APIError) in

@@ -38,6 +38,10 @@ public enum PromptTokenEstimator {
                     count.audio += tokens
                 case .file(let data, _, let name):
                     count.total += fileTokens(base64: data) + (name.map(TokenPieces.count) ?? 0)
+                case .video:
+                    // Gemini's rate for video with its sound, 263 tokens a second (Google's
+                    // "Video understanding" guide), for a clip taken to be ten seconds long.
+                    count.total += 2630
                 }
             }
         }
