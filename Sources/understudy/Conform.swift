@@ -17,6 +17,13 @@ extension Understudy {
                 (it costs a few dozen small requests; --cases 0 leaves out the generated ones). \
                 Exit status: 0 when every check passes, 1 on any failure, 2 when the target cannot be reached \
                 or the arguments or spec are wrong.
+
+                Examples:
+                  understudy conform --base-url http://127.0.0.1:8080/v1 --deterministic
+                  understudy conform --base-url https://api.openai.com/v1 \\
+                    --api-key-env OPENAI_API_KEY --model gpt-4o-mini --cases 0
+                  understudy conform --base-url http://127.0.0.1:8080/v1 --suite chat,errors \\
+                    --format junit --output conform.xml
                 """
         )
 
@@ -29,7 +36,7 @@ extension Understudy {
         @Option(help: "The model every request names.")
         var model = "gpt-4o"
 
-        @Option(help: "Comma-separated suites to run.")
+        @Option(help: "Comma-separated suites to run. (values: chat, responses, streaming, errors, tools, structured, generated; default: all)")
         var suite: String?
 
         @Option(help: "Seed for the generated cases.")
@@ -47,10 +54,10 @@ extension Understudy {
         @Option(help: "An OpenAPI document instead of the embedded specs/openai.yaml.")
         var spec: String?
 
-        @Option(help: "Whose contract the target keeps: openai, openrouter (its envelope, stateless Responses) or aiml.")
+        @Option(help: "Whose contract the target keeps: openrouter's has its envelope and stateless Responses (aimlapi is read as aiml).")
         var flavor: ContractFlavor = .openai
 
-        @Option(help: "text, json or junit.")
+        @Option(help: "The report's format.")
         var format: ValidationReport.Format = .text
 
         @Option(help: "Write the report here instead of standard output.")
@@ -58,6 +65,11 @@ extension Understudy {
 
         @Option(help: "Seconds to wait for each answer.")
         var timeout: Int64 = 60
+
+        func validate() throws {
+            try EmptyPath.check(spec, flag: "--spec", takes: "an OpenAPI document")
+            try EmptyPath.check(output, flag: "--output", takes: "a file to write")
+        }
 
         func run() async throws {
             var suites: Set<ConformCheck.Suite>?

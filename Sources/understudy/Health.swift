@@ -10,13 +10,22 @@ extension Understudy {
     struct Health: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Exit 0 when the server answers GET /health with 200, else 1 (a container's health command).",
-            discussion: "In the image: --health-cmd '/understudy health'. It reads UNDERSTUDY_PORT, as serve does."
+            discussion: """
+                In the image: --health-cmd '/understudy health'. It reads UNDERSTUDY_PORT, as serve does.
+
+                Examples:
+                  understudy health
+                  understudy health --port 8080 --timeout 5
+
+                Exit status: 0 the server answered 200, 1 it did not (or could not be reached), 2 a usage \
+                error.
+                """
         )
 
         @Option(help: "The server's address.")
         var host = "127.0.0.1"
 
-        @Option(help: "The server's port (default: UNDERSTUDY_PORT, else 8080).")
+        @Option(help: "The server's port. (default: UNDERSTUDY_PORT, else 8080)")
         var port: Int?
 
         @Option(help: "Seconds to wait for the answer.")

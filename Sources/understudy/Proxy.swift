@@ -1,4 +1,5 @@
 import ArgumentParser
+import Logging
 import UnderstudyContract
 import UnderstudyProxy
 
@@ -13,6 +14,14 @@ extension Understudy {
                 answers that are not streams, to the x-understudy-violations header. --record DIR writes \
                 each exchange as JSONL (credentials redacted) for `validate` and `serve --replay`. \
                 Prints one line, 'Understudy proxy listening on http://HOST:PORT', once it accepts connections.
+
+                Examples:
+                  understudy proxy --upstream https://api.openai.com --record recordings/
+                  understudy proxy --upstream https://openrouter.ai/api --flavor openrouter
+                  understudy proxy --upstream http://127.0.0.1:8090 --validate strict
+
+                Exit status: 0 after SIGINT or SIGTERM, 1 when it cannot listen, 2 on a usage error or an \
+                unreadable spec.
                 """
         )
 
@@ -22,8 +31,8 @@ extension Understudy {
         @Option(help: "Write every exchange (redacted JSONL) into this directory.")
         var record: String?
 
-        @Option(help: "warn (report, pass everything) or strict (also refuse what breaks the contract).")
-        var validate: ProxyConfiguration.Validation = .warn
+        @Option(name: .customLong("validate"), help: "warn: report and pass everything on; strict: also refuse what breaks the contract.")
+        var validation: ProxyConfiguration.Validation = .warn
 
         @Option(help: "Address to bind. Only loopback unless you say otherwise.")
         var host = "127.0.0.1"
@@ -34,14 +43,19 @@ extension Understudy {
         @Option(help: "An OpenAPI document instead of the embedded specs/openai.yaml.")
         var spec: String?
 
-        @Option(help: "Whose contract the upstream is held to: openai, openrouter or aiml.")
+        @Option(help: "Whose contract the upstream is held to (aimlapi is read as aiml).")
         var flavor: ContractFlavor = .openai
 
         @Option(help: "Seconds an upstream answer (a whole stream included) may take.")
         var timeout: Int64 = 600
 
-        @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
-        var logLevel = "info"
+        @Option(name: .customLong("log-level"), help: "Logs go to standard error.")
+        var logLevel: Logger.Level = .info
+
+        func validate() throws {
+            try EmptyPath.check(spec, flag: "--spec", takes: "an OpenAPI document")
+            try EmptyPath.check(record, flag: "--record", takes: "a directory")
+        }
 
         func run() async throws {
             let termination = TerminationSignal()
@@ -54,7 +68,7 @@ extension Understudy {
             var configuration = ProxyConfiguration(upstream: upstream)
             configuration.host = host
             configuration.port = port
-            configuration.validation = validate
+            configuration.validation = validation
             configuration.recordDirectory = record
             configuration.requestTimeout = .seconds(timeout)
             let running: ProxyServer

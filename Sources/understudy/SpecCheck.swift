@@ -8,6 +8,13 @@ extension Understudy.Spec {
             discussion: """
                 Prints one line per input line: `valid`, or `invalid` and the first finding. Without --schema, \
                 each input line is {"schema": "#/components/schemas/X", "instance": …}.
+
+                Examples:
+                  echo '{"model":"x"}' | understudy spec check specs/openai.yaml \\
+                    --schema '#/components/schemas/CreateChatCompletionRequest'
+                  understudy spec check specs/openai.yaml < instances.jsonl
+
+                Exit status: 0 every line valid, 1 any invalid, 2 an unreadable spec.
                 """
         )
 
@@ -19,6 +26,10 @@ extension Understudy.Spec {
 
         @Flag(name: .customLong("no-formats"), help: "Treat `format` as an annotation, as JSON Schema does by default.")
         var noFormats = false
+
+        func validate() throws {
+            try EmptyPath.check(spec, flag: "The spec argument", takes: "an OpenAPI document")
+        }
 
         func run() throws {
             let checker: InstanceChecker

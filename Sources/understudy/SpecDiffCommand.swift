@@ -11,6 +11,11 @@ extension Understudy.Spec {
                 JSON pointer and a breaking or non-breaking label. With --traffic, the recordings that pass \
                 under OLD and fail under NEW, with the finding. \
                 Exit status: 0 no breaking change, 1 breaking, 2 unreadable input.
+
+                Examples:
+                  understudy spec diff OLD.yaml NEW.yaml
+                  understudy spec diff OLD.yaml NEW.yaml --format junit \\
+                    --operations 'POST /chat/completions' --traffic recordings/*.jsonl
                 """
         )
 
@@ -26,8 +31,13 @@ extension Understudy.Spec {
         @Option(parsing: .upToNextOption, help: "Recordings (.jsonl or .har) to validate under both documents.")
         var traffic: [String] = []
 
-        @Option(help: "text, json or junit.")
+        @Option(help: "The report's format.")
         var format: ValidationReport.Format = .text
+
+        func validate() throws {
+            try EmptyPath.check(old, flag: "OLD", takes: "an OpenAPI document")
+            try EmptyPath.check(new, flag: "NEW", takes: "an OpenAPI document")
+        }
 
         func run() throws {
             var diff: SpecDiff

@@ -5,7 +5,14 @@ extension Understudy.Spec {
     struct Lint: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Load and compile OpenAPI documents; print every problem as file:line:column.",
-            discussion: "Exit status: 0 without errors, 1 with errors (warnings do not count), 2 if a file cannot be read or parsed."
+            discussion: """
+                Examples:
+                  understudy spec lint specs/openai.yaml
+                  understudy spec lint --quiet "$UNDERSTUDY_OPENAPI_DOCUMENT"
+
+                Exit status: 0 without errors, 1 with errors (warnings do not count), 2 if a file cannot be read \
+                or parsed.
+                """
         )
 
         @Argument(help: "OpenAPI documents (YAML or JSON).")
@@ -13,6 +20,10 @@ extension Understudy.Spec {
 
         @Flag(help: "Print errors only.")
         var quiet = false
+
+        func validate() throws {
+            if files.contains("") { throw ValidationError("A document's path is empty. Was it given a variable that is not set?") }
+        }
 
         func run() throws {
             var failed = false

@@ -8,17 +8,19 @@ import UnderstudyRedisState
 /// Where `serve` keeps what it learns: in memory, or in Redis shared with other replicas.
 struct StateOptions: ParsableArguments {
     @Option(name: .customLong("state"), help: ArgumentHelp(
-        "'memory' (this process), or redis://HOST:PORT[/DB] to share state with every replica pointed at it.",
-        valueName: "memory|URL"))
-    var location = "memory"
+        "Where what the server learns is kept: in this process, or in a Redis shared with every replica pointed at it. (values: memory, redis://HOST:PORT[/DB]; default: memory)",
+        valueName: "state"))
+    var locationArgument: String?
+
+    var location: String { locationArgument ?? "memory" }
 
     @Option(name: .customLong("state-prefix"), help: "Prefix of every Redis key, so several mocks can share one Redis (letters, digits, '-', '_', '.').")
     var prefix = "understudy"
 
-    @Option(name: .customLong("state-failure"), help: "When Redis is lost while serving: closed (503s until it returns) or open (this server's memory meanwhile).")
+    @Option(name: .customLong("state-failure"), help: "When Redis is lost while serving: closed gives 503s until it returns; open, this server's memory meanwhile.")
     var failure: StateFailure = .closed
 
-    enum StateFailure: String, ExpressibleByArgument {
+    enum StateFailure: String, ExpressibleByArgument, CaseIterable {
         case closed, open
     }
 

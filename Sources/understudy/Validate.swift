@@ -18,6 +18,12 @@ extension Understudy {
                 created) is labelled drift: a warning under --drift warn, a failure under --drift fail. \
                 Exit status: 0 when every exchange passes, 1 on any violation, 2 on unreadable input or spec \
                 (a file, or any line or entry that is not an exchange; JSONL lines up to 64 MiB).
+
+                Examples:
+                  understudy validate recordings/*.jsonl session.har
+                  understudy validate --format junit --output report.xml recordings/*.jsonl
+                  understudy validate --spec "$UNDERSTUDY_OPENAPI_DOCUMENT" recordings/*.jsonl
+                  understudy validate --flavor openrouter recordings/openrouter/*.jsonl
                 """
         )
 
@@ -27,20 +33,26 @@ extension Understudy {
         @Option(help: "The OpenAPI document (default: the embedded specs/openai.yaml).")
         var spec: String?
 
-        @Option(help: "Whose contract: openai, openrouter or aiml (the embedded one of that provider; --spec replaces it).")
+        @Option(help: "Whose contract: the embedded one of that provider (aimlapi is read as aiml); --spec replaces it.")
         var flavor: ContractFlavor = .openai
 
-        @Option(help: "warn (report drift, pass) or fail: findings on a field the recording predates.")
+        @Option(help: "Findings on a field the recording predates: warn reports them and passes, fail fails.")
         var drift: ValidationOptions.Drift = .warn
 
-        @Option(name: .customLong("unknown-operations"), help: "fail, or skip (counted apart) exchanges whose operation the contract lacks.")
+        @Option(name: .customLong("unknown-operations"), help: "Exchanges whose operation the contract lacks: fail, or skip (counted apart).")
         var unknownOperations: ValidationOptions.UnknownOperations = .fail
 
-        @Option(help: "text, json or junit.")
+        @Option(help: "The report's format.")
         var format: ValidationReport.Format = .text
 
         @Option(help: "Write the report here instead of standard output.")
         var output: String?
+
+        func validate() throws {
+            try EmptyPath.check(spec, flag: "--spec", takes: "an OpenAPI document")
+            try EmptyPath.check(output, flag: "--output", takes: "a file to write")
+            if paths.contains("") { throw ValidationError("A recording's path is empty. Was it given a variable that is not set?") }
+        }
 
         func run() throws {
             var options = flavor.validationOptions

@@ -1,4 +1,4 @@
-// The README's example: an app's own HTTP client (here URLSession) tested against an in-process
+// docs/swift-testing.md's example: an app's own HTTP client (here URLSession) tested against an in-process
 // Understudy, with a scenario that fails twice before answering.
 import Foundation
 #if canImport(FoundationNetworking)

@@ -73,7 +73,7 @@ def test_truncated_empty_or_non_har_input_exits_two_never_green(tmp_path):
 
 def test_unreadable_lines_exit_two_and_lines_are_bounded(tmp_path):
     """Issue 21, item 13: a JSONL recording whose last line was cut, or one whose frame_delays_ms
-    `serve --replay` refuses, is unreadable input (exit 2, as the README says), not a violation;
+    `serve --replay` refuses, is unreadable input (exit 2, as docs/contract.md says), not a violation;
     a file with no newline (/dev/zero) is refused at the line bound, not read into memory."""
     good = (TRAFFIC / "valid" / "understudy.jsonl").read_text().splitlines()
     truncated = tmp_path / "truncated.jsonl"
