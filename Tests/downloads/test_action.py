@@ -55,7 +55,7 @@ def test_starts_the_archive_and_waits_for_health(tmp_path, archive):
         assert (bindir / "understudy").is_file() and Path(outputs["bin"]) == bindir / "understudy"
         for shipped in ["fixtures/models.yaml", "fixtures/replies.yaml", "fixtures/scenarios.yaml",
                         "completions/understudy.bash", "completions/_understudy", "completions/understudy.fish",
-                        "help/understudy-serve.txt", "LICENSE", "CHANGELOG.md"]:
+                        "help/understudy-serve.txt", "LICENSE", "CHANGELOG.md", "docs/serve.md", "docs/container.md"]:
             assert (bindir / shipped).is_file(), shipped
         assert "complete" in (bindir / "completions" / "understudy.bash").read_text()
         assert "--admin-token" in (bindir / "help" / "understudy-serve.txt").read_text()

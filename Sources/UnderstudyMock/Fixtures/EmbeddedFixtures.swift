@@ -1517,7 +1517,7 @@ replies:
 #   header: {x-team: blue}           api_key: sk-test-1             nth: 3 (only the 3rd match)
 #   body: {/stream: true, /messages/0/content: {regex: "(?i)weather"}}   # JSON pointers
 # actions (one, or several together):
-#   error: rate-limit                # a catalog name (see the README), worded per flavour
+#   error: rate-limit                # a catalog name (docs/scenarios.md), worded per flavour
 #   error: {status: 503, message: "Down for maintenance"}
 #   fault: stream-cut                # stream-error, stream-cut, malformed-frame, stall, drop-event,
 #                                    # duplicate-event, connection-reset, close-before-answer,
