@@ -1,7 +1,8 @@
 import UnderstudyContract
 
 /// One operation in the route table: method, path template, name, and the resource's answer.
-public struct RouteEntry: Sendable {
+/// A class: every request's route refers to its entry rather than copying it.
+public final class RouteEntry: Sendable {
     /// What a route belongs to: which contract must have it, and whether the API's rules
     /// (scenarios, triggers, access, journal) apply.
     enum Family: Sendable, Equatable {
@@ -58,6 +59,9 @@ struct PathTemplate: Sendable, Equatable {
     let segments: [Segment]
     /// From the root (`/health`), not under the API's base paths.
     let rooted: Bool
+    /// Literal segments count first when two templates match one path (`responses/compact`
+    /// before `responses/{id}`).
+    let literalCount: Int
 
     init(_ path: String) {
         rooted = path.hasPrefix("/")
@@ -67,11 +71,8 @@ struct PathTemplate: Sendable, Equatable {
             if part.hasPrefix("{") { return .parameter }
             return .literal(String(part))
         }
+        literalCount = segments.filter { if case .literal = $0 { return true }; return false }.count
     }
-
-    /// Literal segments count first when two templates match one path (`responses/compact`
-    /// before `responses/{id}`).
-    var literalCount: Int { segments.filter { if case .literal = $0 { return true }; return false }.count }
 
     /// The parameters, if `parts` (the path's segments) fit this template; empty parameters
     /// never fit.

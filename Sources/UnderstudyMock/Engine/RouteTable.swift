@@ -20,9 +20,20 @@ struct RouteTable: Sendable {
 
     static let shared = RouteTable(resources.flatMap { $0.routes })
 
-    let entries: [RouteEntry]
+    /// The entries grouped by path template, in the order first registered.
+    private let groups: [(template: PathTemplate, entries: [RouteEntry])]
 
-    init(_ entries: [RouteEntry]) { self.entries = entries }
+    init(_ entries: [RouteEntry]) {
+        var groups: [(template: PathTemplate, entries: [RouteEntry])] = []
+        for entry in entries {
+            if let i = groups.firstIndex(where: { $0.template == entry.template }) {
+                groups[i].entries.append(entry)
+            } else {
+                groups.append((entry.template, [entry]))
+            }
+        }
+        self.groups = groups
+    }
 
     /// `/v1/...` is OpenAI's base path, `/api/v1/...` OpenRouter's; templates starting with `/`
     /// are matched from the root first. A path some template fits but not with this method is a
@@ -48,13 +59,14 @@ struct RouteTable: Sendable {
 
     private func resolve(_ method: String, _ parts: [Substring], rooted: Bool, _ flavor: Flavor) -> Route? {
         // The template with the most literal segments wins (`responses/compact` over `responses/{id}`).
-        var best: (template: PathTemplate, parameters: [String])?
-        for entry in entries where entry.template.rooted == rooted && entry.template != best?.template {
-            guard let parameters = entry.template.match(parts) else { continue }
-            if best == nil || entry.template.literalCount > best!.template.literalCount { best = (entry.template, parameters) }
+        var best: (group: Int, parameters: [String])?
+        for (i, group) in groups.enumerated() where group.template.rooted == rooted && group.template.segments.count <= parts.count {
+            if let best, groups[best.group].template.literalCount >= group.template.literalCount { continue }
+            guard let parameters = group.template.match(parts) else { continue }
+            best = (i, parameters)
         }
         guard let best else { return nil }
-        let candidates = entries.filter { $0.template == best.template }
+        let candidates = groups[best.group].entries
         if let entry = candidates.first(where: { $0.method == method || $0.method == "*" }) {
             return Route(.operation(entry), flavor: flavor, parameters: best.parameters)
         }

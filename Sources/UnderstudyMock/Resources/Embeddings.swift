@@ -13,13 +13,7 @@ struct Embeddings: Resource {
 
     func create(_ context: RequestContext) throws(APIError) -> MockResponse {
         let flavor = context.flavor
-        try checkContentType(context.request)
-        let body = try context.jsonBody()
-        let warnings = try validateRequest(body, against: \.embeddingRequest, flavor: flavor)
-        guard let object = body.objectValue else {
-            throw .invalidRequest("The request body must be a JSON object, but got \(body.typeDescription).", code: "invalid_type")
-        }
-        let r = FieldReader(object)
+        let (body, warnings, r) = try objectBody(context, against: \.embeddingRequest)
         guard let name = try r.string("model"), !name.isEmpty else { throw .missingParameter("model") }
         guard let model = catalog.serving(name, flavor: flavor) else { throw .modelNotFound(name) }
         try ModelRules.check(model, api: "embeddings", body: body)

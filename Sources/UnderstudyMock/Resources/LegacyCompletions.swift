@@ -17,13 +17,7 @@ struct LegacyCompletions: Resource {
 
     func create(_ context: RequestContext) throws(APIError) -> MockResponse {
         let flavor = context.flavor
-        try checkContentType(context.request)
-        let body = try context.jsonBody()
-        let warnings = try validateRequest(body, against: \.completionRequest, flavor: flavor)
-        guard let object = body.objectValue else {
-            throw .invalidRequest("The request body must be a JSON object, but got \(body.typeDescription).", code: "invalid_type")
-        }
-        let r = FieldReader(object)
+        let (body, warnings, r) = try objectBody(context, against: \.completionRequest)
         guard let name = try r.string("model"), !name.isEmpty else { throw .missingParameter("model") }
         let prompts = try Self.prompts(r.value("prompt"))
         guard let model = catalog.serving(name, flavor: flavor) else { throw .modelNotFound(name) }

@@ -37,4 +37,17 @@ extension Resource {
         if configuration.requestValidation == .strict { throw APIError.from(first, in: body) }
         return findings.map { "request: \($0)" }
     }
+
+    /// A JSON object body (content type, JSON, schema, object checked in the live API's order):
+    /// the body, the findings a non-strict validation lets through, and a reader of its members.
+    func objectBody(_ context: RequestContext, against schema: KeyPath<OpenAIContract, Schema?>)
+        throws(APIError) -> (body: JSONValue, warnings: [String], reader: FieldReader) {
+        try checkContentType(context.request)
+        let body = try context.jsonBody()
+        let warnings = try validateRequest(body, against: schema, flavor: context.flavor)
+        guard let object = body.objectValue else {
+            throw .invalidRequest("The request body must be a JSON object, but got \(body.typeDescription).", code: "invalid_type")
+        }
+        return (body, warnings, FieldReader(object))
+    }
 }
