@@ -62,6 +62,14 @@ extension ChatRequest {
             }
         }
         stop.removeAll(where: \.isEmpty)
+        // Predicted output: an object {type: content, content} (both documents; OpenRouter's
+        // requests are checked here, not against a schema).
+        if let prediction = try r.object("prediction") {
+            guard try prediction.oneOf("type", ["content"]) != nil else { throw .missingParameter(prediction.param("type")) }
+            guard let content = prediction.value("content"), content.stringValue != nil || content.arrayValue != nil else {
+                throw .missingParameter(prediction.param("content"))
+            }
+        }
         let stream = try r.bool("stream") ?? false
         var includeUsage = false
         var includeObfuscation = true
