@@ -36,12 +36,10 @@ struct RouteTable: Sendable {
     }
 
     /// `/v1/...` is OpenAI's base path, `/api/v1/...` OpenRouter's; templates starting with `/`
-    /// are matched from the root first. A path some template fits but not with this method is a
-    /// 405 listing the methods it takes.
+    /// are matched from the root (no API template fits where one of those does, so the API's are
+    /// tried first: they are nearly every request). A path some template fits but not with this
+    /// method is a 405 listing the methods it takes.
     func route(method: String, path: String) -> Route {
-        if let route = resolve(method, path.dropFirst().split(separator: "/", omittingEmptySubsequences: false), rooted: true, .openai) {
-            return route
-        }
         let flavor: Flavor
         var rest: Substring
         if path.hasPrefix("/v1/") {
@@ -51,10 +49,15 @@ struct RouteTable: Sendable {
             flavor = .openrouter
             rest = path.dropFirst(8)
         } else {
-            return Route(.notFound)
+            return rooted(method, path) ?? Route(.notFound)
         }
         if rest.hasSuffix("/") { rest = rest.dropLast() }
-        return resolve(method, rest.split(separator: "/", omittingEmptySubsequences: false), rooted: false, flavor) ?? Route(.notFound)
+        return resolve(method, rest.split(separator: "/", omittingEmptySubsequences: false), rooted: false, flavor)
+            ?? rooted(method, path) ?? Route(.notFound)
+    }
+
+    private func rooted(_ method: String, _ path: String) -> Route? {
+        resolve(method, path.dropFirst().split(separator: "/", omittingEmptySubsequences: false), rooted: true, .openai)
     }
 
     private func resolve(_ method: String, _ parts: [Substring], rooted: Bool, _ flavor: Flavor) -> Route? {
