@@ -15,8 +15,9 @@ enum Wait {
     case none
     /// The engine, answering on the thread pool (a shared state that waits on the network).
     case engine
-    /// Simulated latency before the answer.
-    case delayed(MockResponse, HTTPRequestHead, keepAlive: Bool)
+    /// Simulated latency before the answer (boxed: the enum stays the size of a stream's state,
+    /// which is moved in and out of it on every write).
+    case delayed(DelayedAnswer)
     /// A stream whose next frames are due later (the loop's `StreamScheduler` says when); nil
     /// while its due frames are being written.
     case frames(PacedStream?)
@@ -25,6 +26,18 @@ enum Wait {
     case writable(PacedStream)
     /// A stream stalled on purpose: nothing will finish it, so a shutdown closes it at once.
     case stalled
+
+    final class DelayedAnswer {
+        let response: MockResponse
+        let head: HTTPRequestHead
+        let keepAlive: Bool
+
+        init(_ response: MockResponse, _ head: HTTPRequestHead, keepAlive: Bool) {
+            self.response = response
+            self.head = head
+            self.keepAlive = keepAlive
+        }
+    }
 
     var busy: Bool { if case .none = self { false } else { true } }
     var isStalled: Bool { if case .stalled = self { true } else { false } }
@@ -48,7 +61,7 @@ extension HTTPConnectionHandler {
             return
         }
         // Simulated latency: answer later; requests pipelined meanwhile wait their turn.
-        wait = .delayed(response, head, keepAlive: keepAlive)
+        wait = .delayed(Wait.DelayedAnswer(response, head, keepAlive: keepAlive))
         wait(until: context.eventLoop.now + .nanoseconds(response.delayNanoseconds))
     }
 
@@ -222,9 +235,9 @@ extension HTTPConnectionHandler {
 extension HTTPConnectionHandler: ScheduledWork {
     func due(ticket: UInt64, horizon: NIODeadline) {
         guard ticket == self.ticket, let context else { return }
-        if case .delayed(let response, let head, let keepAlive) = wait {
+        if case .delayed(let answer) = wait {
             wait = .none
-            deliver(response, head: head, keepAlive: keepAlive && !quiescing, context: context)
+            deliver(answer.response, head: answer.head, keepAlive: answer.keepAlive && !quiescing, context: context)
             if !wait.busy && !closing { serveWaiting(context: context) }
             return
         }
