@@ -42,10 +42,16 @@ public struct ModelCatalog: Sendable {
         flavor == .openai ? models.filter { $0.isListed(by: flavor) } : models
     }
 
+    /// The base model a fine-tune's id names: `ft:gpt-4o-mini:acme::abc123` → `gpt-4o-mini`.
+    static func fineTuneBase(_ id: String) -> String? {
+        guard id.hasPrefix("ft:") else { return nil }
+        return id.split(separator: ":").dropFirst().first.map(String.init)
+    }
+
     public func serving(_ name: String) -> ModelInfo? {
         if let known = model(named: name) { return known }
         guard let openDefault, !name.isEmpty, name.utf8.count <= 256 else { return nil }
-        let base = name.hasPrefix("ft:") ? name.split(separator: ":").dropFirst().first.flatMap { model(named: String($0)) } : nil
+        let base = Self.fineTuneBase(name).flatMap(model(named:))
         guard var standIn = base ?? model(named: openDefault) else { return nil }
         standIn.standInFor = standIn.id
         standIn.id = name

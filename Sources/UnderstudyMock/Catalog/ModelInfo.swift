@@ -89,6 +89,9 @@ extension ModelInfo {
     /// entries, and stand-ins under `--models open`); the gateways for every provider's. The live
     /// OpenAI API answers `anthropic/claude-sonnet-4.5` with its 404.
     func isListed(by flavor: Flavor) -> Bool {
-        flavor != .openai || standInFor != nil || id.hasPrefix("openai/")
+        flavor != .openai || standInFor != nil || isOpenAIs
     }
+
+    /// One of OpenAI's own models (the catalog's `openai/` entries).
+    var isOpenAIs: Bool { id.hasPrefix("openai/") }
 }

@@ -27,7 +27,11 @@ struct ChatCompletions: Resource {
         }
         let body = try context.jsonBody()
         let warnings = try validateRequest(body, against: \.chatRequest, flavor: flavor)
-        let chat = try ChatRequest.decode(body, allowOpenRouterMembers: flavor == .openrouter, schemas: inlineSchemas)
+        // OpenRouter holds only OpenAI's models (`gpt-4o` as much as `openai/gpt-4o`) to OpenAI's
+        // strict-mode schema rules; an unknown model is judged as OpenAI's.
+        let requested = body["model"]?.stringValue.flatMap { catalog.serving($0) }
+        let chat = try ChatRequest.decode(body, allowOpenRouterMembers: flavor == .openrouter, schemas: inlineSchemas,
+                                          strictSchemaRules: flavor != .openrouter || requested?.isOpenAIs ?? true)
         guard let model = serveAs?.model ?? catalog.serving(chat.model, flavor: flavor) else { throw .modelNotFound(chat.model) }
         try ModelRules.check(model, api: "chat", body: body)
         try ModelAvailability.check(model, requested: serveAs?.requested ?? chat.model, now: now, flavor: flavor, catalog: catalog)

@@ -17,7 +17,7 @@ struct ModelDeletion: Resource {
         if context.flavor == .openrouter {
             throw .methodNotAllowed(method: context.request.method, path: context.request.path, allowed: ["GET"])
         }
-        if let base = Self.fineTuneBase(id), catalog.serving(base, flavor: context.flavor) != nil {
+        if let base = ModelCatalog.fineTuneBase(id), catalog.serving(base, flavor: context.flavor) != nil {
             return json(200, JSONValue.object(JSONObject([
                 ("id", .string(id)), ("object", .string("model")), ("deleted", .bool(true)),
             ])).jsonBytes)
@@ -28,12 +28,5 @@ struct ModelDeletion: Resource {
         throw APIError(status: 403, type: "invalid_request_error", code: nil, param: "model",
                        message: "You do not have permission to delete the model '\(id)': it is owned by \(model.ownedBy), "
                            + "and only the organization that owns a fine-tuned model can delete it.")
-    }
-
-    /// `ft:gpt-4o-mini:acme::abc123` → `gpt-4o-mini`.
-    static func fineTuneBase(_ id: String) -> String? {
-        guard id.hasPrefix("ft:") else { return nil }
-        let parts = id.split(separator: ":", omittingEmptySubsequences: false)
-        return parts.count >= 3 && !parts[1].isEmpty ? String(parts[1]) : nil
     }
 }

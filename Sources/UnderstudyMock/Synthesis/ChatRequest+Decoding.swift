@@ -25,8 +25,10 @@ extension ChatRequest {
     static let roles = ["system", "assistant", "user", "function", "tool", "developer"]
 
     /// Reads a request body, answering the first problem found as the real API would.
+    /// - Parameter strictSchemaRules: whether strict schemas must follow OpenAI's strict-mode
+    ///   rules (OutputSpec.chat): not for another provider's model through OpenRouter.
     public static func decode(_ body: JSONValue, allowOpenRouterMembers: Bool = false,
-                              schemas: InlineSchemas = InlineSchemas()) throws(APIError) -> ChatRequest {
+                              schemas: InlineSchemas = InlineSchemas(), strictSchemaRules: Bool = true) throws(APIError) -> ChatRequest {
         guard let object = body.objectValue else {
             throw .invalidRequest("The request body must be a JSON object, but got \(body.typeDescription).", code: "invalid_type")
         }
@@ -106,8 +108,7 @@ extension ChatRequest {
             reasoningEffort: try r.oneOf("reasoning_effort", ["none", "minimal", "low", "medium", "high", "xhigh", "max"]),
             serviceTier: try r.oneOf("service_tier", ["auto", "default", "flex", "scale", "priority", "fast"])
         )
-        let othersModel = allowOpenRouterMembers && !(object["model"]?.stringValue ?? "").hasPrefix("openai/")
-        request.output = try OutputSpec.chat(object, messages: messages, schemas: schemas, strictRules: !othersModel)
+        request.output = try OutputSpec.chat(object, messages: messages, schemas: schemas, strictRules: strictSchemaRules)
         request.logprobs = logprobs ? Int(topLogprobs ?? 0) : nil
         request.store = store
         let modalities = try r.array("modalities")?.compactMap(\.stringValue) ?? []

@@ -1,0 +1,53 @@
+"""Requests OpenRouter's live API answers 200 (recorded in fixtures/traffic/real/openrouter) are
+answered through /api/v1 too, with the SDK; what neither document allows is still a 400."""
+import json
+import urllib.request
+
+import openai
+import pytest
+
+HI = [{"role": "user", "content": "Hi"}]
+OPEN_OBJECT = {"type": "object", "properties": {"city": {"type": "string"}}}  # not closed, not all required
+STRICT_TOOL = [{"type": "function", "function": {"name": "weather", "strict": True, "parameters": OPEN_OBJECT}}]
+
+
+def test_other_providers_models_answer_and_are_listed(openrouter, client, base_url):
+    reply = openrouter.chat.completions.create(model="anthropic/claude-sonnet-4.5", messages=HI)
+    assert reply.model == "anthropic/claude-sonnet-4.5" and reply.choices[0].message.content
+    # OpenRouter's list has a shape of its own (no `object` per model), which the SDK's Model refuses.
+    with urllib.request.urlopen(base_url + "/api/v1/models", timeout=10) as response:
+        assert "anthropic/claude-sonnet-4.5" in [m["id"] for m in json.load(response)["data"]]
+    # OpenAI's own API knows nothing of them.
+    assert "anthropic/claude-sonnet-4.5" not in [m.id for m in client.models.list()]
+    with pytest.raises(openai.NotFoundError):
+        client.chat.completions.create(model="anthropic/claude-sonnet-4.5", messages=HI)
+
+
+def test_video_parts_and_a_saved_preset(openrouter):
+    video = [{"role": "user", "content": [{"type": "text", "text": "What happens here?"},
+                                          {"type": "video_url", "video_url": {"url": "https://example.com/clip.mp4"}}]}]
+    with_video = openrouter.chat.completions.create(model="google/gemini-2.5-flash", messages=video)
+    without = openrouter.chat.completions.create(model="google/gemini-2.5-flash", messages=[{"role": "user", "content": "What happens here?"}])
+    assert with_video.usage.prompt_tokens > without.usage.prompt_tokens + 1000  # a video costs thousands of tokens
+    assert openrouter.chat.completions.create(model="google/gemini-2.5-flash", messages=HI,
+                                              extra_body={"preset": "@preset/comedian"}).choices[0].message.content
+
+
+def test_a_provider_named_by_its_slug(openrouter):
+    raw = openrouter.chat.completions.with_raw_response.create(
+        model="google/gemini-2.5-flash", messages=HI,
+        extra_body={"provider": {"order": ["google-ai-studio"], "allow_fallbacks": False}})
+    assert raw.parse().model_extra["provider"] == "Google AI Studio"
+    assert raw.headers["x-understudy-attempts"] == "google/gemini-2.5-flash@Google AI Studio=200"
+
+
+def test_strict_mode_schema_rules_hold_for_openais_models_only(openrouter):
+    assert openrouter.chat.completions.create(model="qwen/qwen3-30b-a3b-instruct-2507", messages=HI, tools=STRICT_TOOL)
+    for model in ("openai/gpt-4o", "gpt-4o"):
+        with pytest.raises(openai.BadRequestError, match="additionalProperties"):
+            openrouter.chat.completions.create(model=model, messages=HI, tools=STRICT_TOOL)
+
+
+def test_a_prediction_that_is_not_an_object_is_a_400(openrouter):
+    with pytest.raises(openai.BadRequestError):
+        openrouter.chat.completions.create(model="openai/gpt-4o", messages=HI, extra_body={"prediction": "not an object"})
