@@ -96,4 +96,19 @@ struct PatternTests {
         #expect(try Pattern("(?:){1000000}x").instructionCount == 2)
         #expect(try Pattern("(?:){99999,}x").instructionCount == 2)
     }
+
+    @Test("a validator with a step limit charges a match its worst case, before running it")
+    func chargedMatches() throws {
+        let schema = try InlineSchemas().compile(JSONParser.parse(Array(#"{"type":"string","pattern":"(?:a?){4990}b"}"#.utf8))).schema
+        let long = JSONValue.string(String(repeating: "a", count: 100_000) + "b")
+        var limited = SchemaValidator()
+        limited.stepLimit = 1_000_000
+        // 100,002 × 9,982 steps is over 62 million schema applications' worth: refused unmatched.
+        #expect(limited.validate(long, against: schema).map(\.keyword) == ["budget"])
+        // A short string fits, and is matched.
+        #expect(limited.validate(.string("aab"), against: schema).isEmpty)
+        #expect(limited.validate(.string("aaa"), against: schema).map(\.keyword) == ["pattern"])
+        // Without a limit (trusted specs), the match runs.
+        #expect(SchemaValidator().validate(.string(String(repeating: "a", count: 1_000) + "b"), against: schema).isEmpty)
+    }
 }

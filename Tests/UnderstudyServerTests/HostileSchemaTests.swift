@@ -45,6 +45,14 @@ struct HostileSchemaTests {
              expect: .refused("minItems 100000000")),
         Case(name: "nested bounded repeats", schema: ##"{"type":"object","properties":{"p":{"type":"string","pattern":"^((a{1000}){1000}){1000}$"}},"required":["p"]}"##,
              expect: .refused("more than 10000 instructions")),
+        // Under the instruction cap, but every string the pattern accepts is 2,000 characters or
+        // more: each match costs ten million steps or more (seconds, instrumented, when nothing
+        // counted them). A match's worst case is charged before it runs: one such field may fit
+        // the budget, twelve cannot, and are refused before the work is done.
+        Case(name: "twelve such patterns", schema: ##"{"type":"object","properties":{"p0":{"type":"string","pattern":"^((a{1000}){0}000*){1000}$"},"p1":{"type":"string","pattern":"^((a{1000}){0}000*){1000}$"},"p2":{"type":"string","pattern":"^((a{1000}){0}000*){1000}$"},"p3":{"type":"string","pattern":"^((a{1000}){0}000*){1000}$"},"p4":{"type":"string","pattern":"^((a{1000}){0}000*){1000}$"},"p5":{"type":"string","pattern":"^((a{1000}){0}000*){1000}$"},"p6":{"type":"string","pattern":"^((a{1000}){0}000*){1000}$"},"p7":{"type":"string","pattern":"^((a{1000}){0}000*){1000}$"},"p8":{"type":"string","pattern":"^((a{1000}){0}000*){1000}$"},"p9":{"type":"string","pattern":"^((a{1000}){0}000*){1000}$"},"p10":{"type":"string","pattern":"^((a{1000}){0}000*){1000}$"},"p11":{"type":"string","pattern":"^((a{1000}){0}000*){1000}$"}},"required":["p0","p1","p2","p3","p4","p5","p6","p7","p8","p9","p10","p11"]}"##,
+             expect: .refused("pattern steps")),
+        Case(name: "a 10,000-instruction pattern on a 100,000-character string", schema: ##"{"type":"object","properties":{"p":{"type":"string","minLength":100000,"pattern":"(?:a?){4990}b"}},"required":["p"]}"##,
+             expect: .refused("pattern steps")),
         // Harmless to a linear-time engine (it hung Swift's backtracking Regex): served.
         Case(name: "catastrophic backtracking shape", schema: ##"{"type":"object","properties":{"p":{"type":"string","pattern":"^(a+)+$"}},"required":["p"]}"##,
              expect: .served { ($0["p"]?.stringValue).map { !$0.isEmpty && $0.allSatisfy { $0 == "a" } } ?? false }),

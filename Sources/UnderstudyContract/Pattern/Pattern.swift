@@ -26,4 +26,12 @@ public struct Pattern: Sendable {
 
     /// The compiled program's size, which bounds the work per scalar of text.
     public var instructionCount: Int { program.instructions.count }
+
+    /// The most work `matches(text)` can take, in automaton steps: (scalars + 1) × instructions,
+    /// with UTF-8 bytes standing in for scalars (never fewer, and known without a pass). Callers
+    /// matching text and patterns that both come from one request charge this to its budget:
+    /// linear is not enough when a 10,000-instruction pattern meets a 100,000-character string.
+    public func cost(of text: String) -> Int {
+        (text.utf8.count + 1) * program.instructions.count
+    }
 }

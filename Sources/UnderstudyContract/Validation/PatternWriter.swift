@@ -1,8 +1,9 @@
 /// Writes a string matching a simple regular expression: literals, escapes (`\d`, `\w`, `\s`,
 /// `\.`), character classes (`[a-z0-9_]`, `[^…]` is skipped), `.`, groups (first alternative), and
 /// the quantifiers `?`, `*`, `+`, `{n}`, `{n,}`, `{n,m}`; anchors are ignored. Nil for anything
-/// beyond that, or when the result does not match (the caller tries other candidates). Writes at
-/// most `limit` characters: `((a{1000}){1000}){1000}` is nil, not a gigabyte.
+/// beyond that. The caller checks that the result matches (the pattern may say more than this
+/// reads, and the check is charged to the caller's budget). Writes at most `limit` characters:
+/// `((a{1000}){1000}){1000}` is nil, not a gigabyte.
 enum PatternWriter {
     static let limit = 10_000
 
@@ -13,7 +14,7 @@ enum PatternWriter {
         var state = seed
         var i = 0
         guard let out = sequence(chars, &i, &state, until: nil), i == chars.count else { return nil }
-        return pattern.matches(out) ? out : nil
+        return out
     }
 
     /// Reads atoms until `until` (`)` or `|`) or the end; returns the text they write.

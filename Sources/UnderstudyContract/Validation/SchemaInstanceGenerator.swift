@@ -22,13 +22,15 @@ public struct SchemaInstanceGenerator {
     private var rng: UInt64
     private var nodes = 0
     private var characters = 0
+    /// Automaton steps spent matching patterns against candidate strings (`Pattern.cost`), in all.
+    private var patternSteps = 0
     private var exceeded: String?
     /// Schema applications the validator took checking what was generated, in all.
     private(set) var validationSteps = 0
 
     /// What the last `generate` wrote: a caller sharing one budget among several answers (a
     /// request's `n` choices) takes this off what the next may write.
-    public var spent: (values: Int, characters: Int) { (nodes, characters) }
+    public var spent: (values: Int, characters: Int, patternSteps: Int) { (nodes, characters, patternSteps) }
 
     /// What one `generate` may produce.
     public struct Budget: Sendable {
@@ -40,6 +42,9 @@ public struct SchemaInstanceGenerator {
         public var arrayItems = 10_000
         /// Characters of all strings together.
         public var characters = 1_000_000
+        /// Steps of the pattern automaton, over every candidate string tried (a match's worst
+        /// case is charged before it runs): tens of milliseconds at most.
+        public var patternSteps = 16_000_000
 
         public init() {}
     }
@@ -240,29 +245,48 @@ public struct SchemaInstanceGenerator {
         default: break
         }
         if let given = text(property) { candidates.append(given) }
-        if let pattern = s.pattern {
-            // A few tries: the written string must also meet the length bounds.
-            for _ in 0..<12 {
-                guard let written = PatternWriter.write(pattern, seed: next()) else { break }
-                let length = written.unicodeScalars.count
-                if length >= (s.minLength ?? 0) && length <= (s.maxLength ?? Int.max) {
-                    candidates.append(written)
-                    break
-                }
-            }
-        }
-        candidates += ["example", "sample text", "abc", "ABC", "abc123", "a1", "12345", "x", "Example-1"]
         let min = s.minLength ?? 0
         let max = s.maxLength ?? Int.max
         guard min <= budget.stringLength else {
             refuse("minLength \(min) is more than the \(budget.stringLength) characters Understudy writes in one string")
             return ""
         }
+        guard let pattern = s.pattern else { return spend(Self.fit(candidates.first ?? "example", min: min, max: max)) }
+        var unaffordable = false
+        // A few tries: the written string must also meet the length bounds.
+        var written: String?
+        for _ in 0..<12 {
+            guard let text = PatternWriter.write(pattern, seed: next()), charge(pattern, text, &unaffordable) else { break }
+            let length = text.unicodeScalars.count
+            if length >= min && length <= max {
+                written = text
+                break
+            }
+        }
+        if let written { candidates.append(written) }
+        candidates += ["example", "sample text", "abc", "ABC", "abc123", "a1", "12345", "x", "Example-1"]
         for candidate in candidates {
             let value = Self.fit(candidate, min: min, max: max)
-            if s.pattern.map({ $0.matches(value) }) ?? true { return spend(value) }
+            // The written string was checked already (and fits its bounds unchanged).
+            if value == written || charge(pattern, value, &unaffordable) { return spend(value) }
+        }
+        if unaffordable {
+            refuse("matching the pattern /\(pattern.source.prefix(80))/ against strings it could accept takes more than the \(budget.patternSteps) pattern steps Understudy spends on a request")
+            return ""
         }
         return spend(String(repeating: "a", count: Swift.max(min, 1)))
+    }
+
+    /// Whether `pattern` matches `text`, the match's worst case (`Pattern.cost`) charged first;
+    /// false, and `unaffordable` set, when it is more than the budget has left.
+    private mutating func charge(_ pattern: Pattern, _ text: String, _ unaffordable: inout Bool) -> Bool {
+        let cost = pattern.cost(of: text)
+        guard patternSteps + cost <= budget.patternSteps else {
+            unaffordable = true
+            return false
+        }
+        patternSteps += cost
+        return pattern.matches(text)
     }
 
     /// `text` repeated (space-separated) up to `min` characters, cut at `max`: linear in the result.

@@ -126,6 +126,22 @@ struct Run {
         return true
     }
 
+    /// Whether `pattern` occurs in `text`, the match charged to the step budget by its worst case
+    /// (`Pattern.cost`); nil, and the run over budget, when it would not fit.
+    mutating func patternMatches(_ pattern: Pattern, _ text: String, _ path: String, _ s: Schema) -> Bool? {
+        if limit != .max {
+            let cost = pattern.cost(of: text) / Self.patternStepsPerStep
+            taken += min(cost, limit)
+            if overBudget(path, s) { return nil }
+        }
+        return pattern.matches(text)
+    }
+
+    /// Pattern steps (one live instruction at one scalar) worth one schema application: a
+    /// request's schema may pair a 10,000-instruction pattern with a long string, and a match then
+    /// costs what thousands of applications do.
+    static let patternStepsPerStep = 16
+
     mutating func checkObject(_ object: JSONObject, _ s: Schema, _ path: String) {
         for name in s.required where object[name] == nil {
             // Dialect.swift: the SDK declares a required nullable property `Optional[T] = None`.
@@ -145,7 +161,9 @@ struct Run {
                 let optionalNull = optionalMayBeNull && member.value.isNull && !s.required.contains(member.key)
                 if !optionalNull { check(member.value, property.schema, childPath) }
             }
-            for (pattern, schema) in s.patternProperties where pattern.matches(member.key) {
+            for (pattern, schema) in s.patternProperties {
+                guard let matches = patternMatches(pattern, member.key, childPath, s) else { return }
+                guard matches else { continue }
                 matched = true
                 check(member.value, schema, childPath)
             }
@@ -190,7 +208,7 @@ struct Run {
             if let min = s.minLength, length < min { fail(path, s, "minLength", "expected at least \(min) characters, got \(length)", .count(min)) }
             if let max = s.maxLength, length > max { fail(path, s, "maxLength", "expected at most \(max) characters, got \(length)", .count(max)) }
         }
-        if let pattern = s.pattern, !pattern.matches(string) {
+        if let pattern = s.pattern, patternMatches(pattern, string, path, s) == false {
             fail(path, s, "pattern", "\(FieldText.show(.string(string))) does not match /\(pattern.source)/")
         }
         if checkFormats, let format = s.format, !FormatChecks.check(string, format) {

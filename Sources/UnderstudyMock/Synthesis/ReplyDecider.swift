@@ -70,6 +70,7 @@ enum ReplyDecider {
             let value = try generator.generate(schema)
             budget.values -= generator.spent.values
             budget.characters -= generator.spent.characters
+            budget.patternSteps -= generator.spent.patternSteps
             return value
         } catch {
             let shared = budget.characters < SchemaInstanceGenerator.Budget().characters ? ", shared by all the request's choices" : ""

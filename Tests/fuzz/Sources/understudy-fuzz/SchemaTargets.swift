@@ -55,6 +55,7 @@ extension FuzzTarget {
         var budget = SchemaInstanceGenerator.Budget()
         budget.values /= 10
         budget.characters /= 10
+        budget.patternSteps /= 10
         return budget
     }()
 }
