@@ -29,16 +29,17 @@ func withServer<T: Sendable>(
     streamIntervalNanoseconds: Int64 = 0,
     timing: TimingMode = .off,
     scenarios: String? = nil,
+    selfCheck: Bool = true,
     configure: (inout ServerConfiguration) -> Void = { _ in },
     _ body: (UnderstudyServer) async throws -> T
 ) async throws -> T {
     var fixtures = try Fixtures.embedded()
     if let scenarios { fixtures.scenarios = try ScenarioRule.parseAll(yaml: scenarios, file: "test-scenarios.yaml") }
     var mock = MockConfiguration(
-        fixtures: fixtures, contract: testContract, selfCheck: true,
+        fixtures: fixtures, contract: testContract, selfCheck: selfCheck,
         seed: seed, clock: clock, streamIntervalNanoseconds: streamIntervalNanoseconds)
     mock.timing = timing
-    mock.selfCheckAlso = officialContract.map { [$0] } ?? []
+    mock.selfCheckAlso = selfCheck ? officialContract.map { [$0] } ?? [] : []
     let engine = MockEngine(configuration: mock)
     var configuration = ServerConfiguration()
     configuration.port = 0

@@ -114,8 +114,10 @@ DELIBERATE = {"openai stream response.output_item.added:item.action.queries", "o
 
 
 # web_search tools are listed back with return_token_budget and search_content_types, as every
-# recorded JSON answer of 2026-06 and later; every recorded web_search stream is older.
-NEWER_THAN_RECORDED_STREAMS = ("tools[].return_token_budget", "tools[].search_content_types")
+# recorded JSON answer of 2026-06 and later; every recorded web_search stream is older. Likewise a
+# namespace's functions carry output_schema in every JSON answer since 2026-07 (pydantic-ai), and
+# the one recorded namespace stream is of 2026-03 (vercel/ai).
+NEWER_THAN_RECORDED_STREAMS = ("tools[].return_token_budget", "tools[].search_content_types", "tools[].tools[].output_schema")
 
 
 def test_goal_no_path_the_live_api_never_sends(figures):
@@ -126,14 +128,14 @@ def test_goal_no_path_the_live_api_never_sends(figures):
 
 
 
-@pytest.mark.xfail(strict=True, reason="issue 20: namespace and tool_search tools are not listed back as the live API does; "
-                                       "the mock's reply decision (a call or a message) differs from the recorded model's in ~30 cases")
+@pytest.mark.xfail(strict=True, reason="issue 20: the mock's reply decision (a call or a message) differs from the recorded "
+                                       "model's in ~40 Responses exchanges; the corpus masks the prompts that decided it")
 def test_goal_every_common_path_is_sent(figures):
     assert not [p for p in figures["missing"] if p.startswith("openai ")]
 
 
 def test_shape_parity_figures(figures):
-    """Shape parity of OpenAI answers today (issue 20: 1% of Responses and 98% of chat answers before)."""
+    """Shape parity of OpenAI answers today (issue 20: 1% of Responses and 98% of chat answers before; 80% of Responses now)."""
     chat, responses = _group(figures, "API", "openai/chat"), _group(figures, "API", "openai/responses")
     assert chat["parity"] >= 0.95 * chat["compared"]
-    assert responses["parity"] >= 0.70 * responses["compared"]
+    assert responses["parity"] >= 0.78 * responses["compared"]

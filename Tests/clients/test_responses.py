@@ -73,3 +73,43 @@ def test_background_response_completes_when_polled(client):
     statuses = [client.responses.retrieve(queued.id).status for _ in range(3)]
     assert statuses == ["in_progress", "completed", "completed"]
     assert client.responses.retrieve(queued.id).output_text
+
+
+RATE = {"type": "function", "name": "get_exchange_rate", "description": "Look up an exchange rate.", "defer_loading": True,
+        "parameters": {"type": "object", "properties": {"pair": {"type": "string"}}, "required": ["pair"], "additionalProperties": False}}
+WEATHER = {"type": "function", "name": "get_weather", "description": "Get the weather for a city.",
+           "parameters": {"type": "object", "properties": {"city": {"type": "string"}}}}
+
+
+def _loaded(kind):
+    """Input where a tool search (or an additional_tools item) loaded get_exchange_rate."""
+    search = [{"type": "tool_search_call", "call_id": "call_1", "execution": "client", "status": "completed", "arguments": {"queries": ["rates"]}},
+              {"type": "tool_search_output", "call_id": "call_1", "execution": "client", "status": "completed", "tools": [RATE]}]
+    additional = [{"type": "additional_tools", "role": "developer", "tools": [{k: v for k, v in RATE.items() if k != "defer_loading"}]}]
+    return [{"role": "user", "content": "What is the euro worth in dollars?"}] + (search if kind == "search" else additional)
+
+
+def test_tools_listed_back_as_the_live_api_lists_them(client):
+    """Functions first, then hosted tools, then namespaces; a loaded function becomes a namespace of
+    its own; a function without `strict` is listed with the parameters strict mode made of them
+    (recorded: pydantic-ai's and simonw/llm's Responses cassettes, 2025-08 to 2026-08)."""
+    response = client.responses.create(model="gpt-5.4", input=_loaded("search"), tools=[{"type": "tool_search"}, WEATHER, RATE])
+    assert [(t.type, getattr(t, "name", None)) for t in response.tools] == [
+        ("function", "get_weather"), ("tool_search", None), ("namespace", "get_exchange_rate")]
+    weather = response.tools[0]
+    assert weather.strict is True
+    assert weather.parameters == {"type": "object", "properties": {"city": {"type": "string"}}, "additionalProperties": False, "required": ["city"]}
+    namespace = response.to_dict()["tools"][2]
+    assert namespace["description"] == RATE["description"]
+    assert [(t["name"], t["strict"], "defer_loading" in t) for t in namespace["tools"]] == [("get_exchange_rate", True, False)]
+
+
+@pytest.mark.parametrize("model, listed", [("gpt-5.4", [("function", "get_weather"), ("namespace", "get_exchange_rate")]),
+                                           ("gpt-5.6", [("function", "get_weather"), ("function", "get_exchange_rate")])])
+def test_additional_tools_listed_by_model(client, model, listed):
+    """gpt-5 and gpt-5.4 list a function an additional_tools item loads as a namespace (2026-07),
+    gpt-5.6 as a function (2026-08); a stored Response is listed the same way when retrieved."""
+    response = client.responses.create(model=model, input=_loaded("additional"), tools=[WEATHER])
+    assert [(t.type, getattr(t, "name", None)) for t in response.tools] == listed
+    again = client.responses.retrieve(response.id)
+    assert again.to_dict()["tools"] == response.to_dict()["tools"]

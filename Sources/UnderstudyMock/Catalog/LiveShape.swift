@@ -15,6 +15,10 @@ public struct LiveShape: Sendable, Equatable {
     /// Whether each chat choice carries `logprobs` (null unless asked for). Reasoning models, the
     /// audio and search previews and gpt-4.5-preview leave the member out, streamed or not.
     public var choiceLogprobs = true
+    /// Whether functions an `additional_tools` input item loads are listed in the Response's
+    /// `tools` as plain functions (gpt-5.6 on, recorded 2026-08) or each as a namespace of its
+    /// own (gpt-5 and gpt-5.4, recorded 2026-07): see ResponseToolListing.
+    public var additionalToolsAsFunctions = false
 
     public init() {}
 }

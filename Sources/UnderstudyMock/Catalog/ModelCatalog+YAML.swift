@@ -84,7 +84,8 @@ extension ModelCatalog {
         return model
     }
 
-    /// `live: {top_p, prompt_cache_retention, reasoning_context, message_phase, choice_logprobs}`.
+    /// `live: {top_p, prompt_cache_retention, reasoning_context, message_phase, choice_logprobs,
+    /// additional_tools: functions|namespaces}`.
     private static func live(_ node: YAMLDocument, base: LiveShape) throws(FixtureError) -> LiveShape {
         var f = try YAMLFields(node, what: "live")
         var live = base
@@ -93,6 +94,13 @@ extension ModelCatalog {
         if let v = f.optional("reasoning_context") { live.reasoningContext = try v.string("live.reasoning_context") }
         if let v = f.optional("message_phase") { live.messagePhase = try v.bool("live.message_phase") }
         if let v = f.optional("choice_logprobs") { live.choiceLogprobs = try v.bool("live.choice_logprobs") }
+        if let v = f.optional("additional_tools") {
+            switch try v.string("live.additional_tools") {
+            case "functions": live.additionalToolsAsFunctions = true
+            case "namespaces": live.additionalToolsAsFunctions = false
+            default: throw v.error("live.additional_tools must be functions or namespaces")
+            }
+        }
         try f.rejectUnknown()
         return live
     }

@@ -33,7 +33,9 @@ enum EmbeddedFixtures {
 #                           top_p (Response default, 1), prompt_cache_retention (in_memory),
 #                           reasoning_context (current_turn), message_phase (false: output messages
 #                           carry no `phase`), choice_logprobs (true: each chat choice has `logprobs`,
-#                           null unless asked; reasoning models default to false). [recorded]: read
+#                           null unless asked; reasoning models default to false), additional_tools
+#                           (namespaces: functions an `additional_tools` input item loads are listed
+#                           each as a namespace; functions: as plain functions). [recorded]: read
 #                           off the live API's answers recorded in pydantic/pydantic-ai's VCR
 #                           cassettes (tests/models/cassettes, 2025-03 to 2026-08): a model's own
 #                           snapshot where one was recorded, else its family's.
@@ -102,7 +104,7 @@ models:
     pricing: {input: 4, output: 20, cache_read: 0.40, cache_write: 5}
     input_modalities: [text, image, file]
     reasoning: true
-    live: {top_p: 0.98, prompt_cache_retention: 24h, reasoning_context: all_turns, message_phase: true}  # [recorded]
+    live: {top_p: 0.98, prompt_cache_retention: 24h, reasoning_context: all_turns, message_phase: true, additional_tools: functions}  # [recorded]
 
   - id: openai/gpt-5.6-terra
     aliases: [gpt-5.6-terra]
@@ -118,7 +120,7 @@ models:
     pricing: {input: 2, output: 12, cache_read: 0.20, cache_write: 2.50}
     input_modalities: [text, image, file]
     reasoning: true
-    live: {top_p: 0.98, prompt_cache_retention: 24h, reasoning_context: all_turns, message_phase: true}  # [recorded]
+    live: {top_p: 0.98, prompt_cache_retention: 24h, reasoning_context: all_turns, message_phase: true, additional_tools: functions}  # [recorded]
 
   - id: openai/gpt-5.6-luna
     aliases: [gpt-5.6-luna]
@@ -134,7 +136,7 @@ models:
     pricing: {input: 0.20, output: 1.20, cache_read: 0.02, cache_write: 0.25}
     input_modalities: [text, image, file]
     reasoning: true
-    live: {top_p: 0.98, prompt_cache_retention: 24h, reasoning_context: all_turns, message_phase: true}  # [recorded]
+    live: {top_p: 0.98, prompt_cache_retention: 24h, reasoning_context: all_turns, message_phase: true, additional_tools: functions}  # [recorded]
 
   # Only OpenAI's Daybreak guide names it (it replaces gpt-5.5-cyber-preview, for daybreak_red);
   # no page with its facts was found: everything but the id and endpoint is gpt-5.6-sol's.
@@ -153,7 +155,7 @@ models:
     endpoints: [responses]                    # [enum] ResponsesOnlyModel
     reasoning: true
     unconfirmed: [created, context_length, max_output_tokens, pricing, input_modalities]
-    live: {top_p: 0.98, prompt_cache_retention: 24h, reasoning_context: all_turns, message_phase: true}  # [recorded]
+    live: {top_p: 0.98, prompt_cache_retention: 24h, reasoning_context: all_turns, message_phase: true, additional_tools: functions}  # [recorded]
 
   # ------------------------------------------------------------------------------------------------
   # Daybreak aliases (Responses only, approved cybersecurity access): [openai] page for

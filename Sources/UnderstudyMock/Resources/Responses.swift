@@ -98,7 +98,10 @@ struct Responses: Resource {
             if flavor != .openrouter, let object = tool.objectValue, let listed = HostedToolEcho.listed(object) { return .object(listed) }
             guard var object = tool.objectValue, object["type"] == .string("function"), object["name"]?.stringValue != nil,
                   let decided = functions.next() else { return tool }
-            if object["strict"] == nil || object["strict"] == .null { object["strict"] = .bool(decided.strict) }
+            if object["strict"] == nil || object["strict"] == .null {
+                // OpenAI's lists the parameters strict mode made of them (StrictSchemaRules.listedFunction).
+                if flavor == .openrouter { object["strict"] = .bool(decided.strict) } else { object = StrictSchemaRules.listedFunction(object) }
+            }
             // Listed back with `output_schema` (null unless given), as every recorded Response since 2026-07.
             if flavor != .openrouter && object["output_schema"] == nil { object["output_schema"] = .null }
             return .object(object)

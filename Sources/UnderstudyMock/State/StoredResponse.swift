@@ -63,6 +63,7 @@ struct StoredResponse: StoredRecord {
         planObject["live"] = .object(JSONObject([
             ("top_p", .double(plan.live.topP)), ("prompt_cache_retention", .string(plan.live.promptCacheRetention)),
             ("reasoning_context", .string(plan.live.reasoningContext)), ("message_phase", .bool(plan.live.messagePhase)),
+            ("additional_tools_as_functions", .bool(plan.live.additionalToolsAsFunctions)),
             ("reasoning_model", .bool(plan.reasoningModel)), ("flavor", .string(plan.flavor.rawValue)),
         ]))
         return JSONValue.object(JSONObject([
@@ -102,6 +103,7 @@ struct StoredResponse: StoredRecord {
             plan.live.promptCacheRetention = live["prompt_cache_retention"]?.stringValue ?? "in_memory"
             plan.live.reasoningContext = live["reasoning_context"]?.stringValue ?? "current_turn"
             plan.live.messagePhase = live["message_phase"]?.boolValue ?? false
+            plan.live.additionalToolsAsFunctions = live["additional_tools_as_functions"]?.boolValue ?? false
             plan.reasoningModel = live["reasoning_model"]?.boolValue ?? false
             plan.flavor = live["flavor"]?.stringValue.flatMap(Flavor.init(rawValue:)) ?? .openai
         }

@@ -45,10 +45,8 @@ enum HostedToolEcho {
             guard let functions = tool["tools"]?.arrayValue else { return nil }
             var listed = tool
             listed["tools"] = .array(functions.map { function in
-                guard var object = function.objectValue, object["type"] == .string("function"),
-                      object["strict"] == nil || object["strict"] == .null else { return function }
-                object["strict"] = .bool(object["parameters"].map(StrictSchemaRules.canNormalise) ?? true)
-                return .object(object)
+                guard let object = function.objectValue, object["type"] == .string("function") else { return function }
+                return .object(StrictSchemaRules.listedFunction(object))
             })
             return listed
         default:

@@ -210,6 +210,20 @@ enum StrictSchemaRules {
         problem(in: normalised(schema), context: []) == nil
     }
 
+    /// A function tool as a Response lists it back when the request left `strict` out: strict
+    /// where its parameters can be made so, and then listed with the parameters made so (every
+    /// such recording lists `additionalProperties: false` the request did not send: crewAI's and
+    /// simonw/llm's Responses cassettes, 2025-08 to 2026-03).
+    static func listedFunction(_ function: JSONObject) -> JSONObject {
+        guard function["strict"] == nil || function["strict"] == .null else { return function }
+        var listed = function
+        let parameters = function["parameters"].flatMap { $0.isNull ? nil : $0 }
+        let strict = parameters.map(canNormalise) ?? true
+        listed["strict"] = .bool(strict)
+        if strict, let parameters { listed["parameters"] = normalised(parameters) }
+        return listed
+    }
+
     /// `schema` with every object closed and every property required, where it does not say
     /// otherwise.
     static func normalised(_ schema: JSONValue) -> JSONValue {

@@ -86,7 +86,9 @@ public enum ResponsesEncoder {
         w.endObject()
         w.key("tool_choice"); w.value(request.toolChoice)
         if openAI { toolUsage(&w, webSearches: hasOutput ? plan.hostedCalls.filter { $0.kind == .webSearch }.count : 0) }
-        w.key("tools"); w.value(.array(request.tools))
+        w.key("tools")
+        w.value(.array(openAI ? ResponseToolListing.ordered(request.tools, inputItems: request.inputItems,
+                                                            additionalAsFunctions: plan.live.additionalToolsAsFunctions) : request.tools))
         w.key("top_logprobs"); w.int(request.topLogprobs)
         w.key("top_p"); w.double(request.topP ?? plan.live.topP)
         w.key("truncation"); w.string(request.truncation)
