@@ -16,8 +16,13 @@ enum StreamingChecks {
         var findings = answer.expectEventStream()
         guard answer.isSuccess, answer.isEventStream else { return findings }
         let chunks = answer.events
-        guard let usageChunk = chunks.last(where: { ($0["choices"]?.arrayValue ?? []).isEmpty && $0["usage"].map { !$0.isNull } == true }) else {
-            return findings + ["include_usage was set but no chunk carries usage with choices: []"]
+        // OpenRouter's usage chunk repeats choice 0's finish since 2026-07 (its recorded streams);
+        // OpenAI's has no choices.
+        let repeatsChoice = context.options.flavor == .openrouter
+        guard let usageChunk = chunks.last(where: {
+            (repeatsChoice || ($0["choices"]?.arrayValue ?? []).isEmpty) && $0["usage"].map { !$0.isNull } == true
+        }) else {
+            return findings + ["include_usage was set but no chunk carries usage" + (repeatsChoice ? "" : " with choices: []")]
         }
         findings += usageFindings(usageChunk["usage"], input: "prompt_tokens", output: "completion_tokens", where: "the usage chunk")
         let text = chunks.compactMap { $0["choices"]?.arrayValue?.first?["delta"]?["content"]?.stringValue }.joined()

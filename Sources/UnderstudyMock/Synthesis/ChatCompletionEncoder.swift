@@ -7,6 +7,7 @@ public enum ChatCompletionEncoder {
         var w = JSONWriter(capacity: 768 + plan.choices.reduce(0) { $0 + $1.pieces.count * 8 })
         w.beginObject()
         header(&w, plan, object: "chat.completion")
+        if plan.flavor == .openrouter { openRouterServiceTier(&w, plan) }
         w.key("choices")
         w.beginArray()
         for (index, choice) in plan.choices.enumerated() {
@@ -84,20 +85,27 @@ public enum ChatCompletionEncoder {
 
     static func header(_ w: inout JSONWriter, _ plan: ChatPlan, object: StaticString, streaming: Bool = false) {
         w.key("id"); w.string(plan.id)
-        if plan.flavor == .openrouter {
-            w.key("provider"); w.string(plan.provider)
-            w.key("model"); w.string(plan.model)
-            w.key("object"); w.string(object.description)
-            w.key("created"); w.int(plan.created)
-            return
-        }
         w.key("object"); w.string(object.description)
         w.key("created"); w.int(plan.created)
         w.key("model"); w.string(plan.model)
+        if plan.flavor == .openrouter {
+            // OpenRouter's order since 2026-03 (its streams recorded in fixtures/traffic/real/
+            // openrouter/chat; 2025's put provider second).
+            w.key("provider"); w.string(plan.provider)
+            return
+        }
         if streaming {
             w.key("service_tier"); w.string(plan.serviceTier)
             w.key("system_fingerprint"); w.string(plan.systemFingerprint)
         }
+    }
+
+    /// OpenRouter's `service_tier` (after `provider`), on a completion and on a stream's usage
+    /// chunk since 2026-05: the upstream's tier, "default" from OpenAI and Anthropic, null from
+    /// the others the recordings show (Bedrock, Vertex's Claude, WandB).
+    static func openRouterServiceTier(_ w: inout JSONWriter, _ plan: ChatPlan) {
+        w.key("service_tier")
+        w.string(plan.provider == "OpenAI" || plan.provider == "Anthropic" ? plan.serviceTier : nil)
     }
 
     private static func trailer(_ w: inout JSONWriter, _ plan: ChatPlan) {
@@ -132,8 +140,10 @@ public enum ChatCompletionEncoder {
             return
         }
         // OpenRouter's accounting, as its recorded answers (fixtures/traffic/real/openrouter/chat,
-        // 2026): its own token details, what the call cost, whether the caller's key paid, and the
-        // upstream's share of the cost.
+        // 2026; the order of its 2026-08 streams): what the call cost, whether the caller's key
+        // paid, its own token details and the upstream's share of the cost.
+        w.key("cost"); w.double(cost)
+        w.key("is_byok"); w.bool(false)
         w.key("prompt_tokens_details")
         w.beginObject()
         w.key("cached_tokens"); w.int(usage.cachedTokens)
@@ -141,20 +151,18 @@ public enum ChatCompletionEncoder {
         w.key("audio_tokens"); w.int(usage.promptAudioTokens)
         w.key("video_tokens"); w.int(0)
         w.endObject()
-        w.key("completion_tokens_details")
-        w.beginObject()
-        w.key("reasoning_tokens"); w.int(usage.reasoningTokens)
-        w.key("image_tokens"); w.int(0)
-        w.key("audio_tokens"); w.int(0)
-        w.endObject()
-        w.key("cost"); w.double(cost)
-        w.key("is_byok"); w.bool(false)
         let completionShare = usage.totalTokens == 0 ? 0 : cost * Double(usage.completionTokens) / Double(usage.totalTokens)
         w.key("cost_details")
         w.beginObject()
         w.key("upstream_inference_cost"); w.double(cost)
         w.key("upstream_inference_prompt_cost"); w.double(cost - completionShare)
         w.key("upstream_inference_completions_cost"); w.double(completionShare)
+        w.endObject()
+        w.key("completion_tokens_details")
+        w.beginObject()
+        w.key("reasoning_tokens"); w.int(usage.reasoningTokens)
+        w.key("image_tokens"); w.int(0)
+        w.key("audio_tokens"); w.int(0)
         w.endObject()
         w.endObject()
     }

@@ -129,7 +129,13 @@ struct ChatStreamRenderer: Sendable {
 
     private mutating func usageChunk() -> [UInt8] {
         var w = JSONWriter(continuing: start, capacity: 384)
-        w.key("choices"); w.beginArray(); w.endArray()
+        if plan.flavor == .openrouter {
+            // OpenRouter's since 2026-07: the upstream's tier, and choice 0's finish repeated.
+            ChatCompletionEncoder.openRouterServiceTier(&w, plan)
+            choice(&w, 0, finish: plan.choices[0].finishReason, delta: nil)
+        } else {
+            w.key("choices"); w.beginArray(); w.endArray()
+        }
         w.key("usage"); ChatCompletionEncoder.usage(&w, plan.usage, cost: plan.flavor == .openrouter ? plan.cost : nil)
         obfuscation(&w)
         w.endObject()
@@ -148,7 +154,10 @@ struct ChatStreamRenderer: Sendable {
         w.beginArray()
         w.beginObject()
         w.key("index"); w.int(index)
-        w.key("delta"); w.beginObject(); if let delta { write(delta, of: c, &w) }; w.endObject()
+        w.key("delta")
+        w.beginObject()
+        if plan.flavor == .openrouter { openRouterDelta(delta, of: c, &w) } else if let delta { write(delta, of: c, &w) }
+        w.endObject()
         if case .piece(let position) = delta, let top = plan.logprobs {
             w.key("logprobs")
             w.beginObject()
@@ -157,13 +166,33 @@ struct ChatStreamRenderer: Sendable {
             w.endArray()
             w.key("refusal"); w.null()
             w.endObject()
-        } else if plan.choiceLogprobs {
+        } else if plan.choiceLogprobs && plan.flavor != .openrouter {
             w.key("logprobs"); w.null()
         }
         w.key("finish_reason"); w.string(finish)
         if plan.flavor == .openrouter { w.key("native_finish_reason"); w.string(finish) }
         w.endObject()
         w.endArray()
+    }
+
+    /// OpenRouter's deltas since 2026-03 (fixtures/traffic/real/openrouter/chat): every one carries
+    /// `content` then `role`, the finishing one empty content; no `refusal`. Tool calls and audio
+    /// as OpenAI's (no recording shows OpenRouter's).
+    private func openRouterDelta(_ delta: Delta?, of c: ChatPlan.Choice, _ w: inout JSONWriter) {
+        switch delta {
+        case .piece(let p)? where c.audio == nil:
+            w.key("content"); w.string(c.pieces[p])
+            w.key("role"); w.string("assistant")
+        case nil:
+            w.key("content"); w.string("")
+            w.key("role"); w.string("assistant")
+        case .role?:
+            w.key("content"); if c.toolCalls.isEmpty { w.string("") } else { w.null() }
+            w.key("role"); w.string("assistant")
+            if let first = c.toolCalls.first { toolCall(&w, 0, first, opening: true, piece: nil) }
+        case let other?:
+            write(other, of: c, &w)
+        }
     }
 
     private func write(_ delta: Delta, of c: ChatPlan.Choice, _ w: inout JSONWriter) {
