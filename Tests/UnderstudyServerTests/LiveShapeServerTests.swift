@@ -36,7 +36,9 @@ struct LiveShapeServerTests {
         #expect(r.body["prompt_cache_key"] == .string("k1") && r.body["safety_identifier"] == .string("u-7"))
         #expect(r.body["prompt_cache_retention"] == .string("in_memory") && r.body["top_p"]?.doubleValue == 1)
         #expect(r.body["tool_usage"]?["web_search"]?["num_requests"] == .int(0))
-        #expect(r.body["reasoning"]?.objectValue?.keys == ["effort", "summary"])
+        // A model that does not reason: context null (recorded since 2026-06), no mode.
+        #expect(r.body["reasoning"]?.objectValue?.keys == ["context", "effort", "summary"])
+        #expect(r.body["reasoning"]?["context"] == .null)
         #expect(r.body["output"]?[0]?["phase"] == nil)
     }
 

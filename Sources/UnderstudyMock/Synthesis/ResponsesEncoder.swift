@@ -70,6 +70,9 @@ public enum ResponsesEncoder {
         if plan.reasoningModel && openAI {
             let context = request.reasoningContext.flatMap { $0 == "auto" ? nil : $0 } ?? plan.live.reasoningContext
             w.key("context"); w.string(context)
+        } else if openAI {
+            // Null for models that do not reason: both recordings of gpt-4.1 since 2026-06 (none before).
+            w.key("context"); w.null()
         }
         w.key("effort"); w.string(request.reasoningEffort ?? (plan.reasoning != nil ? "medium" : nil))
         if plan.reasoningModel && openAI { w.key("mode"); w.string(request.reasoningMode ?? "standard") }
@@ -129,6 +132,9 @@ public enum ResponsesEncoder {
             w.beginObject(); w.key("type"); w.string("summary_text"); w.key("text"); w.string(summary); w.endObject()
         }
         w.endArray()
+        // Every recorded reasoning item since 2026-06 has `content` (empty: the reasoning text is
+        // not shown), 34 of 34 (pydantic-ai's cassettes); none before.
+        w.key("content"); w.beginArray(); w.endArray()
         w.endObject()
     }
 
