@@ -51,3 +51,23 @@ def test_strict_mode_schema_rules_hold_for_openais_models_only(openrouter):
 def test_a_prediction_that_is_not_an_object_is_a_400(openrouter):
     with pytest.raises(openai.BadRequestError):
         openrouter.chat.completions.create(model="openai/gpt-4o", messages=HI, extra_body={"prediction": "not an object"})
+
+
+def test_answers_have_openrouters_2026_shape(openrouter, base_url):
+    """As OpenRouter's streams recorded 2026-03 to 2026-08: provider after model, every delta
+    {content, role} without refusal, a usage chunk that carries service_tier and repeats choice 0's
+    finish; completions carry service_tier ("default" from OpenAI and Anthropic, null otherwise)."""
+    chunks = list(openrouter.chat.completions.create(model="openai/gpt-4.1-mini", messages=HI, stream=True))
+    assert all(c.choices[0].delta.role == "assistant" and c.choices[0].delta.refusal is None for c in chunks)
+    last = chunks[-1]
+    assert last.usage.total_tokens > 0 and last.service_tier == "default"
+    assert last.choices[0].finish_reason == "stop" and last.choices[0].delta.content == ""
+    request = urllib.request.Request(base_url + "/api/v1/chat/completions", headers={"content-type": "application/json"},
+                                     data=json.dumps({"model": "openai/gpt-4.1-mini", "messages": HI, "stream": True}).encode())
+    with urllib.request.urlopen(request, timeout=10) as response:
+        first = json.loads(response.read().decode().split("\n\n")[0].removeprefix("data: "))
+    assert list(first)[:6] == ["id", "object", "created", "model", "provider", "choices"]
+    assert "refusal" not in first["choices"][0]["delta"] and "logprobs" not in first["choices"][0]
+    claude = {"model": "anthropic/claude-sonnet-4.6", "messages": HI}
+    assert openrouter.chat.completions.create(**claude, extra_body={"provider": {"order": ["anthropic"]}}).service_tier == "default"
+    assert openrouter.chat.completions.create(**claude, extra_body={"provider": {"order": ["google"]}}).service_tier is None
