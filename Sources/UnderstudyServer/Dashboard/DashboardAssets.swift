@@ -147,7 +147,8 @@ function refilter() {
 async function load(limit = 1000) {
   const listing = await call(`/exchanges?limit=${limit}`);
   for (const s of listing.data) addRow(s);
-  $("#held").textContent = `ring: ${(listing.held_bytes / 1048576).toFixed(1)} of ${(listing.byte_limit / 1048576).toFixed(0)} MiB, ` +
+  const size = (bytes) => (bytes < 1048576 ? `${(bytes / 1024).toFixed(0)} KiB` : `${(bytes / 1048576).toFixed(1)} MiB`);
+  $("#held").textContent = `ring: ${size(listing.held_bytes)} of ${size(listing.byte_limit)}, ` +
     `${listing.exchanges} exchanges${listing.evicted ? `, ${listing.evicted} evicted` : ""}`;
   return listing.scenario_hits;
 }
