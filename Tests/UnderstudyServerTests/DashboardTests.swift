@@ -56,14 +56,15 @@ struct DashboardTests {
 
     @Test("a page's feed outlives the idle timeout and gets each exchange's row")
     func feedOutlivesIdleTimeout() async throws {
-        try await withServer(configure: { $0.idleTimeout = .milliseconds(200) }) { server in
+        // An idle connection lives one to two periods; a second leaves the request time to arrive on a busy machine.
+        try await withServer(configure: { $0.idleTimeout = .seconds(1) }) { server in
             let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                 .connect(host: "127.0.0.1", port: server.port) { channel in
                     channel.eventLoop.makeCompletedFuture { try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel) }
                 }
             let text = try await channel.executeThenClose { inbound, outbound in
                 try await outbound.write(ByteBuffer(string: "GET /__understudy/feed HTTP/1.1\r\nhost: x\r\n\r\n"))
-                try await Task.sleep(for: .milliseconds(700))  // several idle periods
+                try await Task.sleep(for: .milliseconds(2500))  // past two idle periods
                 let answer = try await TestHTTPClient.send(port: server.port, .POST, "/v1/chat/completions", json: Self.chat)
                 #expect(answer.status == 200)
                 var received = ""
