@@ -121,6 +121,24 @@ struct DashboardTests {
         try await TestHTTPClient.send(port: server.port, .GET, path, headers: headers).status
     }
 
+    @Test("an exchange is shown redacted as recordings are, an answer that echoes the key included")
+    func redacted() async throws {
+        let key = "sk-test-0123456789abcdefghij"
+        let scenarios = "scenarios:\n  - name: echo\n    match: {header: {x-test: echo}}\n    reply: \"your key is \(key)\"\n"
+        try await withServer(scenarios: scenarios) { server in
+            let answer = try await TestHTTPClient.send(port: server.port, .POST, "/v1/chat/completions",
+                json: #"{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]}"#,
+                headers: [("content-type", "application/json"), ("authorization", "Bearer \(key)"), ("x-test", "echo")])
+            #expect(answer.text.contains(key))
+            let ring = try #require(server.dashboard?.ring)
+            let exchange = try #require(ring.exchange(1))
+            let detail = String(decoding: exchange.detail(), as: UTF8.self)
+            let line = String(decoding: exchange.jsonl(), as: UTF8.self)
+            #expect(!detail.contains(key) && !line.contains(key))
+            #expect(detail.contains("[redacted]") && line.contains("[redacted]"))
+        }
+    }
+
     @Test("findings are read into where, pointer and message")
     func findingWording() {
         let event = DashboardFinding("self-check: stream event 3: /choices/0: missing required property 'index' [required at x]")

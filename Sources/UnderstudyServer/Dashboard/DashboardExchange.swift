@@ -103,13 +103,15 @@ extension DashboardExchange {
         w.endArray()
         w.key("exchange"); w.raw(jsonl().dropLast())  // the line without its newline
         if let frames {
+            // Shown beside the JSONL line, so redacted as it is: a reply that echoes the key shows it as [redacted].
+            let secrets = ExchangeWriter.secrets(of: request.headers, url: url)
             w.key("frames")
             w.beginArray()
             for frame in frames {
                 w.beginObject()
                 w.key("due_ms"); w.double(Self.milliseconds(frame.dueNanoseconds))
                 w.key("sent_ms"); w.double(Self.milliseconds(frame.sentNanoseconds))
-                w.key("data"); w.string(String(decoding: frame.bytes, as: UTF8.self))
+                w.key("data"); w.string(secrets.reduce(String(decoding: frame.bytes, as: UTF8.self)) { $0.replacing($1, with: ExchangeWriter.redacted) })
                 w.endObject()
             }
             w.endArray()
@@ -120,8 +122,9 @@ extension DashboardExchange {
     }
 
     /// The exchange as one `validate` JSONL line, redacted as recordings are.
+    var url: String { request.query.map { "\(request.path)?\($0)" } ?? request.path }
+
     func jsonl() -> [UInt8] {
-        let url = request.query.map { "\(request.path)?\($0)" } ?? request.path
         var headers = responseHeaders
         var body = responseBody
         var delays: [Int]?
