@@ -33,7 +33,8 @@ function time(at) {
 
 function makeRow(s) {
   const tr = document.createElement("tr");
-  tr.tabIndex = 0;
+  // One row in the tab order at a time (↑/↓ move it), not a thousand.
+  tr.tabIndex = -1;
   tr.dataset.id = s.id;
   tr.dataset.status = s.status ?? "fault";
   tr.dataset.verdict = s.verdict;
@@ -86,6 +87,7 @@ function addRow(s) {
   let after = rowsBody.firstElementChild;
   while (after && Number(after.dataset.id) > s.id) after = after.nextElementSibling;
   rowsBody.insertBefore(tr, after);
+  if (!rowsBody.querySelector('tr[tabindex="0"]')) tr.tabIndex = 0;
   rows.set(s.id, tr);
   noteOptions(s);
   while (rows.size > maxRows) {
@@ -128,7 +130,12 @@ function wireList() {
     if (step) {
       let next = tr[step];
       while (next && next.hidden) next = next[step];
-      if (next) { next.focus(); event.preventDefault(); }
+      if (next) {
+        tr.tabIndex = -1;
+        next.tabIndex = 0;
+        next.focus();
+        event.preventDefault();
+      }
     } else if (event.key === "Enter" || event.key === " ") {
       select(tr);
       event.preventDefault();
