@@ -4,7 +4,6 @@ import Glibc
 import NIOCore
 import NIOEmbedded
 import NIOHTTP1
-import NIOPosix
 import Testing
 import UnderstudyContract
 import UnderstudyMock
@@ -56,24 +55,35 @@ struct DashboardTests {
 
     @Test("a page's feed outlives the idle timeout and gets each exchange's row")
     func feedOutlivesIdleTimeout() async throws {
-        // An idle connection lives one to two periods; a second leaves the request time to arrive on a busy machine.
-        try await withServer(configure: { $0.idleTimeout = .seconds(1) }) { server in
-            let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                .connect(host: "127.0.0.1", port: server.port) { channel in
-                    channel.eventLoop.makeCompletedFuture { try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel) }
-                }
-            let text = try await channel.executeThenClose { inbound, outbound in
-                try await outbound.write(ByteBuffer(string: "GET /__understudy/feed HTTP/1.1\r\nhost: x\r\n\r\n"))
-                try await Task.sleep(for: .milliseconds(2500))  // past two idle periods
-                let answer = try await TestHTTPClient.send(port: server.port, .POST, "/v1/chat/completions", json: Self.chat)
-                #expect(answer.status == 200)
-                var received = ""
-                for try await chunk in inbound {
-                    received += String(buffer: chunk)
-                    if received.contains("event: exchange") { break }
-                }
-                return received
+        try await withServer(configure: { $0.idleTimeout = .milliseconds(300) }) { server in
+            // A plain socket, connected and sent to in one go: an async client could be held back
+            // past the idle timeout on a busy machine before its request left, and be closed for it.
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            #expect(fd >= 0)
+            defer { close(fd) }
+            var timeout = timeval(tv_sec: 20, tv_usec: 0)
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = in_port_t(UInt16(server.port).bigEndian)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
             }
+            #expect(connected == 0)
+            let request = Array("GET /__understudy/feed HTTP/1.1\r\nhost: x\r\n\r\n".utf8)
+            #expect(send(fd, request, request.count, 0) == request.count)
+            try await Task.sleep(for: .milliseconds(1500))  // several idle periods
+            let answer = try await TestHTTPClient.send(port: server.port, .POST, "/v1/chat/completions", json: Self.chat)
+            #expect(answer.status == 200)
+            var received: [UInt8] = []
+            var chunk = [UInt8](repeating: 0, count: 4096)
+            while !String(decoding: received, as: UTF8.self).contains("event: exchange") {
+                let n = recv(fd, &chunk, chunk.count, 0)
+                guard n > 0 else { break }  // closed (the bug) or the receive timeout
+                received += chunk[..<n]
+            }
+            let text = String(decoding: received, as: UTF8.self)
             #expect(text.hasPrefix("HTTP/1.1 200 OK\r\n"))
             #expect(text.contains("content-type: text/event-stream"))
             #expect(text.contains(#""path":"/v1/chat/completions","status":200"#))

@@ -14,12 +14,12 @@ from openai import OpenAI
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
+BINARY = os.environ.get("UNDERSTUDY_BIN", str(ROOT / ".build/debug/understudy"))
 
 
 class Server:
     def __init__(self, *arguments: str):
-        binary = os.environ.get("UNDERSTUDY_BIN", str(ROOT / ".build/debug/understudy"))
-        self.process = subprocess.Popen([binary, "serve", "--port", "0", *arguments],
+        self.process = subprocess.Popen([BINARY, "serve", "--port", "0", *arguments],
                                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         line = self.process.stdout.readline()
         assert line.startswith("Understudy listening on "), line

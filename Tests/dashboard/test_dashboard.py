@@ -11,7 +11,7 @@ import urllib.request
 import openai
 import pytest
 
-from conftest import ROOT, open_dashboard, wait_rows
+from conftest import BINARY, open_dashboard, wait_rows
 
 CHAT = [{"role": "user", "content": "Tell me about owls"}]
 
@@ -100,7 +100,7 @@ def test_a_request_that_breaks_the_contract_shows_its_finding_and_path(serve, pa
     line = tmp_path / "exchange.jsonl"
     download.value.save_as(line)
     assert "sk-test-dashboard-key-0001" not in line.read_text()
-    result = subprocess.run([str(ROOT / ".build/debug/understudy"), "validate", str(line)], capture_output=True, text=True)
+    result = subprocess.run([BINARY, "validate", str(line)], capture_output=True, text=True)
     assert "1 passed" in result.stdout, result.stdout + result.stderr
 
 
