@@ -94,6 +94,15 @@ def test_a_request_that_breaks_the_contract_shows_its_finding_and_path(serve, pa
     assert "sk-test-dashboard-key-0001" not in page.content()
     assert "[redacted]" in page.text_content("#detail")  # the headers, folded
     page.screenshot(path=str(screenshots / "dashboard-finding.png"))
+    # Copy as curl: the request as sent, the key left to the shell.
+    command = page.evaluate("""async (id) => {
+        const { curl } = await import("/__understudy/ui/detail.js");
+        const detail = await (await fetch(`/__understudy/exchanges/${id}`)).json();
+        return curl(detail.exchange);
+    }""", row.get_attribute("data-id"))
+    assert command.startswith(f"curl -X POST '{server.url}/v1/chat/completions'")
+    assert '-H "Authorization: Bearer $OPENAI_API_KEY"' in command and "sk-test" not in command
+    assert '"content":5' in command
     # The download is one `validate` line.
     with page.expect_download() as download:
         page.click("#download")
