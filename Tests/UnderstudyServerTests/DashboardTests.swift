@@ -58,19 +58,9 @@ struct DashboardTests {
         try await withServer(configure: { $0.idleTimeout = .milliseconds(300) }) { server in
             // A plain socket, connected and sent to in one go: an async client could be held back
             // past the idle timeout on a busy machine before its request left, and be closed for it.
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            let fd = blockingSocket(port: server.port, receiveTimeout: 20)
             #expect(fd >= 0)
             defer { close(fd) }
-            var timeout = timeval(tv_sec: 20, tv_usec: 0)
-            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = in_port_t(UInt16(server.port).bigEndian)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            }
-            #expect(connected == 0)
             let request = Array("GET /__understudy/feed HTTP/1.1\r\nhost: x\r\n\r\n".utf8)
             #expect(send(fd, request, request.count, 0) == request.count)
             try await Task.sleep(for: .milliseconds(1500))  // several idle periods

@@ -22,21 +22,9 @@ struct SlowReaderTests {
         try await withServer(scenarios: scenarios, configure: { $0.idleTimeout = .milliseconds(500) }) { server in
             // A plain socket with a small receive buffer set before connecting (no autotuning), so
             // the server's side stops being writable once the kernel buffers are full.
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            let fd = blockingSocket(port: server.port, receiveBuffer: 4096, receiveTimeout: 30)
             #expect(fd >= 0)
             defer { close(fd) }
-            var small: Int32 = 4096
-            setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, socklen_t(MemoryLayout<Int32>.size))
-            var timeout = timeval(tv_sec: 30, tv_usec: 0)
-            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = in_port_t(UInt16(server.port).bigEndian)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            }
-            #expect(connected == 0)
             let body = #"{"model":"gpt-4o","n":4,"stream":true,"messages":[{"role":"user","content":"hi"}]}"#
             let request = Array("POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\nx-test: long\r\ncontent-length: \(body.utf8.count)\r\n\r\n\(body)".utf8)
             #expect(send(fd, request, request.count, 0) == request.count)
