@@ -4,6 +4,7 @@
 import { call, follow } from "./api.js";
 import { showDetail } from "./detail.js";
 import { showScenarios, wireControls } from "./controls.js";
+import { countRow, drawRate } from "./rate.js";
 
 const $ = (selector) => document.querySelector(selector);
 const rowsBody = $("#rows");
@@ -175,9 +176,11 @@ function wireTabs() {
 wireList();
 wireTabs();
 setInterval(() => load(0).catch(() => {}), 2000);
+setInterval(() => drawRate($("#rate")), 1000);
 wireControls(load);
 follow({
   onRow: (s) => {
+    countRow(s);
     if (paused) { if (held.length < 10000) held.push(s); } else addRow(s);
     if (!statsDue) statsDue = setTimeout(() => { statsDue = null; load(0).catch(() => {}); }, 300);
   },

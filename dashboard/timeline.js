@@ -26,7 +26,7 @@ export function timeline(frames, { fault = null, ending = null } = {}) {
   });
   if (gap.to > gap.from) {
     svg.append(el("rect", { class: "gap", x: x(gap.from), y: 14, width: Math.max(1, x(gap.to) - x(gap.from)), height: axis - 14 }));
-    svg.append(el("text", { x: x(gap.from) + 2, y: 24 }, `longest gap ${(gap.to - gap.from).toFixed(1)} ms`));
+    svg.append(el("text", { x: Math.min(x(gap.from) + 2, right - 120), y: 24 }, `longest gap ${(gap.to - gap.from).toFixed(1)} ms`));
   }
   svg.append(el("line", { class: "axis", x1: left, y1: axis, x2: right, y2: axis }));
   for (const frame of frames) {

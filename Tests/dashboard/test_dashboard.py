@@ -33,6 +33,8 @@ def test_rows_appear_live_as_the_sdk_calls(serve, page, screenshots):
     assert stream.nth(2).inner_text() == "/v1/chat/completions"
     assert stream.nth(7).inner_text().endswith(" ms"), "a stream shows its time to first token"
     assert rows.nth(2).get_attribute("data-status") == "200"
+    # The rate chart counts them, drawn each second from the feed's rows.
+    page.wait_for_selector("svg.rate rect.k2xx", timeout=2000)
     assert rows.nth(2).locator(".verdict").inner_text() == "pass"
     # Keyboard: the rows are reachable and Enter opens one.
     rows.nth(2).focus()

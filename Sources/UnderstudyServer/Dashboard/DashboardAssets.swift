@@ -47,6 +47,7 @@ export function follow({ onRow, onOpen, onState }) {
 import { call, follow } from "./api.js";
 import { showDetail } from "./detail.js";
 import { showScenarios, wireControls } from "./controls.js";
+import { countRow, drawRate } from "./rate.js";
 
 const $ = (selector) => document.querySelector(selector);
 const rowsBody = $("#rows");
@@ -218,9 +219,11 @@ function wireTabs() {
 wireList();
 wireTabs();
 setInterval(() => load(0).catch(() => {}), 2000);
+setInterval(() => drawRate($("#rate")), 1000);
 wireControls(load);
 follow({
   onRow: (s) => {
+    countRow(s);
     if (paused) { if (held.length < 10000) held.push(s); } else addRow(s);
     if (!statsDue) statsDue = setTimeout(() => { statsDue = null; load(0).catch(() => {}); }, 300);
   },
@@ -437,6 +440,8 @@ export async function showDetail(panel, id) {
   </nav>
   <span id="live" class="live" title="live feed">connecting…</span>
   <span id="held" class="muted"></span>
+  <svg id="rate" class="rate" viewBox="0 0 240 40" role="img" aria-label="requests per second over the last minute"></svg>
+  <span id="rate-label" class="muted"></span>
 </header>
 
 <main id="view-exchanges" role="tabpanel" aria-labelledby="tab-exchanges">
@@ -564,6 +569,51 @@ function render(parent, value, pointer, depth, highlighted) {
 }
 
 """#,
+        "rate.js": #"""
+// Requests per second over the last minute, stacked by status class, drawn as SVG from the rows
+// the feed brings (no extra request to the server).
+
+const NS = "http://www.w3.org/2000/svg";
+const seconds = 60;
+/** Per second (Unix second): counts by class, 2xx, 4xx, 5xx or fault. */
+const buckets = new Map();
+
+export function countRow(row) {
+  const second = Math.floor(row.at / 1000);
+  const kind = row.status === null ? "fault" : `${String(row.status)[0]}xx`;
+  const bucket = buckets.get(second) ?? {};
+  bucket[kind] = (bucket[kind] ?? 0) + 1;
+  buckets.set(second, bucket);
+}
+
+/** Redraws `svg` (viewBox 0 0 240 40) for the minute up to now. */
+export function drawRate(svg) {
+  const now = Math.floor(Date.now() / 1000);
+  for (const second of buckets.keys()) if (second <= now - seconds) buckets.delete(second);
+  const totals = [...buckets.values()].map((b) => Object.values(b).reduce((a, n) => a + n, 0));
+  const peak = Math.max(1, ...totals);
+  const width = 240 / seconds;
+  svg.replaceChildren();
+  for (let i = 0; i < seconds; i++) {
+    const bucket = buckets.get(now - seconds + 1 + i);
+    if (!bucket) continue;
+    let y = 40;
+    for (const kind of ["2xx", "4xx", "5xx", "fault"]) {
+      const height = ((bucket[kind] ?? 0) / peak) * 38;
+      if (height === 0) continue;
+      y -= height;
+      const bar = document.createElementNS(NS, "rect");
+      for (const [key, value] of Object.entries({ x: i * width, y, width: width - 0.5, height, class: `bar k${kind}` })) bar.setAttribute(key, value);
+      svg.append(bar);
+    }
+  }
+  const last = buckets.get(now - 1);
+  const rate = last ? Object.values(last).reduce((a, n) => a + n, 0) : 0;
+  svg.setAttribute("aria-label", `requests per second over the last minute; last second ${rate}, peak ${peak}`);
+  document.querySelector("#rate-label").textContent = `${rate} req/s (peak ${peak})`;
+}
+
+"""#,
         "style.css": #"""
 :root {
   color-scheme: light dark;
@@ -638,6 +688,8 @@ svg.timeline .ttft { stroke: var(--ok); stroke-dasharray: 3 3; }
 svg.timeline .gap { fill: var(--warn); opacity: .25; }
 svg.timeline text { fill: var(--muted); font-size: 10px; }
 svg.timeline .fault { fill: var(--bad); font-weight: 600; }
+svg.rate { width: 240px; height: 28px; margin-left: auto; border-bottom: 1px solid var(--line); }
+svg.rate .k2xx { fill: var(--ok); } svg.rate .k4xx { fill: var(--warn); } svg.rate .k5xx, svg.rate .kfault { fill: var(--bad); }
 details > summary { cursor: pointer; color: var(--muted); margin: 4px 0; }
 
 """#,
@@ -670,7 +722,7 @@ export function timeline(frames, { fault = null, ending = null } = {}) {
   });
   if (gap.to > gap.from) {
     svg.append(el("rect", { class: "gap", x: x(gap.from), y: 14, width: Math.max(1, x(gap.to) - x(gap.from)), height: axis - 14 }));
-    svg.append(el("text", { x: x(gap.from) + 2, y: 24 }, `longest gap ${(gap.to - gap.from).toFixed(1)} ms`));
+    svg.append(el("text", { x: Math.min(x(gap.from) + 2, right - 120), y: 24 }, `longest gap ${(gap.to - gap.from).toFixed(1)} ms`));
   }
   svg.append(el("line", { class: "axis", x1: left, y1: axis, x2: right, y2: axis }));
   for (const frame of frames) {
