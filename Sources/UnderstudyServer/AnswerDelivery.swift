@@ -26,6 +26,8 @@ enum Wait {
     case writable(PacedStream)
     /// A stream stalled on purpose: nothing will finish it, so a shutdown closes it at once.
     case stalled
+    /// A dashboard page's live feed, open until the page goes (or a shutdown closes it).
+    case feed(DashboardFeed)
 
     final class DelayedAnswer {
         let response: MockResponse
@@ -40,7 +42,13 @@ enum Wait {
     }
 
     var busy: Bool { if case .none = self { false } else { true } }
-    var isStalled: Bool { if case .stalled = self { true } else { false } }
+    /// Nothing will finish it: a shutdown closes it at once.
+    var isOpenEnded: Bool {
+        switch self {
+        case .stalled, .feed: true
+        default: false
+        }
+    }
 }
 
 /// Answer delivery: one buffer for JSON; for SSE, the frames as they fall due, those due
@@ -53,6 +61,9 @@ extension HTTPConnectionHandler {
                         context: ChannelHandlerContext) {
         metrics?.requestServed(response)
         requestArrival = arrival
+        if let dashboard, response.routeName != "admin" {
+            capture = ExchangeCapture(request, response, arrival: arrival, ring: dashboard.ring)
+        }
         for violation in response.violations {
             logger.warning("contract violation", metadata: ["request": "\(request.method) \(request.path)", "finding": "\(violation)"])
         }
@@ -79,8 +90,10 @@ extension HTTPConnectionHandler {
             HTTPResponseWriter.head(response, date: date(), contentLength: bytes.count, keepAlive: keepAlive, http10: http10, into: &buffer)
             if !isHead { buffer.writeBytes(bytes) }
             write(buffer, context: context)
+            finishCapture()
             if !keepAlive { closeAfterFlush(context: context) }
         case .fault(let fault):
+            finishCapture()
             carryOut(fault, context: context)
         case .stream(let plan):
             // HTTP/1.0 has no chunked encoding: send the stream and close to end it. The head
@@ -108,7 +121,9 @@ extension HTTPConnectionHandler {
                 break
             }
             var buffer = context.channel.allocator.buffer(capacity: 2048)
-            let frames = current.write(dueBy: horizon, into: &buffer, limit: Self.writeBatchBytes)
+            // The dashboard hears of each frame, when it is on.
+            let note: (([UInt8], NIODeadline) -> Void)? = capture == nil ? nil : { self.capture?.frameWritten($0, due: $1.uptimeNanoseconds) }
+            let frames = current.write(dueBy: horizon, into: &buffer, limit: Self.writeBatchBytes, note: note)
             for _ in 0..<frames { streamMeter?.frameWritten() }  // metrics
             if buffer.readableBytes > 0 {
                 write(buffer, context: context)
@@ -132,6 +147,7 @@ extension HTTPConnectionHandler {
         wait = .none
         // Metrics: a stalled stream stays in flight until its connection closes.
         if ending != .stall { endStreamMeter() }
+        finishCapture(ending: "\(ending)")
         if ending == .close {
             // A cut stream: no terminating chunk, the connection just ends.
             closeAfterFlush(context: context)
@@ -223,6 +239,12 @@ extension HTTPConnectionHandler {
         let now = engine.now()
         if dateCache.second != now { dateCache = (now, UTCDate.httpDate(now)) }
         return dateCache.text
+    }
+
+    /// The dashboard: the answer in flight is over, kept once (the capture goes with it).
+    func finishCapture(ending: String? = nil) {
+        capture?.finish(ending: ending)
+        capture = nil
     }
 
     /// Metrics: the stream in flight is over, counted once (the meter goes with it).

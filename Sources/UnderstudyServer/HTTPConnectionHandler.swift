@@ -24,6 +24,9 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     let metrics: ServerMetrics?
     var requestArrival: UInt64 = 0
     var streamMeter: StreamMeter?
+    /// The dashboard (nil when off), and the exchange in flight noted for it.
+    let dashboard: Dashboard?
+    var capture: ExchangeCapture?
 
     /// The request being read.
     var head: HTTPRequestHead?
@@ -48,8 +51,9 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     var dateCache: (second: Int64, text: String) = (-1, "")
 
     init(engine: MockEngine, configuration: ServerConfiguration, logger: Logger, scheduler: StreamScheduler, metrics: ServerMetrics?,
-         offload: NIOThreadPool?) {
+         dashboard: Dashboard?, offload: NIOThreadPool?) {
         self.engine = engine
+        self.dashboard = dashboard
         self.offload = offload
         self.configuration = configuration
         self.logger = logger
@@ -135,6 +139,13 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
             deliver(scrape, head: head, keepAlive: keepAlive, context: context)
             return
         }
+        if let dashboard, let page = dashboard.answer(request) {
+            switch page {
+            case .response(let response): deliver(response, head: head, keepAlive: keepAlive, context: context)
+            case .feed: startFeed(dashboard, context: context)
+            }
+            return
+        }
         if let offload {
             // The engine waits on a shared state: answer on the pool, deliver back on this loop;
             // requests pipelined meanwhile wait their turn.
@@ -162,7 +173,7 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if event is ChannelShouldQuiesceEvent {
             quiescing = true
-            if (!wait.busy || wait.isStalled) && head == nil { closeAfterFlush(context: context) }
+            if (!wait.busy || wait.isOpenEnded) && head == nil { closeAfterFlush(context: context) }
         } else {
             context.fireUserInboundEventTriggered(event)
         }
@@ -215,6 +226,7 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
             wait = .frames(stream)
             pump(horizon: context.eventLoop.now + StreamScheduler.tick, context: context)
         }
+        if context.channel.isWritable, case .feed(let feed) = wait { feed.flush() }
         context.fireChannelWritabilityChanged()
     }
 
@@ -245,6 +257,7 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
 
     func channelInactive(context: ChannelHandlerContext) {
         endStreamMeter()  // metrics: a stream cut short by the client ends here
+        finishCapture(ending: "client")  // the dashboard: an answer the client did not wait for
         forgetWaits()
         idleCheck?.cancel()
         idleCheck = nil
@@ -254,6 +267,7 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     /// The connection is gone: whatever it waited for is dropped, and the scheduler's calls for
     /// it are ignored when they come.
     private func forgetWaits() {
+        if case .feed(let feed) = wait { dashboard?.ring.unsubscribe(feed) }
         ticket &+= 1
         wait = .none
         self.context = nil

@@ -34,8 +34,9 @@ struct PacedStream {
 
     /// Encodes into `buffer` what is due by `horizon`: a waiting comment, or the frames due (as
     /// chunks when `chunked`), stopping once the buffer holds `limit` bytes. Returns how many
-    /// frames it wrote.
-    mutating func write(dueBy horizon: NIODeadline, into buffer: inout ByteBuffer, limit: Int) -> Int {
+    /// frames it wrote; `note` hears of each with its due time (the dashboard).
+    mutating func write(dueBy horizon: NIODeadline, into buffer: inout ByteBuffer, limit: Int,
+                        note: ((_ frame: [UInt8], _ due: NIODeadline) -> Void)? = nil) -> Int {
         if let comment = nextComment, let text = plan.waitingComment, comment <= horizon, horizon < nextDue {
             encode(text, into: &buffer)
             var next = comment + Self.commentEvery
@@ -51,6 +52,7 @@ struct PacedStream {
             }
             nextComment = nil
             encode(frame, into: &buffer)
+            note?(frame, nextDue)
             sent += 1
             written += 1
             if !isFinished { nextDue = nextDue + .nanoseconds(plan.delay(before: sent)) }

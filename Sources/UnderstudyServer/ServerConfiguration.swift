@@ -21,6 +21,9 @@ public struct ServerConfiguration: Sendable {
     public var stateThreads: Int = 32
     /// Prometheus metrics at GET /metrics (under the admin API's access rule).
     public var metrics: Bool = true
+    /// The dashboard at /__understudy/ (under the admin API's access rule), keeping the newest
+    /// exchanges in a ring of at most this many bytes; nil switches it off.
+    public var dashboardBytes: Int? = 64 << 20
 
     public init() {}
 }

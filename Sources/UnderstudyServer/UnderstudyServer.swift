@@ -12,6 +12,8 @@ public final class UnderstudyServer: Sendable {
     public let configuration: ServerConfiguration
     /// What GET /metrics shows (nil with `configuration.metrics` off).
     public let metrics: ServerMetrics?
+    /// The dashboard at /__understudy/ (nil with `configuration.dashboardBytes` nil or the admin API off).
+    public let dashboard: Dashboard?
     /// The address actually bound (with port 0, the port the system chose).
     public let host: String
     public let port: Int
@@ -28,12 +30,14 @@ public final class UnderstudyServer: Sendable {
         host.contains(":") ? "http://[\(host)]:\(port)" : "http://\(host):\(port)"
     }
 
-    private init(engine: MockEngine, configuration: ServerConfiguration, metrics: ServerMetrics?, group: MultiThreadedEventLoopGroup,
+    private init(engine: MockEngine, configuration: ServerConfiguration, metrics: ServerMetrics?, dashboard: Dashboard?,
+                 group: MultiThreadedEventLoopGroup,
                  offload: NIOThreadPool?, listener: Channel, tracker: ConnectionTracker, logger: Logger) throws {
         self.offload = offload
         self.engine = engine
         self.configuration = configuration
         self.metrics = metrics
+        self.dashboard = dashboard
         self.group = group
         self.listener = listener
         self.tracker = tracker
@@ -54,6 +58,8 @@ public final class UnderstudyServer: Sendable {
         let tracker = ConnectionTracker()
         let schedulers = StreamSchedulers(group)
         let metrics = configuration.metrics ? ServerMetrics(engine: engine) : nil
+        // The dashboard lives where the admin API does: none when that is off.
+        let dashboard = configuration.dashboardBytes.flatMap { engine.configuration.admin == .off ? nil : Dashboard(engine: engine, byteLimit: $0) }
         // An engine on a shared state blocks for its round trips: those answers are made here.
         let offload = engine.waitsOnNetwork ? NIOThreadPool(numberOfThreads: max(1, configuration.stateThreads)) : nil
         offload?.start()
@@ -73,12 +79,13 @@ public final class UnderstudyServer: Sendable {
                 .childChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try configure(channel, engine: engine, configuration: configuration, logger: logger,
-                                      scheduler: schedulers.scheduler(for: channel.eventLoop), metrics: metrics, offload: offload)
+                                      scheduler: schedulers.scheduler(for: channel.eventLoop), metrics: metrics,
+                                      dashboard: dashboard, offload: offload)
                     }
                 }
                 .bind(host: configuration.host, port: configuration.port)
                 .get()
-            return try UnderstudyServer(engine: engine, configuration: configuration, metrics: metrics, group: group,
+            return try UnderstudyServer(engine: engine, configuration: configuration, metrics: metrics, dashboard: dashboard, group: group,
                                         offload: offload, listener: listener, tracker: tracker, logger: logger)
         } catch {
             try? await offload?.shutdownGracefully()
@@ -91,7 +98,7 @@ public final class UnderstudyServer: Sendable {
     /// keeps the idle timer: NIO's IdleStateHandler reschedules a timer on every read and write,
     /// which cost a fifth of a canned request's time here).
     private static func configure(_ channel: Channel, engine: MockEngine, configuration: ServerConfiguration, logger: Logger,
-                                  scheduler: StreamScheduler, metrics: ServerMetrics?, offload: NIOThreadPool?) throws {
+                                  scheduler: StreamScheduler, metrics: ServerMetrics?, dashboard: Dashboard?, offload: NIOThreadPool?) throws {
         var limits = NIOHTTPDecoderLimitConfiguration()
         limits.maxHeaderListSize = configuration.maxHeaderBytes
         limits.maxHeaderFieldSize = configuration.maxHeaderBytes
@@ -100,7 +107,7 @@ public final class UnderstudyServer: Sendable {
         try sync.addHandler(ChunkSizeGuard(limit: configuration.maxBodyBytes, lineLimit: configuration.maxHeaderBytes))
         try sync.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, informationalResponseStrategy: .drop, limitConfiguration: limits)))
         try sync.addHandler(HTTPConnectionHandler(engine: engine, configuration: configuration, logger: logger,
-                                                  scheduler: scheduler, metrics: metrics, offload: offload))
+                                                  scheduler: scheduler, metrics: metrics, dashboard: dashboard, offload: offload))
     }
 
     /// Stops accepting, lets every response in flight finish (up to the grace period), closes the

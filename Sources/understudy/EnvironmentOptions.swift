@@ -15,7 +15,7 @@ enum EnvironmentOptions {
         "host", "port", "fixtures", "flavor", "replay", "replay-miss", "admin-token", "metrics", "rate-limit",
         "api-keys", "scenarios", "spec", "validate-requests", "seed", "clock", "stream-interval-ms", "timing",
         "response-store-limit", "models", "max-body-bytes", "idle-timeout", "shutdown-grace", "threads",
-        "log-level", "state", "state-prefix", "state-failure",
+        "log-level", "state", "state-prefix", "state-failure", "dashboard", "dashboard-memory",
     ]
     /// serve's flags.
     static let flags = ["replay-full-speed", "no-admin", "self-check"]

@@ -122,6 +122,7 @@ extension Understudy {
             wire.shutdownGracePeriod = .seconds(server.shutdownGraceSeconds)
             if let threads = server.threads { wire.threads = threads }
             wire.metrics = server.metrics == .on
+            wire.dashboardBytes = server.dashboard == .on ? server.dashboardMemory.bytes : nil
 
             let running: UnderstudyServer
             do {

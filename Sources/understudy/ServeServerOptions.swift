@@ -11,6 +11,12 @@ struct ServeServerOptions: ParsableArguments {
     @Option(help: "Prometheus metrics at GET /metrics, served where the admin API is (its token beyond loopback).")
     var metrics: OnOff = .on
 
+    @Option(help: "The dashboard at /__understudy/, served where the admin API is (its token beyond loopback).")
+    var dashboard: OnOff = .on
+
+    @Option(name: .customLong("dashboard-memory"), help: "The most the dashboard's exchanges (bodies and frames included) may hold: 64MiB, 512KiB, 1GiB or bytes; the oldest go first. At least 1MiB.")
+    var dashboardMemory = ByteSize(bytes: 64 << 20)
+
     @Option(name: .customLong("response-store-limit"), help: "Stored responses, stored chat completions and conversations kept (each store); the least recently used go.")
     var responseStoreLimit = 1000
 
@@ -30,6 +36,7 @@ struct ServeServerOptions: ParsableArguments {
         guard maxBodyBytes > 0, idleTimeoutSeconds > 0, responseStoreLimit > 0 else {
             throw ValidationError("--max-body-bytes, --idle-timeout and --response-store-limit must be positive.")
         }
+        guard dashboardMemory.bytes >= 1 << 20 else { throw ValidationError("--dashboard-memory must be at least 1MiB.") }
         guard (0...3600).contains(shutdownGraceSeconds) else { throw ValidationError("--shutdown-grace must be between 0 and 3600 seconds.") }
     }
 }

@@ -25,7 +25,7 @@ struct SlowReaderTests {
         try await withServer(scenarios: scenarios, selfCheck: false, configure: { $0.idleTimeout = .milliseconds(500) }) { server in
             // A plain socket with a small receive buffer set before connecting (no autotuning), so
             // the server's side stops being writable once the kernel buffers are full.
-            let fd = connectedSocket(port: server.port, receiveBuffer: 4096)
+            let fd = blockingSocket(port: server.port, receiveBuffer: 4096, receiveTimeout: 30)
             #expect(fd >= 0)
             defer { close(fd) }
             let body = #"{"model":"gpt-4o","n":4,"stream":true,"messages":[{"role":"user","content":"hi"}]}"#
@@ -58,28 +58,9 @@ struct SlowReaderTests {
         }
     }
 
-    /// A blocking TCP socket connected to the server (-1 on failure), its receive buffer set first
-    /// when given, with a 30 s receive timeout.
-    private func connectedSocket(port: Int, receiveBuffer: Int32? = nil) -> Int32 {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return -1 }
-        if var size = receiveBuffer { setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size)) }
-        var timeout = timeval(tv_sec: 30, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        if connected != 0 { close(fd); return -1 }
-        return fd
-    }
-
     /// Sends `request` on a fresh connection at once and reads until the server closes it.
     private func exchange(port: Int, _ request: String) -> String {
-        let fd = connectedSocket(port: port)
+        let fd = blockingSocket(port: port, receiveTimeout: 30)
         guard fd >= 0 else { return "(connect failed: errno \(errno))" }
         defer { close(fd) }
         let bytes = Array(request.utf8)

@@ -22,6 +22,11 @@ public struct MockResponse: Sendable {
     /// completion asked for; it may be any string a client sent).
     public var routeName: String?
     public var model: String?
+    /// The flavour the engine spoke (the dashboard's column; nil for answers made outside the engine).
+    public var flavor: Flavor?
+    /// The contract finding a strictly validated request was refused for (`request: /pointer:
+    /// message [keyword at schema]`), for the dashboard: the 400 itself words it as the API does.
+    public var refusal: String?
 
     public enum Body: Sendable {
         case bytes([UInt8])

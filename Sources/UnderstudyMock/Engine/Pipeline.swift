@@ -35,8 +35,10 @@ enum Pipeline {
             for finisher in afterAnswer { try finisher.finish(&response, context, engine) }
         } catch {
             response = engine.errorResponse(error, flavor: context.flavor, requestID: engine.requestID(context.errorRequestHash))
+            response.refusal = error.finding
         }
         response.routeName = context.route.name
+        response.flavor = context.flavor
         for finisher in finishers { try? finisher.finish(&response, context, engine) }
         return response
     }

@@ -4,6 +4,12 @@ extension APIError {
     /// The error the live API answers for a request finding: `param` names the field the way the
     /// API does (`messages[0].content`) and the message says what was expected.
     public static func from(_ d: Diagnostic, in body: JSONValue) -> APIError {
+        var error = worded(d, in: body)
+        error.finding = "request: \(d)"
+        return error
+    }
+
+    private static func worded(_ d: Diagnostic, in body: JSONValue) -> APIError {
         let param = JSONPointer.parameterName(d.instancePath)
         let value = JSONPointer.resolve(d.instancePath, in: body) ?? .null
         switch (d.keyword, d.expected) {

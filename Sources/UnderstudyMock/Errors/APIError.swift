@@ -14,6 +14,9 @@ public struct APIError: Error, Sendable, Equatable {
     public var extra: JSONObject?
     /// OpenRouter's `metadata` (moderation reasons, provider error type…).
     public var metadata: JSONObject?
+    /// The contract finding behind a request refused under strict validation (not compared: the
+    /// answer is the same error).
+    public var finding: String?
 
     public init(status: Int, type: String, code: String?, param: String?, message: String, headers: [(String, String)] = []) {
         self.status = status

@@ -1,0 +1,112 @@
+import Synchronization
+import UnderstudyContract
+
+/// The exchanges kept for the dashboard: the newest ones whose bodies, frames and headers fit in
+/// `byteLimit` (the oldest go first), and the pages watching (`DashboardFeed`), each sent every new
+/// exchange's row. With no page open, adding an exchange costs its place in the ring and nothing
+/// more. Each server keeps its own: replicas sharing a state show their own exchanges.
+public final class DashboardRing: Sendable {
+    /// The most the ring holds, in bytes (`DashboardExchange.cost`).
+    public let byteLimit: Int
+    /// Any one body (or a stream's frames) is cut to this, so a few large ones cannot push out the rest.
+    let bodyLimit: Int
+    static let scenarioLimit = 100
+
+    private struct Contents {
+        /// Oldest first; slots before `head` are evicted ones, dropped in bulk now and then.
+        var slots: [DashboardExchange?] = []
+        var head = 0
+        var bytes = 0
+        var nextID = 1
+        var evicted = 0
+        /// Exchanges each scenario shaped, since start (at most `scenarioLimit` names, then `other`).
+        var scenarioHits: [String: Int] = [:]
+        var feeds: [ObjectIdentifier: DashboardFeed] = [:]
+
+        var count: Int { slots.count - head }
+    }
+
+    private let contents = Mutex(Contents())
+
+    public init(byteLimit: Int) {
+        self.byteLimit = byteLimit
+        bodyLimit = max(4096, min(1 << 20, byteLimit / 16))
+    }
+
+    /// Bytes held now (never more than `byteLimit`), and how many exchanges.
+    public var held: (bytes: Int, exchanges: Int) { contents.withLock { ($0.bytes, $0.count) } }
+
+    /// Keeps a finished exchange (evicting the oldest to make room) and sends its row to the pages watching.
+    func add(_ exchange: DashboardExchange) {
+        var exchange = exchange
+        let cost = exchange.cost
+        guard cost <= byteLimit else { return }  // a ring too small for even one: headers near their limit
+        let feeds: [DashboardFeed] = contents.withLock { c in
+            exchange.id = c.nextID
+            c.nextID += 1
+            while c.bytes + cost > byteLimit, c.head < c.slots.count {
+                c.bytes -= c.slots[c.head]?.cost ?? 0
+                c.slots[c.head] = nil
+                c.head += 1
+                c.evicted += 1
+            }
+            if c.head > 1024 && c.head * 2 > c.slots.count {
+                c.slots.removeFirst(c.head)
+                c.head = 0
+            }
+            c.slots.append(exchange)
+            c.bytes += cost
+            if let scenario = exchange.scenario {
+                let name = c.scenarioHits[scenario] != nil || c.scenarioHits.count < Self.scenarioLimit ? scenario : "other"
+                c.scenarioHits[name, default: 0] += 1
+            }
+            return Array(c.feeds.values)
+        }
+        guard !feeds.isEmpty else { return }
+        var w = JSONWriter(capacity: 512)
+        exchange.summary(into: &w)
+        let event = Array("event: exchange\ndata: ".utf8) + w.bytes + Array("\n\n".utf8)
+        for feed in feeds { feed.offer(event) }
+    }
+
+    /// The exchange with this id, while the ring holds it.
+    func exchange(_ id: Int) -> DashboardExchange? {
+        contents.withLock { c in
+            guard c.head < c.slots.count, let first = c.slots[c.head]?.id else { return nil }
+            let index = c.head + id - first
+            return c.slots.indices.contains(index) && index >= c.head ? c.slots[index] : nil
+        }
+    }
+
+    /// The newest `limit` rows (oldest first) and what the ring holds, as the page's list reads them.
+    func listing(limit: Int) -> [UInt8] {
+        contents.withLock { c in
+            var w = JSONWriter(capacity: 256 * min(limit, c.count) + 256)
+            w.beginObject()
+            w.key("data")
+            w.beginArray()
+            for slot in c.slots[max(c.head, c.slots.count - limit)...] { slot?.summary(into: &w) }
+            w.endArray()
+            w.key("held_bytes"); w.int(c.bytes)
+            w.key("byte_limit"); w.int(byteLimit)
+            w.key("exchanges"); w.int(c.count)
+            w.key("evicted"); w.int(c.evicted)
+            w.key("scenario_hits")
+            w.beginObject()
+            for (name, hits) in c.scenarioHits.sorted(by: { $0.key < $1.key }) {
+                w.key(escaping: name); w.int(hits)
+            }
+            w.endObject()
+            w.endObject()
+            return w.bytes
+        }
+    }
+
+    func subscribe(_ feed: DashboardFeed) {
+        contents.withLock { $0.feeds[ObjectIdentifier(feed)] = feed }
+    }
+
+    func unsubscribe(_ feed: DashboardFeed) {
+        _ = contents.withLock { $0.feeds.removeValue(forKey: ObjectIdentifier(feed)) }
+    }
+}

@@ -1,0 +1,73 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import UnderstudyMock
+
+/// The exchange a connection is answering, noted for the dashboard as it goes: made when the
+/// engine answers, a stream's frames added as they are written, handed to the ring when the
+/// answer is over. Kept by the connection, like `StreamMeter`.
+struct ExchangeCapture {
+    private var exchange: DashboardExchange
+    private let arrival: UInt64
+    private let ring: DashboardRing
+    private var frameBytes = 0
+
+    /// `arrival`: `StreamMeter.now()` when the request's last byte was read.
+    init(_ request: MockRequest, _ response: MockResponse, arrival: UInt64, ring: DashboardRing) {
+        var request = request
+        request.body = DashboardExchange.truncated(request.body, limit: ring.bodyLimit)
+        var body: [UInt8] = []
+        var fault = response.injectedFault
+        switch response.body {
+        case .bytes(let bytes): body = DashboardExchange.truncated(bytes, limit: ring.bodyLimit)
+        case .fault(let f): fault = f
+        case .stream: break
+        }
+        let isFault = if case .fault = response.body { true } else { false }
+        exchange = DashboardExchange(
+            startedAt: Self.wallClockMilliseconds(), request: request, status: isFault ? 0 : response.status,
+            responseHeaders: response.headers, responseBody: body,
+            findings: (response.refusal.map { [$0] } ?? []) + response.violations)
+        exchange.routeName = response.routeName
+        exchange.model = response.model
+        exchange.flavor = response.flavor
+        exchange.scenario = response.scenario
+        exchange.fault = fault?.rawValue
+        exchange.attempts = response.headers.first { $0.name == "x-understudy-attempts" }?.value
+        exchange.usage = response.usage
+        if case .stream = response.body { exchange.frames = [] }
+        self.arrival = arrival
+        self.ring = ring
+    }
+
+    /// A stream's frame was written now; it was due at `due` (both `StreamMeter.now()` nanoseconds).
+    mutating func frameWritten(_ bytes: [UInt8], due: UInt64) {
+        frameBytes += bytes.count
+        guard frameBytes <= ring.bodyLimit else {
+            exchange.framesDropped += 1
+            return
+        }
+        exchange.frames?.append(.init(bytes: bytes, dueNanoseconds: Self.since(arrival, due),
+                                      sentNanoseconds: Self.since(arrival, StreamMeter.now())))
+    }
+
+    /// The answer is over (`ending`: how a stream ended): the exchange goes to the ring.
+    func finish(ending: String? = nil) {
+        var exchange = exchange
+        exchange.ending = ending
+        exchange.durationNanoseconds = Self.since(arrival, StreamMeter.now())
+        ring.add(exchange)
+    }
+
+    private static func since(_ start: UInt64, _ end: UInt64) -> Int64 {
+        end > start ? Int64(clamping: end - start) : 0
+    }
+
+    private static func wallClockMilliseconds() -> Int64 {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
+    }
+}

@@ -1,0 +1,169 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import NIOCore
+import NIOEmbedded
+import NIOHTTP1
+import Testing
+import UnderstudyContract
+import UnderstudyMock
+@testable import UnderstudyServer
+
+/// The dashboard's server side: the ring's byte bound, the live feed (bounded, and not closed by
+/// the idle timeout), the admin API's access rule, and the embedded page being dashboard/'s files.
+@Suite("Dashboard")
+struct DashboardTests {
+    static let chat = #"{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]}"#
+
+    @Test("the embedded page is exactly dashboard/ (run scripts/embed-fixtures after editing)")
+    func embeddedMatchesFiles() throws {
+        var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
+        parts.removeLast(3)
+        let folder = parts.joined(separator: "/") + "/dashboard"
+        var names: [String] = []
+        let directory = try #require(opendir(folder))
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if !name.hasPrefix(".") { names.append(name) }
+        }
+        closedir(directory)
+        #expect(names.sorted() == DashboardAssets.files.keys.sorted())
+        for name in names {
+            let text = try #require(FileBytes.read(folder + "/" + name)).map { String(decoding: $0, as: UTF8.self) }
+            #expect(DashboardAssets.files[name] == text, "\(name) differs from its embedded copy")
+        }
+    }
+
+    @Test("the ring holds at most its bytes: the oldest go, large bodies are cut with a marker")
+    func ringBound() async throws {
+        try await withServer(configure: { $0.dashboardBytes = 1 << 20 }) { server in
+            let ring = try #require(server.dashboard?.ring)
+            let big = String(repeating: "owl ", count: 50_000)
+            for _ in 0..<30 {
+                let result = try await TestHTTPClient.send(port: server.port, .POST, "/v1/chat/completions",
+                    json: #"{"model":"gpt-4o","messages":[{"role":"user","content":"\#(big)"}]}"#)
+                #expect(result.status == 200)
+                #expect(ring.held.bytes <= ring.byteLimit)
+            }
+            #expect(ring.held.exchanges < 30)
+            #expect(ring.exchange(1) == nil, "the oldest went first")
+            let newest = try #require(ring.exchange(30))
+            #expect(newest.request.body.count < 200_000)
+            #expect(String(decoding: newest.request.body.suffix(80), as: UTF8.self).contains("truncated"))
+        }
+    }
+
+    @Test("a page's feed outlives the idle timeout and gets each exchange's row")
+    func feedOutlivesIdleTimeout() async throws {
+        try await withServer(configure: { $0.idleTimeout = .milliseconds(300) }) { server in
+            // A plain socket, connected and sent to in one go: an async client could be held back
+            // past the idle timeout on a busy machine before its request left, and be closed for it.
+            let fd = blockingSocket(port: server.port, receiveTimeout: 20)
+            #expect(fd >= 0)
+            defer { close(fd) }
+            let request = Array("GET /__understudy/feed HTTP/1.1\r\nhost: x\r\n\r\n".utf8)
+            #expect(send(fd, request, request.count, 0) == request.count)
+            try await Task.sleep(for: .milliseconds(1500))  // several idle periods
+            let answer = try await TestHTTPClient.send(port: server.port, .POST, "/v1/chat/completions", json: Self.chat)
+            #expect(answer.status == 200)
+            var received: [UInt8] = []
+            var chunk = [UInt8](repeating: 0, count: 4096)
+            while !String(decoding: received, as: UTF8.self).contains("event: exchange") {
+                let n = recv(fd, &chunk, chunk.count, 0)
+                guard n > 0 else { break }  // closed (the bug) or the receive timeout
+                received += chunk[..<n]
+            }
+            let text = String(decoding: received, as: UTF8.self)
+            #expect(text.hasPrefix("HTTP/1.1 200 OK\r\n"))
+            #expect(text.contains("content-type: text/event-stream"))
+            #expect(text.contains(#""path":"/v1/chat/completions","status":200"#))
+        }
+    }
+
+    @Test("a page that stops reading holds a bounded queue: the rest are counted dropped")
+    func slowPageDropsRows() throws {
+        let channel = EmbeddedChannel()
+        let feed = DashboardFeed(channel: channel)
+        channel.isWritable = false
+        for i in 0..<(DashboardFeed.queueLimit + 100) { feed.offer(Array("event: exchange\ndata: \(i)\n\n".utf8)) }
+        channel.embeddedEventLoop.run()
+        #expect(try channel.readOutbound(as: ByteBuffer.self) == nil, "nothing written while the page does not read")
+        channel.isWritable = true
+        feed.flush()
+        let written = try #require(try channel.readOutbound(as: ByteBuffer.self))
+        let text = String(buffer: written)
+        #expect(text.contains("event: dropped\ndata: 100\n\n"))
+        #expect(text.split(separator: "event: exchange", omittingEmptySubsequences: false).count - 1 == DashboardFeed.queueLimit)
+    }
+
+    @Test("the admin API's rule: a token beyond loopback (or ?token= for the page), nothing when the admin API is off")
+    func accessRule() async throws {
+        try await withAdmin(.token("letmein")) { server in
+            for path in ["/__understudy/", "/__understudy/feed", "/__understudy/exchanges"] {
+                let refused = try await Self.status(server, path)
+                #expect(refused == 401, "\(path)")
+            }
+            let withQuery = try await Self.status(server, "/__understudy/?token=letmein")
+            let withHeader = try await Self.status(server, "/__understudy/exchanges", headers: [("authorization", "Bearer letmein")])
+            // The page's script and style hold no data.
+            let script = try await Self.status(server, "/__understudy/ui/app.js")
+            #expect(withQuery == 200 && withHeader == 200 && script == 200)
+        }
+        try await withAdmin(.off) { server in
+            #expect(server.dashboard == nil)
+            let page = try await Self.status(server, "/__understudy/")
+            let script = try await Self.status(server, "/__understudy/ui/app.js")
+            #expect(page == 404 && script == 404)
+        }
+    }
+
+    private static func status(_ server: UnderstudyServer, _ path: String, headers: [(String, String)] = []) async throws -> Int {
+        try await TestHTTPClient.send(port: server.port, .GET, path, headers: headers).status
+    }
+
+    @Test("an exchange is shown redacted as recordings are, an answer that echoes the key included")
+    func redacted() async throws {
+        let key = "sk-test-0123456789abcdefghij"
+        let scenarios = "scenarios:\n  - name: echo\n    match: {header: {x-test: echo}}\n    reply: \"your key is \(key)\"\n"
+        try await withServer(scenarios: scenarios) { server in
+            let answer = try await TestHTTPClient.send(port: server.port, .POST, "/v1/chat/completions",
+                json: #"{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]}"#,
+                headers: [("content-type", "application/json"), ("authorization", "Bearer \(key)"), ("x-test", "echo")])
+            #expect(answer.text.contains(key))
+            let ring = try #require(server.dashboard?.ring)
+            let exchange = try #require(ring.exchange(1))
+            let detail = String(decoding: exchange.detail(), as: UTF8.self)
+            let line = String(decoding: exchange.jsonl(), as: UTF8.self)
+            #expect(!detail.contains(key) && !line.contains(key))
+            #expect(detail.contains("[redacted]") && line.contains("[redacted]"))
+        }
+    }
+
+    @Test("findings are read into where, pointer and message")
+    func findingWording() {
+        let event = DashboardFinding("self-check: stream event 3: /choices/0: missing required property 'index' [required at x]")
+        #expect(event.place == "event 3")
+        #expect(event.pointer == "/choices/0")
+        #expect(event.message == "missing required property 'index' [required at x]")
+        let root = DashboardFinding("request: (root): expected object [type at y]")
+        #expect(root.place == "request" && root.pointer == "")
+        let sentence = DashboardFinding("self-check: the stream does not end with [DONE]")
+        #expect(sentence.place == "response" && sentence.pointer == nil)
+    }
+
+    private func withAdmin(_ admin: AdminAccess, _ body: (UnderstudyServer) async throws -> Void) async throws {
+        var mock = MockConfiguration(fixtures: try Fixtures.embedded(), contract: testContract)
+        mock.admin = admin
+        var configuration = ServerConfiguration()
+        configuration.port = 0
+        configuration.threads = 1
+        let server = try await UnderstudyServer.start(engine: MockEngine(configuration: mock), configuration: configuration)
+        do {
+            try await body(server)
+        } catch {
+            await server.shutdown()
+            throw error
+        }
+        await server.shutdown()
+    }
+}

@@ -1,0 +1,230 @@
+"""The dashboard in a real browser: rows appear live as the official SDK calls the server, a
+stream's detail shows its frames and timeline, a contract finding is shown with its path
+highlighted, scenarios added from the editor shape the next calls, filters, pause and clear, and
+the admin API's access rule."""
+import json
+import subprocess
+import time
+import urllib.error
+import urllib.request
+
+import openai
+import pytest
+
+from conftest import BINARY, open_dashboard, wait_rows
+
+CHAT = [{"role": "user", "content": "Tell me about owls"}]
+
+
+def test_rows_appear_live_as_the_sdk_calls(serve, page, screenshots):
+    server = serve("--self-check")
+    open_dashboard(page, server)
+    client = server.client()
+    client.chat.completions.create(model="gpt-4o", messages=CHAT)
+    wait_rows(page, 1)
+    list(client.chat.completions.create(model="gpt-4o-mini", messages=CHAT, stream=True))
+    wait_rows(page, 2)
+    client.embeddings.create(model="text-embedding-3-small", input="owls")
+    wait_rows(page, 3)
+    rows = page.locator("#rows tr")
+    # Newest first: the embedding, the stream (with its TTFT), the completion.
+    assert "/v1/embeddings" in rows.nth(0).inner_text()
+    stream = rows.nth(1).locator("td")
+    assert stream.nth(2).inner_text() == "/v1/chat/completions"
+    assert stream.nth(7).inner_text().endswith(" ms"), "a stream shows its time to first token"
+    assert rows.nth(2).get_attribute("data-status") == "200"
+    # The rate chart counts them, drawn each second from the feed's rows.
+    page.wait_for_selector("svg.rate rect.k2xx", timeout=2000)
+    assert rows.nth(2).locator(".verdict").inner_text() == "pass"
+    # Keyboard: the rows are reachable and Enter opens one.
+    rows.nth(2).focus()
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#detail h2")
+    assert "POST /v1/chat/completions" in page.inner_text("#detail h2")
+    page.screenshot(path=str(screenshots / "dashboard-list.png"))
+
+
+def test_a_streams_detail_shows_every_frame_and_its_timeline(serve, page, screenshots):
+    server = serve("--stream-interval-ms", "15")
+    open_dashboard(page, server)
+    client = server.client()
+    # Some company for the screenshot: a completion, an embedding, a 429 asked for by header.
+    client.chat.completions.create(model="gpt-4o-mini", messages=CHAT)
+    client.embeddings.create(model="text-embedding-3-small", input="owls")
+    with pytest.raises(openai.RateLimitError):
+        client.chat.completions.create(model="gpt-4o", messages=CHAT, extra_headers={"Prefer": "code=429"})
+    chunks = list(client.chat.completions.create(model="gpt-4o", messages=CHAT, stream=True))
+    wait_rows(page, 4)
+    row = page.locator("#rows tr").first
+    row.click()
+    page.wait_for_selector("svg.timeline")
+    recorded = page.request.get(f"{server.url}/__understudy/exchanges/{row.get_attribute('data-id')}").json()
+    frames = recorded["frames"]
+    assert len(frames) == len(chunks) + 1, "every chunk and [DONE]"
+    table = page.locator("table.frames tbody tr")
+    assert table.count() == len(frames)
+    sent = [float(table.nth(i).locator("td").nth(2).inner_text()) for i in range(table.count())]
+    assert all(abs(shown - f["sent_ms"]) <= 0.051 for shown, f in zip(sent, frames)), "the table shows the recorded times"
+    assert sent == sorted(sent)
+    # Paced 15 ms apart, counted from the first: the last is sent about 15 ms × gaps after it.
+    assert frames[-1]["due_ms"] - frames[0]["due_ms"] >= 15 * (len(frames) - 1) - 1
+    assert page.locator("svg.timeline line.sent").count() == len(frames)
+    assert page.locator("svg.timeline circle.due").count() == len(frames)
+    assert f"TTFT {frames[0]['sent_ms']:.1f} ms" in page.locator("svg.timeline").text_content()
+    page.locator("svg.timeline").scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshots / "dashboard-stream.png"))
+
+
+def test_a_request_that_breaks_the_contract_shows_its_finding_and_path(serve, page, screenshots, tmp_path):
+    server = serve()
+    open_dashboard(page, server)
+    with pytest.raises(openai.BadRequestError):
+        server.client().chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": 5}])
+    wait_rows(page, 1)
+    row = page.locator("#rows tr").first
+    assert row.get_attribute("data-verdict") == "request"
+    row.click()
+    page.wait_for_selector("#findings")
+    finding = page.inner_text("#findings")
+    assert "/messages/0/content" in finding and "expected string or array, got integer" in finding
+    highlighted = page.locator("#detail .json .hl")
+    assert highlighted.count() == 1
+    assert highlighted.get_attribute("data-pointer") == "/messages/0/content"
+    assert highlighted.inner_text() == "5"
+    # The API key is never shown.
+    assert "sk-test-dashboard-key-0001" not in page.content()
+    assert "[redacted]" in page.text_content("#detail")  # the headers, folded
+    page.screenshot(path=str(screenshots / "dashboard-finding.png"))
+    # Copy as curl: the request as sent, the key left to the shell.
+    command = page.evaluate("""async (id) => {
+        const { curl } = await import("/__understudy/ui/detail.js");
+        const detail = await (await fetch(`/__understudy/exchanges/${id}`)).json();
+        return curl(detail.exchange);
+    }""", row.get_attribute("data-id"))
+    assert command.startswith(f"curl -X POST '{server.url}/v1/chat/completions'")
+    assert '-H "Authorization: Bearer $OPENAI_API_KEY"' in command and "sk-test" not in command
+    assert '"content":5' in command
+    # The download is one `validate` line.
+    with page.expect_download() as download:
+        page.click("#download")
+    line = tmp_path / "exchange.jsonl"
+    download.value.save_as(line)
+    assert "sk-test-dashboard-key-0001" not in line.read_text()
+    result = subprocess.run([BINARY, "validate", str(line)], capture_output=True, text=True)
+    assert "1 passed" in result.stdout, result.stdout + result.stderr
+
+
+def test_a_scenario_added_from_the_editor_shapes_the_next_calls(serve, page, screenshots):
+    server = serve()
+    open_dashboard(page, server)
+    page.click("#tab-controls")
+    page.fill("#yaml", "scenarios:\n  - name: twice-429\n    match: {model: gpt-4o}\n"
+                       "    sequence:\n      - error: {status: 429}\n        times: 2\n      - pass\n")
+    page.click("#add")
+    page.wait_for_selector("#add-result:has-text('added twice-429')")
+    assert "twice-429" in page.inner_text("#scenarios tbody")
+    client = server.client()
+    for _ in range(2):
+        with pytest.raises(openai.RateLimitError):
+            client.chat.completions.create(model="gpt-4o", messages=CHAT)
+    client.chat.completions.create(model="gpt-4o", messages=CHAT)
+    page.click("#tab-exchanges")
+    wait_rows(page, 3)
+    statuses = [page.locator("#rows tr").nth(i).get_attribute("data-status") for i in range(3)]
+    assert statuses == ["200", "429", "429"]  # newest first
+    page.click("#tab-controls")
+    page.wait_for_selector("#scenarios tbody tr")
+    assert page.locator("#scenarios tbody tr td").nth(2).inner_text() == "3"  # two 429s and the pass it let through
+    page.screenshot(path=str(screenshots / "dashboard-controls.png"))
+    # A YAML mistake comes back with its line.
+    page.fill("#yaml", "scenarios:\n  - name: [oops\n")
+    page.click("#add")
+    page.wait_for_selector("#add-result.error")
+    assert "line" in page.inner_text("#add-result") or ":2:" in page.inner_text("#add-result")
+    page.click("[aria-label='remove twice-429']")
+    page.wait_for_selector("#no-scenarios:not([hidden])")
+
+
+def test_filters_pause_and_clear(serve, page):
+    server = serve()
+    open_dashboard(page, server)
+    client = server.client()
+    client.chat.completions.create(model="gpt-4o", messages=CHAT)
+    with pytest.raises(openai.BadRequestError):
+        client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": 5}])
+    client.embeddings.create(model="text-embedding-3-small", input="owls")
+    wait_rows(page, 3)
+    page.select_option("#f-status", "4")
+    wait_rows(page, 1)
+    assert page.locator("#rows tr:not([hidden])").get_attribute("data-status") == "400"
+    page.select_option("#f-status", "")
+    page.select_option("#f-verdict", "request")
+    wait_rows(page, 1)
+    page.select_option("#f-verdict", "")
+    page.select_option("#f-route", "createEmbedding")
+    wait_rows(page, 1)
+    page.select_option("#f-route", "")
+    page.fill("#f-text", "embeddings")
+    wait_rows(page, 1)
+    page.fill("#f-text", "")
+    wait_rows(page, 3)
+    # Paused, new rows wait; resumed, they show.
+    page.click("#pause")
+    client.chat.completions.create(model="gpt-4o", messages=CHAT)
+    time.sleep(0.5)
+    assert page.locator("#rows tr").count() == 3
+    page.click("#pause")
+    wait_rows(page, 4)
+    page.click("#clear")
+    assert page.locator("#rows tr").count() == 0
+    client.chat.completions.create(model="gpt-4o", messages=CHAT)
+    wait_rows(page, 1)
+
+
+def status_of(url: str, headers: dict | None = None) -> int:
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers or {}), timeout=5) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_beyond_loopback_the_page_needs_the_admin_token(serve, page):
+    server = serve("--host", "0.0.0.0", "--admin-token", "letmein")
+    response = page.goto(server.url + "/__understudy/")
+    assert response.status == 401
+    assert page.locator("#rows").count() == 0
+    for path in ["/__understudy/feed", "/__understudy/exchanges", "/__understudy/exchanges/1"]:
+        assert status_of(server.url + path) == 401
+    assert status_of(server.url + "/__understudy/exchanges", {"x-understudy-admin-token": "letmein"}) == 200
+    open_dashboard(page, server, "?token=letmein")
+    page.fill("#f-text", "/v1/chat")  # the browser's own /favicon.ico after the 401 is a row too
+    server.client().chat.completions.create(model="gpt-4o", messages=CHAT)
+    wait_rows(page, 1)
+    page.click("#tab-controls")
+    page.wait_for_selector("#no-scenarios:not([hidden])")  # the admin API answered the page's token too
+
+
+def test_off_means_no_dashboard(serve):
+    server = serve("--dashboard", "off")
+    assert status_of(server.url + "/__understudy/") == 404
+    assert status_of(server.url + "/__understudy/exchanges") == 404
+    assert status_of(server.url + "/__understudy/journal") == 200  # the admin API stays
+
+
+def test_the_ring_stays_within_its_bound(serve):
+    server = serve("--dashboard-memory", "1MiB")
+    client = server.client()
+    big = "owl " * 60_000  # a 240 kB prompt: cut to the ring's body limit
+    for _ in range(40):
+        client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": big}])
+    with urllib.request.urlopen(server.url + "/__understudy/exchanges") as response:
+        listing = json.load(response)
+    assert listing["byte_limit"] == 1 << 20
+    assert 0 < listing["held_bytes"] <= 1 << 20
+    assert listing["evicted"] > 0
+    newest = listing["data"][-1]["id"]
+    with urllib.request.urlopen(f"{server.url}/__understudy/exchanges/{newest}") as response:
+        detail = json.load(response)
+    assert "truncated" in detail["exchange"]["request"]["body_text"]

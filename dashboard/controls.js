@@ -1,0 +1,59 @@
+// Scenarios and state, through the admin API: the rules with the exchanges each shaped, rules
+// added from YAML (errors come back with their line, as the admin API words them) or removed,
+// and reset.
+
+import { call } from "./api.js";
+
+const $ = (selector) => document.querySelector(selector);
+
+/** Lists the rules; `hits` maps a scenario's name to the exchanges it shaped (the ring's count). */
+export async function showScenarios(hits = {}) {
+  const body = $("#scenarios tbody");
+  let rules = [];
+  try { rules = (await call("/scenarios")).scenarios; } catch (error) { $("#add-result").textContent = error.message; }
+  body.replaceChildren(...rules.map((rule) => {
+    const row = document.createElement("tr");
+    const remove = document.createElement("button");
+    remove.type = "button";
+    remove.textContent = "Remove";
+    remove.setAttribute("aria-label", `remove ${rule.name}`);
+    remove.addEventListener("click", async () => {
+      await call(`/scenarios/${encodeURIComponent(rule.name)}`, { method: "DELETE" });
+      showScenarios(hits);
+    });
+    for (const text of [rule.name, rule.steps, hits[rule.name] ?? 0]) {
+      const cell = document.createElement("td");
+      cell.textContent = String(text);
+      if (typeof text === "number") cell.className = "num";
+      row.append(cell);
+    }
+    const last = document.createElement("td");
+    last.append(remove);
+    row.append(last);
+    return row;
+  }));
+  $("#no-scenarios").hidden = rules.length > 0;
+}
+
+export function wireControls(refreshHits) {
+  $("#add").addEventListener("click", async () => {
+    const result = $("#add-result");
+    result.className = "";
+    try {
+      const answer = await call("/scenarios", { method: "POST", headers: { "content-type": "application/yaml" }, body: $("#yaml").value });
+      result.textContent = `added ${answer.added.join(", ")}`;
+    } catch (error) {
+      result.className = "error";
+      result.textContent = error.message;
+    }
+    showScenarios(await refreshHits());
+  });
+  $("#reset").addEventListener("click", async () => {
+    try {
+      await call("/reset", { method: "POST" });
+      $("#reset-result").textContent = "reset";
+    } catch (error) {
+      $("#reset-result").textContent = error.message;
+    }
+  });
+}
