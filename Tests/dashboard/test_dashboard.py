@@ -115,6 +115,52 @@ def test_a_request_that_breaks_the_contract_shows_its_finding_and_path(serve, pa
     assert "1 passed" in result.stdout, result.stdout + result.stderr
 
 
+def test_copy_as_a_scenario_rule_reproduces_the_answer(serve, page):
+    """The rule an exchange is copied as, added back, answers that request the same way: the same
+    text and usage for a completion and for a stream, the same status and message for an error."""
+    server = serve()
+    open_dashboard(page, server)
+    client = server.client()
+
+    def rule_for_newest():
+        row = page.locator("#rows tr").first
+        row.click()
+        page.wait_for_selector("#copy-rule")
+        return page.evaluate("""async (id) => {
+            const { scenarioRule } = await import("/__understudy/ui/detail.js");
+            return scenarioRule(await (await fetch(`/__understudy/exchanges/${id}`)).json());
+        }""", row.get_attribute("data-id"))
+
+    def add(rule):
+        request = urllib.request.Request(server.url + "/__understudy/scenarios", data=rule.encode(), method="POST")
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert response.status in (200, 201), rule
+
+    answer = client.chat.completions.create(model="gpt-4o-mini", messages=CHAT)
+    wait_rows(page, 1)
+    add(rule_for_newest())
+    again = client.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "Something else"}])
+    assert again.choices[0].message.content == answer.choices[0].message.content
+    assert (again.usage.prompt_tokens, again.usage.completion_tokens) == (answer.usage.prompt_tokens, answer.usage.completion_tokens)
+
+    streamed = "".join(c.choices[0].delta.content or "" for c in client.chat.completions.create(
+        model="gpt-4.1-nano", messages=CHAT, stream=True) if c.choices)
+    wait_rows(page, 3)
+    rule = rule_for_newest()
+    assert "first_token_ms" in rule
+    add(rule)
+    assert client.chat.completions.create(model="gpt-4.1-nano", messages=CHAT).choices[0].message.content == streamed
+
+    with pytest.raises(openai.InternalServerError) as first:
+        client.chat.completions.create(model="gpt-4o", messages=CHAT, extra_headers={"X-Understudy-Scenario": "overloaded"})
+    wait_rows(page, 5)
+    add(rule_for_newest())
+    with pytest.raises(openai.InternalServerError) as second:
+        client.chat.completions.create(model="gpt-4o", messages=CHAT)
+    assert second.value.status_code == first.value.status_code == 503
+    assert second.value.body["message"] == first.value.body["message"]
+
+
 def test_a_scenario_added_from_the_editor_shapes_the_next_calls(serve, page, screenshots):
     server = serve()
     open_dashboard(page, server)

@@ -301,7 +301,8 @@ export function wireControls(refreshHits) {
         "detail.js": #"""
 // One exchange in full: its facts, its contract findings, the request and the response (pretty
 // JSON with the findings' pointers highlighted; a stream's frames with their times and timeline),
-// headers as recordings redact them, and copy as curl / download as a `validate` JSONL line.
+// headers as recordings redact them, and copy as curl / as a scenario rule / download as a
+// `validate` JSONL line.
 
 import { call, withToken } from "./api.js";
 import { jsonView, textView } from "./json.js";
@@ -354,6 +355,57 @@ export function curl(exchange) {
   return parts.join(" \\\n  ");
 }
 
+/** The text an answer said: a chat message or Responses output text, whole or from its frames. */
+function answerText(exchange, frames) {
+  const body = exchange.response.body;
+  if (body?.choices) return body.choices[0]?.message?.content ?? null;
+  if (body?.output) {
+    const parts = body.output.filter((item) => item.type === "message").flatMap((item) => item.content ?? []);
+    const texts = parts.filter((part) => part.type === "output_text").map((part) => part.text);
+    return texts.length ? texts.join("") : null;
+  }
+  if (!frames) return null;
+  let text = null;
+  for (const frame of frames) {
+    const data = frame.data.trim().split("\n").find((line) => line.startsWith("data: "));
+    if (!data || data === "data: [DONE]") continue;
+    let event;
+    try { event = JSON.parse(data.slice(6)); } catch { continue; }
+    const piece = event.type === "response.output_text.delta" ? event.delta : event.choices?.[0]?.delta?.content;
+    if (typeof piece === "string") text = (text ?? "") + piece;
+  }
+  return text;
+}
+
+/**
+ * A scenario rule (the --scenarios / admin API YAML) that answers the same request the same way:
+ * matched on its path and model; the error with its status and message, the fault, or the answer's
+ * text with its usage (and a stream's time to first token).
+ */
+export function scenarioRule(detail) {
+  const { summary: s, exchange, frames } = detail;
+  const q = (value) => JSON.stringify(String(value));  // a JSON string is a YAML double-quoted scalar
+  const match = [`path: ${q(s.path)}`];
+  if (typeof exchange.request.body?.model === "string") match.push(`model: ${q(exchange.request.body.model)}`);
+  const lines = ["scenarios:", `  - name: ${q(`exchange-${s.id}`)}`, `    match: {${match.join(", ")}}`];
+  const error = exchange.response.body?.error;
+  if (s.fault) {
+    lines.push(`    fault: ${q(s.fault)}`);
+  } else if (s.status >= 400) {
+    lines.push(`    error: {status: ${s.status}${typeof error?.message === "string" ? `, message: ${q(error.message)}` : ""}}`);
+  } else {
+    const text = answerText(exchange, frames);
+    if (text === null) {
+      lines.push("    pass: true");
+    } else {
+      lines.push(`    reply: ${q(text)}`);
+      if (s.tokens_in !== null) lines.push(`    usage: {prompt_tokens: ${s.tokens_in}, completion_tokens: ${s.tokens_out}}`);
+    }
+    if (frames && s.ttft_ms !== null) lines.push(`    latency: {first_token_ms: ${Math.round(s.ttft_ms)}}`);
+  }
+  return lines.join("\n") + "\n";
+}
+
 function framesTable(frames, highlightedEvents) {
   const table = h("table", { class: "frames", "aria-label": "frames" },
     h("thead", {}, h("tr", {}, h("th", { class: "num" }, "#"), h("th", { class: "num" }, "due ms"),
@@ -388,6 +440,11 @@ export async function showDetail(panel, id) {
     const text = curl(exchange);
     try { await navigator.clipboard.writeText(text); copy.textContent = "Copied"; } catch { window.prompt("curl", text); }
   });
+  const copyRule = h("button", { type: "button", id: "copy-rule" }, "Copy as scenario rule");
+  copyRule.addEventListener("click", async () => {
+    const text = scenarioRule(detail);
+    try { await navigator.clipboard.writeText(text); copyRule.textContent = "Copied"; } catch { window.prompt("scenario rule", text); }
+  });
   const download = h("a", { href: withToken(`/exchanges/${id}.jsonl`), download: `exchange-${id}.jsonl`, id: "download" }, "Download JSONL");
   const close = h("button", { type: "button", "aria-label": "close detail" }, "×");
   close.addEventListener("click", () => { panel.hidden = true; });
@@ -409,7 +466,7 @@ export async function showDetail(panel, id) {
 
   panel.replaceChildren(
     h("div", { class: "row" }, h("h2", {}, `#${s.id} ${s.method} ${s.path}`), close),
-    h("div", { class: "row" }, copy, download),
+    h("div", { class: "row" }, copy, copyRule, download),
     facts([["status", s.status ?? "fault"], ["route", s.route], ["model", s.model], ["flavour", s.flavor],
       ["duration", `${s.duration_ms.toFixed(1)} ms`], ["TTFT", s.ttft_ms !== null ? `${s.ttft_ms.toFixed(1)} ms` : null],
       ["tokens", s.tokens_in !== null ? `${s.tokens_in} in, ${s.tokens_out} out` : null],
