@@ -1,6 +1,6 @@
 // Scenarios and state, through the admin API: the rules with the exchanges each shaped, rules
 // added from YAML (errors come back with their line, as the admin API words them) or removed,
-// and reset.
+// reset, and the server clock.
 
 import { call } from "./api.js";
 
@@ -47,6 +47,18 @@ export function wireControls(refreshHits) {
       result.textContent = error.message;
     }
     showScenarios(await refreshHits());
+  });
+  $("#set-clock").addEventListener("click", async () => {
+    const result = $("#clock-result");
+    result.className = "";
+    try {
+      const answer = await call("/clock", { method: "POST", headers: { "content-type": "application/json" },
+        body: JSON.stringify({ clock: $("#clock").value.trim() }) });
+      result.textContent = `now ${answer.now}`;
+    } catch (error) {
+      result.className = "error";
+      result.textContent = error.message;
+    }
   });
   $("#reset").addEventListener("click", async () => {
     try {

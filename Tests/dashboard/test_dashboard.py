@@ -192,6 +192,20 @@ def test_a_scenario_added_from_the_editor_shapes_the_next_calls(serve, page, scr
     page.wait_for_selector("#no-scenarios:not([hidden])")
 
 
+def test_the_clock_is_set_from_the_controls(serve, page):
+    server = serve()
+    open_dashboard(page, server)
+    page.click("#tab-controls")
+    page.fill("#clock", "2025-08-01T00:00:00Z")
+    page.click("#set-clock")
+    page.wait_for_selector("#clock-result:has-text('now Fri, 01 Aug 2025 00:00:00 GMT')")
+    assert server.client().chat.completions.create(model="gpt-4o", messages=CHAT).created == 1754006400
+    page.fill("#clock", "yesterday")
+    page.click("#set-clock")
+    page.wait_for_selector("#clock-result.error")
+    assert "ISO-8601" in page.inner_text("#clock-result")
+
+
 def test_filters_pause_and_clear(serve, page):
     server = serve()
     open_dashboard(page, server)

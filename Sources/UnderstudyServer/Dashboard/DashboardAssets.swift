@@ -239,7 +239,7 @@ follow({
         "controls.js": #"""
 // Scenarios and state, through the admin API: the rules with the exchanges each shaped, rules
 // added from YAML (errors come back with their line, as the admin API words them) or removed,
-// and reset.
+// reset, and the server clock.
 
 import { call } from "./api.js";
 
@@ -286,6 +286,18 @@ export function wireControls(refreshHits) {
       result.textContent = error.message;
     }
     showScenarios(await refreshHits());
+  });
+  $("#set-clock").addEventListener("click", async () => {
+    const result = $("#clock-result");
+    result.className = "";
+    try {
+      const answer = await call("/clock", { method: "POST", headers: { "content-type": "application/json" },
+        body: JSON.stringify({ clock: $("#clock").value.trim() }) });
+      result.textContent = `now ${answer.now}`;
+    } catch (error) {
+      result.className = "error";
+      result.textContent = error.message;
+    }
   });
   $("#reset").addEventListener("click", async () => {
     try {
@@ -558,6 +570,11 @@ export async function showDetail(panel, id) {
     <div class="row"><button type="button" id="reset">Reset</button>
       <span class="muted">counters, occurrences, stored responses, rate limits, journal and clock (the rules stay)</span>
       <span id="reset-result" role="status"></span></div>
+    <div class="row"><label for="clock">Clock</label>
+      <input id="clock" spellcheck="false" placeholder="2025-07-01T00:00:00Z or system" aria-describedby="clock-help">
+      <button type="button" id="set-clock">Set</button>
+      <span id="clock-help" class="muted">what answers say the time is (created, dates, deprecations); system: the machine's</span>
+      <span id="clock-result" role="status"></span></div>
   </section>
 </main>
 </body>
