@@ -24,3 +24,20 @@ func blockingSocket(port: Int, receiveBuffer: Int32? = nil, receiveTimeout secon
     }
     return fd
 }
+
+/// Sends `request` on a fresh connection at once and reads until the server closes it.
+func blockingExchange(port: Int, _ request: String) -> String {
+    let fd = blockingSocket(port: port, receiveTimeout: 30)
+    guard fd >= 0 else { return "(connect failed: errno \(errno))" }
+    defer { close(fd) }
+    let bytes = Array(request.utf8)
+    guard send(fd, bytes, bytes.count, 0) == bytes.count else { return "(send failed: errno \(errno))" }
+    var received: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 65_536)
+    while true {
+        let n = recv(fd, &chunk, chunk.count, 0)
+        guard n > 0 else { break }
+        received += chunk[..<n]
+    }
+    return String(decoding: received, as: UTF8.self)
+}

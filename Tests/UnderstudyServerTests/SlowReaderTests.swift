@@ -53,25 +53,8 @@ struct SlowReaderTests {
             // A blocking socket sends its request as soon as it connects: the 500 ms idle rule
             // starts when the server accepts, and a client on a busy test machine that waited
             // that long before sending would rightly be closed as idle.
-            let after = exchange(port: server.port, "POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\nconnection: close\r\ncontent-length: \(MalformedRequestTests.good.utf8.count)\r\n\r\n\(MalformedRequestTests.good)")
+            let after = blockingExchange(port: server.port, "POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\nconnection: close\r\ncontent-length: \(MalformedRequestTests.good.utf8.count)\r\n\r\n\(MalformedRequestTests.good)")
             #expect(after.hasPrefix("HTTP/1.1 200 OK\r\n"), "\(after.prefix(200))")
         }
-    }
-
-    /// Sends `request` on a fresh connection at once and reads until the server closes it.
-    private func exchange(port: Int, _ request: String) -> String {
-        let fd = blockingSocket(port: port, receiveTimeout: 30)
-        guard fd >= 0 else { return "(connect failed: errno \(errno))" }
-        defer { close(fd) }
-        let bytes = Array(request.utf8)
-        guard send(fd, bytes, bytes.count, 0) == bytes.count else { return "(send failed: errno \(errno))" }
-        var received: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let n = recv(fd, &chunk, chunk.count, 0)
-            guard n > 0 else { break }
-            received += chunk[..<n]
-        }
-        return String(decoding: received, as: UTF8.self)
     }
 }
