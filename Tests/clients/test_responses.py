@@ -28,6 +28,7 @@ def test_reasoning_model_reports_reasoning(client):
     response = client.responses.create(model="gpt-5", input="Why is the sky blue?", reasoning={"effort": "low", "summary": "auto"})
     assert [item.type for item in response.output] == ["reasoning", "message"]
     assert response.output[0].summary[0].text
+    assert response.to_dict()["output"][0]["content"] == []  # every recorded reasoning item since 2026-06
     assert 64 <= response.usage.output_tokens_details.reasoning_tokens < 192
 
 

@@ -28,10 +28,10 @@ extension Resource {
 }
 
 /// A URL query string's parameters (first value wins; `+` and %-escapes decoded).
-struct QueryParameters {
+public struct QueryParameters {
     private var values: [(String, String)] = []
 
-    init(_ query: String?) {
+    public init(_ query: String?) {
         for pair in (query ?? "").split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let decode = { (s: Substring) in JSONPointer.percentDecodedQuery(String(s)) }
@@ -39,7 +39,7 @@ struct QueryParameters {
         }
     }
 
-    subscript(name: String) -> String? { values.first { $0.0 == name }?.1 }
+    public subscript(name: String) -> String? { values.first { $0.0 == name }?.1 }
 
     /// A list's `limit` (1…100, default 20) and `order` (asc or desc).
     func page(defaultOrder: String) throws(APIError) -> (limit: Int, order: String) {

@@ -1,4 +1,3 @@
-import UnderstudyContract
 import UnderstudyMock
 
 /// The dashboard at /__understudy/, answered by the server (the ring and the feed are the wire's):
@@ -47,7 +46,7 @@ public final class Dashboard: Sendable {
         case "/feed":
             page = .feed
         case "/exchanges":
-            let limit = Self.query("limit", of: request).flatMap { Int($0) }.map { min(max($0, 0), 10_000) }
+            let limit = QueryParameters(request.query)["limit"].flatMap { Int($0) }.map { min(max($0, 0), 10_000) }
             page = .response(json(ring.listing(limit: limit ?? 1000)))
         default:
             guard rest.hasPrefix("/exchanges/") else { return nil }
@@ -80,16 +79,10 @@ public final class Dashboard: Sendable {
 
     /// `?token=T` read as the admin token's header.
     private static func withQueryToken(_ request: MockRequest) -> MockRequest {
-        guard let token = query("token", of: request) else { return request }
+        guard let token = QueryParameters(request.query)["token"] else { return request }
         var request = request
         request.headers.append(("x-understudy-admin-token", token))
         return request
-    }
-
-    /// A query parameter's first value, percent-decoded.
-    private static func query(_ name: String, of request: MockRequest) -> String? {
-        guard let pair = request.query?.split(separator: "&").first(where: { $0.hasPrefix(name + "=") }) else { return nil }
-        return JSONPointer.percentDecodedQuery(String(pair.dropFirst(name.count + 1)))
     }
 
     private static func contentType(_ path: Substring) -> String {
