@@ -1,6 +1,15 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// libyaml: Yams' vendored copy (its CYaml module) in a clone, so nothing beyond Swift is needed;
+// Debian's libyaml-dev (pkg-config yaml-0.1, the same 0.2.5) when UNDERSTUDY_SYSTEM_LIBYAML is
+// set, as scripts/release does: the Yams product links Foundation and ICU (about 35 MB of the
+// binary's 78) into a static binary whose code uses neither. Both give the module `CYaml`.
+let systemLibYAML = Context.environment["UNDERSTUDY_SYSTEM_LIBYAML"] != nil
+let libYAML: Target.Dependency = systemLibYAML ? "CYaml" : .product(name: "Yams", package: "Yams")
+/// Yams' own reader, for the test that the fixture reader reads as it did (a clone's build only).
+let yamsForTests: [Target.Dependency] = systemLibYAML ? [] : [.product(name: "Yams", package: "Yams")]
+
 let package = Package(
     name: "Understudy",
     platforms: [.macOS(.v15)],
@@ -14,7 +23,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
-        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         // The tool's own HTTP client (conform, proxy): async streaming bodies, TLS, pooling.
@@ -23,12 +31,12 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
-        // The contract as data: JSON values, specs (libyaml through Yams), schemas, validation. No NIO.
-        .target(name: "UnderstudyContract", dependencies: [.product(name: "Yams", package: "Yams")]),
+        // The contract as data: JSON values, specs and fixtures (libyaml), schemas, validation. No NIO.
+        .target(name: "UnderstudyContract", dependencies: [libYAML]),
         // The fake provider: catalog, usage, synthesis. Pure: request in, response plan out. No NIO.
         .target(
             name: "UnderstudyMock",
-            dependencies: ["UnderstudyContract", .product(name: "Yams", package: "Yams")]
+            dependencies: ["UnderstudyContract"]
         ),
         // The wire: SwiftNIO HTTP/1.1 (llhttp inside NIOHTTP1).
         .target(
@@ -96,7 +104,7 @@ let package = Package(
         .executableTarget(name: "engine-bench", dependencies: ["UnderstudyMock"], path: "bench/engine"),
         .testTarget(name: "UnderstudyContractTests", dependencies: ["UnderstudyContract"]),
         .testTarget(name: "UnderstudyTestingTests", dependencies: ["UnderstudyTesting", "UnderstudyMock"]),
-        .testTarget(name: "UnderstudyMockTests", dependencies: ["UnderstudyMock"]),
+        .testTarget(name: "UnderstudyMockTests", dependencies: ["UnderstudyMock"] + yamsForTests),
         .testTarget(name: "UnderstudyConformTests", dependencies: ["UnderstudyConform", "UnderstudyTesting"]),
         .testTarget(
             name: "UnderstudyProxyTests",
@@ -133,8 +141,16 @@ let package = Package(
     swiftLanguageModes: [.v6]
 )
 
-// Foundation's String extensions (visible through Yams) must not shadow the standard library's
-// on the request path: only a file that imports a module sees its members.
-for target in package.targets {
+if systemLibYAML {
+    // No pkgConfig: SwiftPM would put its `-L/usr/lib/...` ahead of the release build's archive folder, and
+    // libyaml.so and libz.so would be linked instead of their archives. yaml.h is on the default path.
+    package.targets.append(.systemLibrary(name: "CYaml", path: "Sources/CYamlSystem", providers: [.apt(["libyaml-dev"])]))
+} else {
+    package.dependencies.append(.package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"))
+}
+
+// Foundation's String extensions (in any file that imports a module built on it) must not shadow
+// the standard library's on the request path: only a file that imports a module sees its members.
+for target in package.targets where target.type != .system {
     target.swiftSettings = (target.swiftSettings ?? []) + [.enableUpcomingFeature("MemberImportVisibility")]
 }

@@ -2,7 +2,7 @@ import Testing
 import UnderstudyContract
 @testable import UnderstudyMock
 
-/// Fixture files go through Yams, which shares an alias's subtree; reading one walks every copy.
+/// Fixture files go through YAMLTree, which shares an alias's subtree; reading one walks every copy.
 /// An alias bomb is refused at the alias that passes the limit, as in specs (HostileSpecTests).
 @Suite("YAML aliases in fixture files")
 struct FixtureAliasTests {

@@ -1,92 +1,61 @@
 import UnderstudyContract
-import Yams
 
 /// A YAML node with the file it came from, so every typed read can fail with file:line:column.
+///
+/// Plain scalars read as Yams read them before this reader replaced it (YAML 1.1's words and
+/// numbers: `yes`/`on` are true, `0x1F` and `1_000` are integers), so fixture and scenario files
+/// written for earlier versions mean what they meant.
 struct YAMLDocument {
-    let node: Node
+    let node: YAMLNode
     let file: String
 
-    /// Parses `text` through libyaml (via Yams); syntax errors carry libyaml's position. Aliases
-    /// are bounded first, as in specs: Yams shares an alias's subtree, but every read of the
-    /// document walks each copy.
+    /// Composes `text` through libyaml; syntax errors carry libyaml's position, aliases are
+    /// bounded as in specs.
     static func parse(_ text: String, file: String) throws(FixtureError) -> YAMLDocument {
         do throws(SpecError) {
-            try YAMLAliasBudget.check(Array(text.utf8), file: file)
+            return YAMLDocument(node: try YAMLTree.parse(Array(text.utf8), file: file), file: file)
         } catch {
             throw FixtureError(file: file, line: error.location.line, column: error.location.column, message: error.message)
         }
-        do {
-            guard let node = try Yams.compose(yaml: text) else {
-                throw FixtureError(file: file, line: 1, column: 1, message: "the file is empty")
-            }
-            return YAMLDocument(node: node, file: file)
-        } catch let error as FixtureError {
-            throw error
-        } catch let error as YamlError {
-            throw Self.locate(error, file: file)
-        } catch {
-            throw FixtureError(file: file, line: 1, column: 1, message: "\(error)")
-        }
     }
 
-    private static func locate(_ error: YamlError, file: String) -> FixtureError {
-        switch error {
-        case .scanner(let context, let problem, let mark, let yaml),
-             .parser(let context, let problem, let mark, let yaml),
-             .composer(let context, let problem, let mark, let yaml):
-            let lines = yaml.split(separator: "\n", omittingEmptySubsequences: false)
-            func line(_ n: Int) -> String { n - 1 < lines.count ? String(lines[n - 1]).trimmingWhitespace() : "" }
-            // At the end of the input libyaml's problem mark points past the text: where the
-            // unfinished construct began (the context mark) is what a person needs.
-            let at = line(mark.line).isEmpty ? (context?.mark ?? mark) : mark
-            let offending = line(at.line)
-            let contextText = context.map { "\($0.text), " } ?? ""
-            return FixtureError(
-                file: file, line: at.line, column: at.column,
-                message: "YAML syntax error: \(contextText)\(problem): `\(offending)`"
-            )
-        case .duplicatedKeysInMapping(let duplicates, let context):
-            return FixtureError(
-                file: file, line: context.mark.line, column: context.mark.column,
-                message: "duplicate keys: \(duplicates.sorted().joined(separator: ", "))"
-            )
-        default:
-            return FixtureError(file: file, line: 1, column: 1, message: "\(error)")
-        }
-    }
-
-    func child(_ node: Node) -> YAMLDocument { YAMLDocument(node: node, file: file) }
+    func child(_ node: YAMLNode) -> YAMLDocument { YAMLDocument(node: node, file: file) }
 
     func error(_ message: String) -> FixtureError {
-        FixtureError(file: file, line: node.mark?.line ?? 1, column: node.mark?.column ?? 1, message: message)
+        FixtureError(file: file, line: node.mark.line, column: node.mark.column, message: message)
     }
 
     /// The members of a mapping, in file order.
     func mapping(_ what: String) throws(FixtureError) -> [(key: String, value: YAMLDocument)] {
-        guard let mapping = node.mapping else { throw error("\(what) must be a mapping") }
-        return mapping.map { (key: $0.key.string ?? "", value: child($0.value)) }
+        guard case .mapping(let members, _) = node else { throw error("\(what) must be a mapping") }
+        return members.map { (key: $0.key, value: child($0.value)) }
     }
 
     func sequence(_ what: String) throws(FixtureError) -> [YAMLDocument] {
-        guard let sequence = node.sequence else { throw error("\(what) must be a list") }
-        return sequence.map { child($0) }
+        guard case .sequence(let elements, _) = node else { throw error("\(what) must be a list") }
+        return elements.map { child($0) }
     }
 
-    var isScalar: Bool { node.scalar != nil }
+    var scalar: YAMLScalar? {
+        guard case .scalar(let scalar) = node else { return nil }
+        return scalar
+    }
+
+    var isScalar: Bool { scalar != nil }
 
     /// A plain `null`, `~` or empty scalar: YAML's null.
     var isNull: Bool {
-        guard let scalar = node.scalar, scalar.style == .plain else { return false }
+        guard let scalar, scalar.isPlain else { return false }
         return ["null", "Null", "NULL", "~", ""].contains(scalar.string)
     }
 
     func string(_ what: String) throws(FixtureError) -> String {
-        guard let scalar = node.scalar else { throw error("\(what) must be a string") }
+        guard let scalar else { throw error("\(what) must be a string") }
         return scalar.string
     }
 
     func int(_ what: String) throws(FixtureError) -> Int {
-        guard node.scalar != nil, let value = node.int else { throw error("\(what) must be an integer") }
+        guard let value = scalar.flatMap(YAMLWords.int) else { throw error("\(what) must be an integer") }
         return value
     }
 
@@ -99,37 +68,37 @@ struct YAMLDocument {
     }
 
     func double(_ what: String) throws(FixtureError) -> Double {
-        guard node.scalar != nil, let value = node.float ?? node.int.map(Double.init) else {
+        guard let scalar, let value = YAMLWords.double(scalar) ?? YAMLWords.int(scalar).map(Double.init) else {
             throw error("\(what) must be a number")
         }
         return value
     }
 
     func bool(_ what: String) throws(FixtureError) -> Bool {
-        guard node.scalar != nil, let value = node.bool else { throw error("\(what) must be true or false") }
+        guard let value = scalar.flatMap(YAMLWords.bool) else { throw error("\(what) must be true or false") }
         return value
     }
 
     /// The node as JSON (scalars typed as YAML resolves them).
     func json() -> JSONValue {
         switch node {
-        case .mapping(let mapping):
-            return .object(JSONObject(mapping.map { (key: $0.key.string ?? "", value: child($0.value).json()) }))
-        case .sequence(let sequence):
-            return .array(sequence.map { child($0).json() })
-        default:
+        case .mapping(let members, _):
+            return .object(JSONObject(members.map { (key: $0.key, value: child($0.value).json()) }))
+        case .sequence(let elements, _):
+            return .array(elements.map { child($0).json() })
+        case .scalar(let scalar):
             if isNull { return .null }
-            if let scalar = node.scalar, scalar.style == .plain {
-                if let b = node.bool { return .bool(b) }
-                if let i = node.int { return .int(Int64(i)) }
-                if let d = node.float { return .double(d) }
+            if scalar.isPlain {
+                if let b = YAMLWords.bool(scalar) { return .bool(b) }
+                if let i = YAMLWords.int(scalar) { return .int(Int64(i)) }
+                if let d = YAMLWords.double(scalar) { return .double(d) }
             }
-            return .string(node.string ?? "")
+            return .string(scalar.string)
         }
     }
 
     func strings(_ what: String) throws(FixtureError) -> [String] {
-        if node.scalar != nil { return [try string(what)] }
+        if isScalar { return [try string(what)] }
         var result: [String] = []
         for item in try sequence(what) { result.append(try item.string("each of \(what)")) }
         return result

@@ -3,7 +3,7 @@
 extension FuzzTarget {
     /// Scenario YAML as the admin API takes it (and `--scenarios FILE` reads it), then requests a
     /// rule may match: a rule is checked at load, so no request it shapes can trap or be invalid
-    /// HTTP. The same text as models.yaml and as replies.yaml (the other files read through Yams).
+    /// HTTP. The same text as models.yaml and as replies.yaml (the other files read through YAMLTree).
     static let fixtureYAML = FuzzTarget(name: "fixture-yaml", summary: "scenario YAML via the admin API, then matching requests; models.yaml, replies.yaml",
                                         prepare: Shared.warmUp) { input in
         let text = String(decoding: input, as: UTF8.self)
