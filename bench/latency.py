@@ -70,7 +70,7 @@ def report(name, ours, reference, ref_name):
 runs = 2000
 first_bytes(int(port), request(b"/v1/chat/completions", STREAM), 200)  # warm up
 report("time to first byte of a 108-frame stream", first_bytes(int(port), request(b"/v1/chat/completions", STREAM), runs),
-       first_bytes(nginx_port, request(b"/v1/chat/completions", b"{}"), runs), "nginx static file")
+       first_bytes(nginx_port, request(b"/v1/chat/completions", b"{}"), runs), "nginx from memory")
 
 
 def our_port(process):
