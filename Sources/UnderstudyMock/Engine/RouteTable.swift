@@ -22,6 +22,10 @@ struct RouteTable: Sendable {
 
     /// The entries grouped by path template, in the order first registered.
     private let groups: [(template: PathTemplate, entries: [RouteEntry])]
+    /// Whole paths of the API's templates without parameters (`/v1/chat/completions`,
+    /// `/api/v1/chat/completions`): nearly every request, found by one lookup instead of
+    /// splitting the path. No other template can beat such a match (it has the most literals).
+    private let literalPaths: [String: (group: Int, flavor: Flavor)]
 
     init(_ entries: [RouteEntry]) {
         var groups: [(template: PathTemplate, entries: [RouteEntry])] = []
@@ -33,6 +37,13 @@ struct RouteTable: Sendable {
             }
         }
         self.groups = groups
+        var literalPaths: [String: (group: Int, flavor: Flavor)] = [:]
+        for (i, group) in groups.enumerated() where !group.template.rooted && group.template.literalCount == group.template.segments.count {
+            let path = group.template.segments.map { if case .literal(let text) = $0 { text } else { "" } }.joined(separator: "/")
+            literalPaths["/v1/" + path] = (i, .openai)
+            literalPaths["/api/v1/" + path] = (i, .openrouter)
+        }
+        self.literalPaths = literalPaths
     }
 
     /// `/v1/...` is OpenAI's base path, `/api/v1/...` OpenRouter's; templates starting with `/`
@@ -40,6 +51,7 @@ struct RouteTable: Sendable {
     /// tried first: they are nearly every request). A path some template fits but not with this
     /// method is a 405 listing the methods it takes.
     func route(method: String, path: String) -> Route {
+        if let literal = literalPaths[path] { return entry(literal.group, method, parameters: [], literal.flavor) }
         let flavor: Flavor
         var rest: Substring
         if path.hasPrefix("/v1/") {
@@ -69,9 +81,14 @@ struct RouteTable: Sendable {
             best = (i, parameters)
         }
         guard let best else { return nil }
-        let candidates = groups[best.group].entries
+        return entry(best.group, method, parameters: best.parameters, flavor)
+    }
+
+    /// The group's entry for `method`, or a 405 listing the methods it takes.
+    private func entry(_ group: Int, _ method: String, parameters: [String], _ flavor: Flavor) -> Route {
+        let candidates = groups[group].entries
         if let entry = candidates.first(where: { $0.method == method || $0.method == "*" }) {
-            return Route(.operation(entry), flavor: flavor, parameters: best.parameters)
+            return Route(.operation(entry), flavor: flavor, parameters: parameters)
         }
         // HEAD is answered where GET is for probes, not listed. A wrong method's error speaks
         // OpenAI's envelope unless the flavour is asked for (as before the route table).
