@@ -78,23 +78,36 @@ final class ChunkSizeGuard: ChannelInboundHandler, RemovableChannelHandler {
             case .off, .refused:
                 return false
             case .head, .chunkSize, .trailers:
-                let byte = bytes[i]
-                i += 1
-                guard byte == UInt8(ascii: "\n") else {
-                    line.append(byte)
+                // To the end of the line: a whole line within this read is judged where it lies;
+                // only a line split across reads is gathered (bounded by `lineLimit`).
+                let rest = UnsafeRawBufferPointer(rebasing: bytes[i...])
+                guard let newline = rest.firstIndex(of: UInt8(ascii: "\n")) else {
+                    line.append(contentsOf: rest)
                     if line.count > lineLimit { state = .off }
-                    continue
+                    return false
                 }
-                if line.last == UInt8(ascii: "\r") { line.removeLast() }
-                if endLine() { return true }
-                line.removeAll(keepingCapacity: true)
+                guard line.count + newline <= lineLimit else {
+                    state = .off
+                    return false
+                }
+                let refused: Bool
+                if line.isEmpty {
+                    refused = endLine(UnsafeRawBufferPointer(rebasing: rest[..<newline]))
+                } else {
+                    line.append(contentsOf: rest[..<newline])
+                    refused = line.withUnsafeBytes { endLine($0) }
+                    line.removeAll(keepingCapacity: true)
+                }
+                if refused { return true }
+                i += newline + 1
             }
         }
         return false
     }
 
-    /// Acts on the complete line in `line`; true when it declared a chunk over the limit.
-    private func endLine() -> Bool {
+    /// Acts on a complete line (its CR, if any, still on); true when it declared a chunk over the limit.
+    private func endLine(_ whole: UnsafeRawBufferPointer) -> Bool {
+        let line = whole.last == UInt8(ascii: "\r") ? UnsafeRawBufferPointer(rebasing: whole.dropLast()) : whole
         switch state {
         case .head(let sawRequestLine, var chunked, var length):
             if line.isEmpty {
@@ -143,7 +156,7 @@ final class ChunkSizeGuard: ChannelInboundHandler, RemovableChannelHandler {
     private static let contentLength = Array("content-length".utf8)
 
     /// Whether a header's name is `lowercase` (ASCII, any case).
-    private static func named(_ name: ArraySlice<UInt8>, _ lowercase: [UInt8]) -> Bool {
+    private static func named(_ name: some Collection<UInt8>, _ lowercase: [UInt8]) -> Bool {
         name.count == lowercase.count && zip(name, lowercase).allSatisfy { $0 | 0x20 == $1 }
     }
 
