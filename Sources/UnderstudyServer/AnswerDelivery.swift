@@ -243,8 +243,7 @@ extension HTTPConnectionHandler {
 
     /// The dashboard: the answer in flight is over, kept once (the capture goes with it).
     func finishCapture(ending: String? = nil) {
-        capture?.finish(ending: ending)
-        capture = nil
+        capture.take()?.finish(ending: ending)
     }
 
     /// Metrics: the stream in flight is over, counted once (the meter goes with it).

@@ -12,9 +12,22 @@ public final class DashboardRing: Sendable {
     let bodyLimit: Int
     static let scenarioLimit = 100
 
+    /// An exchange as the ring keeps it: by reference, so that keeping, evicting and listing it
+    /// never copy its twenty-odd fields, with its cost worked out once. Its id is set under the
+    /// ring's lock before anyone else can see it; after that it does not change.
+    final class Entry: @unchecked Sendable {
+        var exchange: DashboardExchange
+        let cost: Int
+
+        init(_ exchange: consuming DashboardExchange) {
+            cost = exchange.cost
+            self.exchange = exchange
+        }
+    }
+
     private struct Contents {
         /// Oldest first; slots before `head` are evicted ones, dropped in bulk now and then.
-        var slots: [DashboardExchange?] = []
+        var slots: [Entry?] = []
         var head = 0
         var bytes = 0
         var nextID = 1
@@ -37,12 +50,12 @@ public final class DashboardRing: Sendable {
     public var held: (bytes: Int, exchanges: Int) { contents.withLock { ($0.bytes, $0.count) } }
 
     /// Keeps a finished exchange (evicting the oldest to make room) and sends its row to the pages watching.
-    func add(_ exchange: DashboardExchange) {
-        var exchange = exchange
-        let cost = exchange.cost
+    func add(_ exchange: consuming DashboardExchange) {
+        let entry = Entry(exchange)
+        let cost = entry.cost
         guard cost <= byteLimit else { return }  // a ring too small for even one: headers near their limit
         let feeds: [DashboardFeed] = contents.withLock { c in
-            exchange.id = c.nextID
+            entry.exchange.id = c.nextID
             c.nextID += 1
             while c.bytes + cost > byteLimit, c.head < c.slots.count {
                 c.bytes -= c.slots[c.head]?.cost ?? 0
@@ -54,17 +67,17 @@ public final class DashboardRing: Sendable {
                 c.slots.removeFirst(c.head)
                 c.head = 0
             }
-            c.slots.append(exchange)
+            c.slots.append(entry)
             c.bytes += cost
-            if let scenario = exchange.scenario {
+            if let scenario = entry.exchange.scenario {
                 let name = c.scenarioHits[scenario] != nil || c.scenarioHits.count < Self.scenarioLimit ? scenario : "other"
                 c.scenarioHits[name, default: 0] += 1
             }
-            return Array(c.feeds.values)
+            return c.feeds.isEmpty ? [] : Array(c.feeds.values)
         }
         guard !feeds.isEmpty else { return }
         var w = JSONWriter(capacity: 512)
-        exchange.summary(into: &w)
+        entry.exchange.summary(into: &w)
         let event = Array("event: exchange\ndata: ".utf8) + w.bytes + Array("\n\n".utf8)
         for feed in feeds { feed.offer(event) }
     }
@@ -72,9 +85,9 @@ public final class DashboardRing: Sendable {
     /// The exchange with this id, while the ring holds it.
     func exchange(_ id: Int) -> DashboardExchange? {
         contents.withLock { c in
-            guard c.head < c.slots.count, let first = c.slots[c.head]?.id else { return nil }
+            guard c.head < c.slots.count, let first = c.slots[c.head]?.exchange.id else { return nil }
             let index = c.head + id - first
-            return c.slots.indices.contains(index) && index >= c.head ? c.slots[index] : nil
+            return c.slots.indices.contains(index) && index >= c.head ? c.slots[index]?.exchange : nil
         }
     }
 
@@ -85,7 +98,7 @@ public final class DashboardRing: Sendable {
             w.beginObject()
             w.key("data")
             w.beginArray()
-            for slot in c.slots[max(c.head, c.slots.count - limit)...] { slot?.summary(into: &w) }
+            for slot in c.slots[max(c.head, c.slots.count - limit)...] { slot?.exchange.summary(into: &w) }
             w.endArray()
             w.key("held_bytes"); w.int(c.bytes)
             w.key("byte_limit"); w.int(byteLimit)

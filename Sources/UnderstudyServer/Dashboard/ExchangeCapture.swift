@@ -53,9 +53,8 @@ struct ExchangeCapture {
                                       sentNanoseconds: Self.since(arrival, StreamMeter.now())))
     }
 
-    /// The answer is over (`ending`: how a stream ended): the exchange goes to the ring.
-    func finish(ending: String? = nil) {
-        var exchange = exchange
+    /// The answer is over (`ending`: how a stream ended): the exchange goes to the ring (moved, not copied).
+    consuming func finish(ending: String? = nil) {
         exchange.ending = ending
         exchange.durationNanoseconds = Self.since(arrival, StreamMeter.now())
         ring.add(exchange)
