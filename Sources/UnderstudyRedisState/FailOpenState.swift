@@ -56,6 +56,9 @@ public final class FailOpenState: ServerState {
     public func scenarioHit(rule: String, generation: Int) throws(APIError) -> Int { try either { s throws(APIError) in try s.scenarioHit(rule: rule, generation: generation) } }
     public func admit(_ window: RateWindow.Key, limits: RateLimiter.Limits) throws(APIError) -> RateWindow { try either { s throws(APIError) in try s.admit(window, limits: limits) } }
     public func addTokens(_ tokens: Int, to window: RateWindow.Key) throws(APIError) -> RateWindow { try either { s throws(APIError) in try s.addTokens(tokens, to: window) } }
+    public func rateWindows(minute: Int64, limit: Int) throws(APIError) -> [(apiKey: String, window: RateWindow)] {
+        try either { s throws(APIError) in try s.rateWindows(minute: minute, limit: limit) }
+    }
     public func record(_ entry: JournalEntry) {
         if down.withLock({ $0 }) { local.record(entry) } else { shared.record(entry) }
     }

@@ -19,6 +19,20 @@ enum RedisScripts {
         return {tonumber(redis.call('HGET', KEYS[1], 'r') or '0'), t}
         """
 
+    /// ARGV: the pattern of one minute's window keys, the most to return. Returns {key, requests,
+    /// tokens, …}. KEYS is fine here: windows live two minutes, and a replica asks only when a
+    /// dashboard page does.
+    static let windows = """
+        local out = {}
+        for i, k in ipairs(redis.call('KEYS', ARGV[1])) do
+          if i > tonumber(ARGV[2]) then break end
+          out[#out + 1] = k
+          out[#out + 1] = tonumber(redis.call('HGET', k, 'r') or '0')
+          out[#out + 1] = tonumber(redis.call('HGET', k, 't') or '0')
+        end
+        return out
+        """
+
     /// KEYS: journal stream, sequence. ARGV: capacity, entry. Numbers the entry and trims the
     /// stream to the capacity.
     static let journal = """

@@ -146,6 +146,20 @@ public final class RedisState: ServerState {
         return RateWindow(requests: n[0], tokens: n[1], admitted: true)
     }
 
+    public func rateWindows(minute: Int64, limit: Int) throws(APIError) -> [(apiKey: String, window: RateWindow)] {
+        let prefix = key("rate", String(minute), "")
+        guard let items = try eval(RedisScripts.windows, keys: [], [prefix + "*", limit]).array, items.count % 3 == 0 else {
+            throw unreadable("a reply that is not key, requests, tokens triples to a listing of rate windows")
+        }
+        var windows: [(apiKey: String, window: RateWindow)] = []
+        for i in stride(from: 0, to: items.count, by: 3) {
+            guard let name = items[i].string, name.hasPrefix(prefix) else { continue }
+            let n = try window(.array(Array(items[i + 1 ... i + 2])), count: 2, "a rate window")
+            windows.append((String(name.dropFirst(prefix.count)), RateWindow(requests: n[0], tokens: n[1], admitted: true)))
+        }
+        return windows.sorted { $0.apiKey < $1.apiKey }
+    }
+
     /// Sent without waiting for the answer: Redis keeps the order of one connection's commands,
     /// so the journal still reads in the order requests were answered.
     public func record(_ entry: JournalEntry) {

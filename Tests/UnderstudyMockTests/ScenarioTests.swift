@@ -163,6 +163,28 @@ struct RateLimitTests {
         #expect(try JSONParser.parse(body)["error"]?["type"] == .string("tokens"))
         #expect(RateLimiter.Limits(argument: "rpm=0") == nil && RateLimiter.Limits(argument: "qps=3") == nil)
     }
+
+    @Test("the admin API lists the windows in force: limits, when they turn, each key masked with its counts")
+    func listing() throws {
+        let engine = try Self.engine("rpm=3,tpm=100000")
+        for key in ["sk-alpha-1234567890", "sk-alpha-1234567890", "sk-b"] { _ = Self.send(engine, key: key) }
+        let answer = engine.respond(to: MockRequest(method: "GET", path: "/__understudy/rate-limits", headers: [], body: []))
+        guard case .bytes(let body) = answer.body else { Issue.record("no body"); return }
+        let listing = try JSONParser.parse(body)
+        #expect(answer.status == 200)
+        #expect(listing["limits"]?["requests_per_minute"] == .int(3))
+        #expect(listing["resets_in_seconds"] == .int(30), "the clock is at :30 of its minute")
+        let windows = listing["windows"]?.arrayValue ?? []
+        #expect(windows.map { $0["key"] } == [.string("sk-*****7890"), .string("*****")], "never a whole key")
+        #expect(windows.map { $0["requests"] } == [.int(2), .int(1)])
+        #expect(windows.map { $0["remaining_requests"] } == [.int(1), .int(2)])
+        #expect(windows.first?["tokens"] != .int(0), "served tokens count")
+        #expect(!String(decoding: body, as: UTF8.self).contains("alpha"))
+
+        let unlimited = try ScenarioTests.engine("scenarios: []")
+        guard case .bytes(let none) = unlimited.respond(to: MockRequest(method: "GET", path: "/__understudy/rate-limits", headers: [], body: [])).body else { return }
+        #expect(try JSONParser.parse(none)["limits"] == .null)
+    }
 }
 
 extension MockResponse {

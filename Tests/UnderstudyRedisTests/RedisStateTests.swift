@@ -99,6 +99,12 @@ struct RedisStateTests {
             }
             #expect(admitted.withLock { $0 } == 3)
             #expect(try state.addTokens(10, to: RateWindow.Key(apiKey: "k", minute: 7)) == RateWindow(requests: 3, tokens: 10, admitted: true))
+            _ = try state.admit(RateWindow.Key(apiKey: "sk-other", minute: 7), limits: limits)
+            _ = try state.admit(RateWindow.Key(apiKey: "k", minute: 8), limits: limits)
+            let listed = try state.rateWindows(minute: 7, limit: 10)
+            #expect(listed.map(\.apiKey) == ["k", "sk-other"], "this minute's windows only, by key")
+            #expect(listed.map(\.window.requests) == [3, 1] && listed.first?.window.tokens == 10)
+            #expect(try state.rateWindows(minute: 7, limit: 1).count == 1)
         }
     }
 

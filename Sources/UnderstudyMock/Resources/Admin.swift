@@ -6,6 +6,7 @@ import UnderstudyContract
 /// - `GET scenarios`; `POST scenarios` with a scenarios document (YAML or JSON, as
 ///   fixtures/scenarios.yaml) to add rules (a rule of the same name is replaced);
 ///   `DELETE scenarios/NAME`, or `DELETE scenarios` for all.
+/// - `GET rate-limits`: the limits (`--rate-limit`), when the window turns, each key's counts.
 /// - `POST reset`: counters, occurrences, stored responses, rate limits, journal, clock.
 /// - `POST clock` with `{"clock": "2025-07-01T00:00:00Z"}` or `{"clock": "system"}`.
 struct AdminAPI: Resource {
@@ -51,6 +52,8 @@ struct AdminAPI: Resource {
                 }
                 try engine.change(.removeScenarios(name))
                 return json(200, JSONValue.object(["removed": .int(1)]).jsonBytes)
+            case ("GET", "rate-limits"):
+                return json(200, try (engine.rateLimiter?.listing(now: now(), state: state) ?? RateLimiter.unlimited).jsonBytes)
             case ("POST", "reset"):
                 try engine.reset()
                 return json(200, Array(#"{"reset":true}"#.utf8))

@@ -2,6 +2,11 @@ import UnderstudyContract
 
 /// Who may call: API keys (when configured) and OpenRouter's bring-your-own-key requirement.
 public struct Access: Sendable {
+    /// A key as OpenAI's errors show one: its first three and last four characters (`sk-ab*****wxyz`).
+    static func masked(_ key: String) -> String {
+        key.count > 8 ? String(key.prefix(3)) + "*****" + String(key.suffix(4)) : "*****"
+    }
+
     /// Known keys, each with whether the caller has set up BYOK for providers that require it.
     public var keys: [String: Bool]
 
@@ -26,7 +31,7 @@ public struct Access: Sendable {
                                 : "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY), or as the password field (with blank username) if you're accessing the API from your browser and are prompted for a username.")
         }
         guard keys[key] != nil else {
-            let shown = key.count > 8 ? String(key.prefix(3)) + "*****" + String(key.suffix(4)) : "*****"
+            let shown = Self.masked(key)
             return APIError(status: 401, type: "invalid_request_error", code: "invalid_api_key", param: nil,
                             message: flavor == .openrouter ? "User not found."
                                 : "Incorrect API key provided: \(shown). You can find your API key at https://platform.openai.com/account/api-keys.")

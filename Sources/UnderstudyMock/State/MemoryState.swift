@@ -67,6 +67,11 @@ public final class MemoryState: ServerState {
         }
     }
 
+    public func rateWindows(minute: Int64, limit: Int) -> [(apiKey: String, window: RateWindow)] {
+        let current = windows.withLock { $0.filter { $0.value.minute == minute } }
+        return current.map { (apiKey: $0.key, window: $0.value.window) }.sorted { $0.apiKey < $1.apiKey }.prefix(limit).map { $0 }
+    }
+
     private func current(_ key: RateWindow.Key, in windows: inout [String: (minute: Int64, window: RateWindow)]) -> RateWindow {
         if let (minute, window) = windows[key.apiKey], minute == key.minute { return window }
         if windows.count >= Self.windowKeyLimit {

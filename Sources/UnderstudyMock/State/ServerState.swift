@@ -22,6 +22,9 @@ public protocol ServerState: Sendable {
     func admit(_ window: RateWindow.Key, limits: RateLimiter.Limits) throws(APIError) -> RateWindow
     /// Adds a served answer's tokens to its window; returns the window as it stands.
     func addTokens(_ tokens: Int, to window: RateWindow.Key) throws(APIError) -> RateWindow
+    /// The windows of `minute` (the clock's current one), by API key, sorted, at most `limit`:
+    /// what the dashboard shows in force.
+    func rateWindows(minute: Int64, limit: Int) throws(APIError) -> [(apiKey: String, window: RateWindow)]
 
     /// Appends to the journal, numbering the entry (its `sequence` is replaced). Never fails the
     /// request: a journal that cannot be written loses the entry.
