@@ -10,10 +10,14 @@ export function withToken(path) {
   return base + path + (path.includes("?") ? "&" : "?") + "token=" + encodeURIComponent(token);
 }
 
+/** The admin token's header, when the page has one (for /metrics, outside /__understudy). */
+export function authHeaders() {
+  return token ? { "x-understudy-admin-token": token } : {};
+}
+
 /** fetch() under /__understudy with the token's header; the JSON answer, or an Error with the API's message. */
 export async function call(path, options = {}) {
-  const headers = Object.assign({}, options.headers || {});
-  if (token) headers["x-understudy-admin-token"] = token;
+  const headers = Object.assign({}, options.headers || {}, authHeaders());
   const response = await fetch(base + path, Object.assign({}, options, { headers }));
   const text = await response.text();
   let body = null;

@@ -3,7 +3,8 @@
 
 import { call, follow } from "./api.js";
 import { showDetail } from "./detail.js";
-import { showScenarios, wireControls } from "./controls.js";
+import { showRateLimits, showScenarios, wireControls } from "./controls.js";
+import { showMetrics } from "./metrics.js";
 import { countRow, drawRate } from "./rate.js";
 
 const $ = (selector) => document.querySelector(selector);
@@ -168,15 +169,26 @@ function wireTabs() {
         other.setAttribute("aria-selected", String(selected));
         $(`#${other.getAttribute("aria-controls")}`).hidden = !selected;
       }
-      if (tab.id === "tab-controls") showScenarios(await load());
+      if (tab.id === "tab-controls") {
+        refreshControls();
+        showScenarios(await load());
+      }
     });
   }
+}
+
+/** The rate-limit windows and the metrics, while the controls are shown. */
+function refreshControls() {
+  if ($("#view-controls").hidden) return;
+  showRateLimits();
+  showMetrics();
 }
 
 wireList();
 wireTabs();
 setInterval(() => load(0).catch(() => {}), 2000);
 setInterval(() => drawRate($("#rate")), 1000);
+setInterval(refreshControls, 2000);
 wireControls(load);
 follow({
   onRow: (s) => {

@@ -35,6 +35,31 @@ export async function showScenarios(hits = {}) {
   $("#no-scenarios").hidden = rules.length > 0;
 }
 
+/** The rate-limit windows in force (`--rate-limit`): each key, masked, with its counts this minute. */
+export async function showRateLimits() {
+  const body = $("#rate-limits tbody");
+  let listing;
+  try { listing = await call("/rate-limits"); } catch (error) { $("#rate-limits-note").textContent = error.message; return; }
+  const limits = listing.limits;
+  if (!limits) {
+    $("#rate-limits-note").textContent = "No rate limit: serve with --rate-limit rpm=N,tpm=N to count requests and tokens per key.";
+    body.replaceChildren();
+    return;
+  }
+  const shown = (n) => (n === null ? "–" : String(n));
+  $("#rate-limits-note").textContent = `Limits: ${shown(limits.requests_per_minute)} requests and ${shown(limits.tokens_per_minute)} tokens a minute per key; this window turns in ${listing.resets_in_seconds} s.`;
+  body.replaceChildren(...listing.windows.map((w) => {
+    const row = document.createElement("tr");
+    for (const value of [w.key, w.requests, shown(w.remaining_requests), w.tokens, shown(w.remaining_tokens)]) {
+      const cell = document.createElement("td");
+      cell.textContent = String(value);
+      if (value !== w.key) cell.className = "num";
+      row.append(cell);
+    }
+    return row;
+  }));
+}
+
 export function wireControls(refreshHits) {
   $("#add").addEventListener("click", async () => {
     const result = $("#add-result");

@@ -192,6 +192,35 @@ def test_a_scenario_added_from_the_editor_shapes_the_next_calls(serve, page, scr
     page.wait_for_selector("#no-scenarios:not([hidden])")
 
 
+def test_rate_limit_windows_and_metrics_in_the_controls(serve, page, screenshots):
+    server = serve("--rate-limit", "rpm=5,tpm=100000")
+    client = server.client()
+    for _ in range(2):
+        client.chat.completions.create(model="gpt-4o", messages=CHAT)
+    stream = client.chat.completions.create(model="gpt-4o", messages=CHAT, stream=True)
+    frames = sum(1 for _ in stream)
+    open_dashboard(page, server)
+    page.click("#tab-controls")
+    # The window of the client's key: masked, three requests of five, its tokens counted.
+    page.wait_for_selector("#rate-limits tbody tr")
+    cells = page.locator("#rate-limits tbody tr").first.locator("td").all_inner_texts()
+    assert cells[0] == "sk-*****0001" and cells[1:3] == ["3", "2"], cells
+    assert int(cells[3]) > 0
+    assert "5 requests and 100000 tokens a minute" in page.inner_text("#rate-limits-note")
+    assert "sk-test-dashboard" not in page.content()
+    # /metrics as charts: the three answers, one first token, the gaps between the stream's frames.
+    page.wait_for_selector("#status-mix:has-text('200: 3')")
+    page.wait_for_selector("#ttft-label:has-text('time to first token: 1 observed')")
+    # The SDK yields every chunk but `[DONE]`: the server wrote one frame more, so as many gaps.
+    gaps = int(page.inner_text("#inter-label").split(": ")[1].split()[0])
+    assert gaps == frames, (gaps, frames)
+    assert page.locator("#ttft-chart rect").count() >= 10
+    # Two seconds later, a new call shows without a reload.
+    client.chat.completions.create(model="gpt-4o", messages=CHAT)
+    page.wait_for_selector("#status-mix:has-text('200: 4')", timeout=5000)
+    page.screenshot(path=str(screenshots / "dashboard-metrics.png"), full_page=True)
+
+
 def test_the_clock_is_set_from_the_controls(serve, page):
     server = serve()
     open_dashboard(page, server)

@@ -14,10 +14,14 @@ export function withToken(path) {
   return base + path + (path.includes("?") ? "&" : "?") + "token=" + encodeURIComponent(token);
 }
 
+/** The admin token's header, when the page has one (for /metrics, outside /__understudy). */
+export function authHeaders() {
+  return token ? { "x-understudy-admin-token": token } : {};
+}
+
 /** fetch() under /__understudy with the token's header; the JSON answer, or an Error with the API's message. */
 export async function call(path, options = {}) {
-  const headers = Object.assign({}, options.headers || {});
-  if (token) headers["x-understudy-admin-token"] = token;
+  const headers = Object.assign({}, options.headers || {}, authHeaders());
   const response = await fetch(base + path, Object.assign({}, options, { headers }));
   const text = await response.text();
   let body = null;
@@ -46,7 +50,8 @@ export function follow({ onRow, onOpen, onState }) {
 
 import { call, follow } from "./api.js";
 import { showDetail } from "./detail.js";
-import { showScenarios, wireControls } from "./controls.js";
+import { showRateLimits, showScenarios, wireControls } from "./controls.js";
+import { showMetrics } from "./metrics.js";
 import { countRow, drawRate } from "./rate.js";
 
 const $ = (selector) => document.querySelector(selector);
@@ -211,15 +216,26 @@ function wireTabs() {
         other.setAttribute("aria-selected", String(selected));
         $(`#${other.getAttribute("aria-controls")}`).hidden = !selected;
       }
-      if (tab.id === "tab-controls") showScenarios(await load());
+      if (tab.id === "tab-controls") {
+        refreshControls();
+        showScenarios(await load());
+      }
     });
   }
+}
+
+/** The rate-limit windows and the metrics, while the controls are shown. */
+function refreshControls() {
+  if ($("#view-controls").hidden) return;
+  showRateLimits();
+  showMetrics();
 }
 
 wireList();
 wireTabs();
 setInterval(() => load(0).catch(() => {}), 2000);
 setInterval(() => drawRate($("#rate")), 1000);
+setInterval(refreshControls, 2000);
 wireControls(load);
 follow({
   onRow: (s) => {
@@ -272,6 +288,31 @@ export async function showScenarios(hits = {}) {
     return row;
   }));
   $("#no-scenarios").hidden = rules.length > 0;
+}
+
+/** The rate-limit windows in force (`--rate-limit`): each key, masked, with its counts this minute. */
+export async function showRateLimits() {
+  const body = $("#rate-limits tbody");
+  let listing;
+  try { listing = await call("/rate-limits"); } catch (error) { $("#rate-limits-note").textContent = error.message; return; }
+  const limits = listing.limits;
+  if (!limits) {
+    $("#rate-limits-note").textContent = "No rate limit: serve with --rate-limit rpm=N,tpm=N to count requests and tokens per key.";
+    body.replaceChildren();
+    return;
+  }
+  const shown = (n) => (n === null ? "–" : String(n));
+  $("#rate-limits-note").textContent = `Limits: ${shown(limits.requests_per_minute)} requests and ${shown(limits.tokens_per_minute)} tokens a minute per key; this window turns in ${listing.resets_in_seconds} s.`;
+  body.replaceChildren(...listing.windows.map((w) => {
+    const row = document.createElement("tr");
+    for (const value of [w.key, w.requests, shown(w.remaining_requests), w.tokens, shown(w.remaining_tokens)]) {
+      const cell = document.createElement("td");
+      cell.textContent = String(value);
+      if (value !== w.key) cell.className = "num";
+      row.append(cell);
+    }
+    return row;
+  }));
 }
 
 export function wireControls(refreshHits) {
@@ -566,6 +607,25 @@ export async function showDetail(panel, id) {
     <div class="row"><button type="button" id="add">Add</button><span id="add-result" role="status"></span></div>
   </section>
   <section>
+    <h2>Rate limits</h2>
+    <p id="rate-limits-note" class="muted" role="status"></p>
+    <table id="rate-limits" aria-label="rate-limit windows">
+      <thead><tr><th>Key</th><th class="num">Requests</th><th class="num">Left</th><th class="num">Tokens</th><th class="num">Left</th></tr></thead>
+      <tbody></tbody>
+    </table>
+  </section>
+  <section>
+    <h2>Metrics</h2>
+    <p class="muted">From <a href="/metrics">/metrics</a>, every two seconds while this tab is shown.</p>
+    <p>API answers by status: <span id="status-mix" role="status"></span></p>
+    <div class="charts">
+      <figure><svg id="ttft-chart" class="histogram" viewBox="0 0 240 48" role="img" aria-label="time to first token"></svg>
+        <figcaption id="ttft-label">time to first token</figcaption></figure>
+      <figure><svg id="inter-chart" class="histogram" viewBox="0 0 240 48" role="img" aria-label="between frames"></svg>
+        <figcaption id="inter-label">between frames</figcaption></figure>
+    </div>
+  </section>
+  <section>
     <h2>State</h2>
     <div class="row"><button type="button" id="reset">Reset</button>
       <span class="muted">counters, occurrences, stored responses, rate limits, journal and clock (the rules stay)</span>
@@ -640,6 +700,90 @@ function render(parent, value, pointer, depth, highlighted) {
     span.classList.add(typeof value === "string" ? "s" : typeof value === "number" ? "n" : "b");
     span.textContent = JSON.stringify(value);
   }
+}
+
+"""#,
+        "metrics.js": #"""
+// The server's /metrics (Prometheus' text format) as small live charts: the answers by status and
+// the time-to-first-token and inter-token histograms, redrawn every two seconds while the controls
+// are shown. Parsed and drawn here; nothing else is fetched.
+
+import { authHeaders } from "./api.js";
+
+const NS = "http://www.w3.org/2000/svg";
+const $ = (selector) => document.querySelector(selector);
+
+/** Every sample of a Prometheus text exposition: name, labels, value. */
+export function parseMetrics(text) {
+  const samples = [];
+  for (const line of text.split("\n")) {
+    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!match) continue;
+    const labels = {};
+    for (const [, key, value] of (match[2] ?? "").matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) labels[key] = value;
+    samples.push({ name: match[1], labels, value: Number(match[3]) });
+  }
+  return samples;
+}
+
+/** A histogram's buckets as counts per bucket (not cumulative), with its count and sum. */
+export function histogram(samples, name) {
+  const cumulative = samples.filter((s) => s.name === `${name}_bucket`)
+    .map((s) => ({ le: s.labels.le === "+Inf" ? Infinity : Number(s.labels.le), count: s.value }))
+    .sort((a, b) => a.le - b.le);
+  const buckets = cumulative.map((b, i) => ({ le: b.le, count: b.count - (i > 0 ? cumulative[i - 1].count : 0) }));
+  const total = samples.find((s) => s.name === `${name}_count`)?.value ?? 0;
+  const sum = samples.find((s) => s.name === `${name}_sum`)?.value ?? 0;
+  return { buckets, total, sum };
+}
+
+const milliseconds = (seconds) => (seconds === Infinity ? "more" : `${+(seconds * 1000).toPrecision(3)} ms`);
+
+/** Bars per bucket in `svg` (viewBox 0 0 240 48), labelled for screen readers. */
+function drawHistogram(svg, label, { buckets, total, sum }, what) {
+  svg.replaceChildren();
+  const peak = Math.max(1, ...buckets.map((b) => b.count));
+  const width = 240 / Math.max(1, buckets.length);
+  buckets.forEach((bucket, i) => {
+    const height = (bucket.count / peak) * 40;
+    const bar = document.createElementNS(NS, "rect");
+    for (const [key, value] of Object.entries({ x: i * width + 1, y: 40 - height, width: width - 2, height, class: "bar" })) bar.setAttribute(key, value);
+    const title = document.createElementNS(NS, "title");
+    title.textContent = `≤ ${milliseconds(bucket.le)}: ${bucket.count}`;
+    bar.append(title);
+    svg.append(bar);
+  });
+  const axis = document.createElementNS(NS, "text");
+  axis.setAttribute("x", 0); axis.setAttribute("y", 47);
+  axis.textContent = buckets.length ? `≤ ${milliseconds(buckets[0].le)} … ${milliseconds(buckets.at(-1).le)}` : "";
+  svg.append(axis);
+  const busiest = buckets.reduce((a, b) => (b.count > a.count ? b : a), { le: 0, count: 0 });
+  svg.setAttribute("aria-label", `${what}: ${total} observed${busiest.count ? `, most ≤ ${milliseconds(busiest.le)}` : ""}`);
+  label.textContent = total ? `${what}: ${total} observed, mean ${milliseconds(sum / total)}` : `${what}: none yet`;
+}
+
+/** Fetches /metrics once and redraws the status mix and both histograms. */
+export async function showMetrics() {
+  let text;
+  try {
+    const response = await fetch("/metrics", { headers: authHeaders() });
+    if (!response.ok) throw new Error(`/metrics answered ${response.status}`);
+    text = await response.text();
+  } catch (error) {
+    $("#status-mix").textContent = error.message;
+    return;
+  }
+  const samples = parseMetrics(text);
+  const statuses = {};
+  // The API's answers: the admin API (this page's own calls) and health checks are left out.
+  const service = new Set(["admin", "health", "openapi"]);
+  for (const s of samples.filter((s) => s.name === "understudy_requests_total" && !service.has(s.labels.route))) {
+    statuses[s.labels.status] = (statuses[s.labels.status] ?? 0) + s.value;
+  }
+  const mix = Object.entries(statuses).sort(([a], [b]) => a.localeCompare(b));
+  $("#status-mix").textContent = mix.length ? mix.map(([status, n]) => `${status}: ${n}`).join(" · ") : "no answers yet";
+  drawHistogram($("#ttft-chart"), $("#ttft-label"), histogram(samples, "understudy_time_to_first_token_seconds"), "time to first token");
+  drawHistogram($("#inter-chart"), $("#inter-label"), histogram(samples, "understudy_inter_token_seconds"), "between frames");
 }
 
 """#,
@@ -765,6 +909,11 @@ svg.timeline .fault { fill: var(--bad); font-weight: 600; }
 svg.rate { width: 240px; height: 28px; margin-left: auto; border-bottom: 1px solid var(--line); }
 svg.rate .k2xx { fill: var(--ok); } svg.rate .k4xx { fill: var(--warn); } svg.rate .k5xx, svg.rate .kfault { fill: var(--bad); }
 details > summary { cursor: pointer; color: var(--muted); margin: 4px 0; }
+div.charts { display: flex; gap: 1.5rem; flex-wrap: wrap; }
+div.charts figure { margin: 0; }
+svg.histogram { width: 240px; height: 48px; border-bottom: 1px solid var(--line); }
+svg.histogram .bar { fill: var(--accent); }
+svg.histogram text { fill: var(--muted); font-size: 7px; }
 
 """#,
         "timeline.js": #"""
