@@ -53,6 +53,28 @@ struct DashboardTests {
         }
     }
 
+    @Test("streams in flight hold their frames within the ring's bound, all together, and give them back however they end")
+    func framesInFlight() throws {
+        let engine = MockEngine(configuration: MockConfiguration(fixtures: try Fixtures.embedded()))
+        let request = MockRequest(method: "POST", path: "/v1/chat/completions", headers: [],
+                                  body: Array(#"{"model":"gpt-4o","stream":true,"messages":[{"role":"user","content":"hi"}]}"#.utf8))
+        let response = engine.respond(to: request)
+        let ring = DashboardRing(byteLimit: 256 << 10)
+        let frame = [UInt8](repeating: UInt8(ascii: "x"), count: 1000)
+        var captures = (0..<50).map { _ in ExchangeCapture(request, response, arrival: 0, ring: ring) }
+        for _ in 0..<20 {
+            for i in captures.indices { captures[i].frameWritten(frame, due: 0) }
+            #expect(ring.bytesInFlight <= ring.byteLimit)
+        }
+        #expect(ring.bytesInFlight > ring.byteLimit * 3 / 4, "the bound is used, not merely avoided")
+        let lost = captures.removeLast()
+        _ = consume lost  // dropped without ending: its frames are given back too
+        for capture in captures { capture.finish(ending: "complete") }
+        #expect(ring.bytesInFlight == 0)
+        let kept = try #require(ring.exchange(49))
+        #expect(kept.framesDropped > 0 && (kept.frames?.count ?? 0) < 20)
+    }
+
     @Test("a page's feed outlives the idle timeout and gets each exchange's row")
     func feedOutlivesIdleTimeout() async throws {
         try await withServer(configure: { $0.idleTimeout = .milliseconds(300) }) { server in

@@ -37,6 +37,9 @@ struct DashboardExchange: Sendable {
     /// Contract findings: the strict refusal, warn-mode request findings, self-check findings.
     var findings: [String]
 
+    /// What a kept frame costs besides its bytes (its times, its array slot).
+    static let frameOverhead = 48
+
     var isStream: Bool { frames != nil }
     var timeToFirstFrameNanoseconds: Int64? { frames?.first?.sentNanoseconds }
 
@@ -45,7 +48,7 @@ struct DashboardExchange: Sendable {
         var total = 512 + request.body.count + responseBody.count + request.path.utf8.count + (request.query?.utf8.count ?? 0)
         for header in request.headers { total += header.name.utf8.count + header.value.utf8.count + 32 }
         for header in responseHeaders { total += header.name.utf8.count + header.value.utf8.count + 32 }
-        for frame in frames ?? [] { total += frame.bytes.count + 48 }
+        for frame in frames ?? [] { total += frame.bytes.count + Self.frameOverhead }
         for finding in findings { total += finding.utf8.count + 16 }
         return total
     }

@@ -40,11 +40,27 @@ public final class DashboardRing: Sendable {
     }
 
     private let contents = Mutex(Contents())
+    /// Frame bytes held by streams still being answered, all together: at most `byteLimit` more.
+    private let inFlight = Atomic<Int>(0)
 
     public init(byteLimit: Int) {
         self.byteLimit = byteLimit
         bodyLimit = max(4096, min(1 << 20, byteLimit / 16))
     }
+
+    /// Takes `count` bytes of a stream's frames in flight, if all streams' together stay within
+    /// `byteLimit` (ten thousand streams of 16 KB each would otherwise hold 160 MB beside the ring).
+    func reserveInFlight(_ count: Int) -> Bool {
+        if inFlight.add(count, ordering: .relaxed).newValue <= byteLimit { return true }
+        inFlight.subtract(count, ordering: .relaxed)
+        return false
+    }
+
+    func releaseInFlight(_ count: Int) {
+        inFlight.subtract(count, ordering: .relaxed)
+    }
+
+    var bytesInFlight: Int { inFlight.load(ordering: .relaxed) }
 
     /// Bytes held now (never more than `byteLimit`), and how many exchanges.
     public var held: (bytes: Int, exchanges: Int) { contents.withLock { ($0.bytes, $0.count) } }

@@ -13,6 +13,8 @@ struct ExchangeCapture {
     private let arrival: UInt64
     private let ring: DashboardRing
     private var frameBytes = 0
+    /// A stream's frames counted in flight (nil for a single-body answer).
+    private let held: HeldFrames?
 
     /// `arrival`: `StreamMeter.now()` when the request's last byte was read.
     init(_ request: MockRequest, _ response: MockResponse, arrival: UInt64, ring: DashboardRing) {
@@ -40,15 +42,18 @@ struct ExchangeCapture {
         if case .stream = response.body { exchange.frames = [] }
         self.arrival = arrival
         self.ring = ring
+        held = exchange.frames == nil ? nil : HeldFrames(ring)
     }
 
     /// A stream's frame was written now; it was due at `due` (both `StreamMeter.now()` nanoseconds).
     mutating func frameWritten(_ bytes: [UInt8], due: UInt64) {
         frameBytes += bytes.count
-        guard frameBytes <= ring.bodyLimit else {
+        let cost = bytes.count + DashboardExchange.frameOverhead
+        guard frameBytes <= ring.bodyLimit, let held, ring.reserveInFlight(cost) else {
             exchange.framesDropped += 1
             return
         }
+        held.bytes += cost
         exchange.frames?.append(.init(bytes: bytes, dueNanoseconds: Self.since(arrival, due),
                                       sentNanoseconds: Self.since(arrival, StreamMeter.now())))
     }
@@ -57,6 +62,7 @@ struct ExchangeCapture {
     consuming func finish(ending: String? = nil) {
         exchange.ending = ending
         exchange.durationNanoseconds = Self.since(arrival, StreamMeter.now())
+        held?.release()
         ring.add(exchange)
     }
 
@@ -69,4 +75,20 @@ struct ExchangeCapture {
         clock_gettime(CLOCK_REALTIME, &now)
         return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
     }
+}
+
+/// A stream's frame bytes counted in the ring's in-flight total, given back when the capture ends,
+/// or when it is dropped without ending (a class, so that a lost capture cannot keep them).
+private final class HeldFrames {
+    let ring: DashboardRing
+    var bytes = 0
+
+    init(_ ring: DashboardRing) { self.ring = ring }
+
+    func release() {
+        ring.releaseInFlight(bytes)
+        bytes = 0
+    }
+
+    deinit { ring.releaseInFlight(bytes) }
 }
