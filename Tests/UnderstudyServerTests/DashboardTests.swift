@@ -64,9 +64,9 @@ struct DashboardTests {
         var captures = (0..<50).map { _ in ExchangeCapture(request, response, arrival: 0, ring: ring) }
         for _ in 0..<20 {
             for i in captures.indices { captures[i].frameWritten(frame, due: 0) }
-            #expect(ring.bytesInFlight <= ring.byteLimit)
+            #expect(ring.bytesInFlight <= ring.inFlightLimit)
         }
-        #expect(ring.bytesInFlight > ring.byteLimit * 3 / 4, "the bound is used, not merely avoided")
+        #expect(ring.bytesInFlight > ring.inFlightLimit * 3 / 4, "the bound is used, not merely avoided")
         let lost = captures.removeLast()
         _ = consume lost  // dropped without ending: its frames are given back too
         for capture in captures { capture.finish(ending: "complete") }

@@ -40,8 +40,10 @@ public final class DashboardRing: Sendable {
     }
 
     private let contents = Mutex(Contents())
-    /// Frame bytes held by streams still being answered, all together: at most `byteLimit` more.
+    /// Frame bytes held by streams still being answered, all together: at most `inFlightLimit`.
     private let inFlight = Atomic<Int>(0)
+    /// A quarter of the ring beside it: the dashboard holds at most 1.25 × `byteLimit` in all.
+    var inFlightLimit: Int { byteLimit / 4 }
 
     public init(byteLimit: Int) {
         self.byteLimit = byteLimit
@@ -49,9 +51,9 @@ public final class DashboardRing: Sendable {
     }
 
     /// Takes `count` bytes of a stream's frames in flight, if all streams' together stay within
-    /// `byteLimit` (ten thousand streams of 16 KB each would otherwise hold 160 MB beside the ring).
+    /// `inFlightLimit` (ten thousand streams of 16 KB each would otherwise hold 160 MB beside the ring).
     func reserveInFlight(_ count: Int) -> Bool {
-        if inFlight.add(count, ordering: .relaxed).newValue <= byteLimit { return true }
+        if inFlight.add(count, ordering: .relaxed).newValue <= inFlightLimit { return true }
         inFlight.subtract(count, ordering: .relaxed)
         return false
     }
