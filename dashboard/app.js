@@ -26,6 +26,14 @@ function cell(text, className) {
   return td;
 }
 
+/** Dollars to four significant digits: `$0.0001275`. */
+function dollars(value) {
+  if (value === null || value === undefined) return "";
+  let text = value.toPrecision(4);
+  if (text.includes(".") && !text.includes("e")) text = text.replace(/0+$/, "").replace(/\.$/, "");
+  return `$${text}`;
+}
+
 const ms = (value) => (value === null || value === undefined ? "" : `${value.toFixed(1)} ms`);
 
 function time(at) {
@@ -48,7 +56,7 @@ function makeRow(s) {
   verdict.append(badge);
   tr.append(cell(time(s.at), "mono"), cell(s.method), cell(s.path, "path mono"), cell(s.model), cell(s.flavor),
     cell(status, `s${status[0] === "f" ? "fault" : status[0]}`), cell(ms(s.duration_ms), "num"), cell(s.stream ? ms(s.ttft_ms) : "", "num"),
-    cell(s.tokens_in === null ? "" : `${s.tokens_in} / ${s.tokens_out}`, "num"),
+    cell(s.tokens_in === null ? "" : `${s.tokens_in} / ${s.tokens_out}`, "num"), cell(dollars(s.cost), "num"),
     cell([s.scenario, s.fault, s.attempts].filter(Boolean).join(" · ")), verdict);
   tr.summary = s;
   return tr;

@@ -62,7 +62,7 @@ extension HTTPConnectionHandler {
         metrics?.requestServed(response)
         requestArrival = arrival
         if let dashboard, response.routeName != "admin" {
-            capture = ExchangeCapture(request, response, arrival: arrival, ring: dashboard.ring)
+            capture = ExchangeCapture(request, response, arrival: arrival, ring: dashboard.ring, cost: dashboard.cost(of: response))
         }
         for violation in response.violations {
             logger.warning("contract violation", metadata: ["request": "\(request.method) \(request.path)", "finding": "\(violation)"])

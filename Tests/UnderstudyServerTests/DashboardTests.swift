@@ -75,6 +75,22 @@ struct DashboardTests {
         #expect(kept.framesDropped > 0 && (kept.frames?.count ?? 0) < 20)
     }
 
+    @Test("a row's cost is its tokens at the catalog's prices for the model that served it")
+    func cost() async throws {
+        try await withServer { server in
+            let ring = try #require(server.dashboard?.ring)
+            let result = try await TestHTTPClient.send(port: server.port, .POST, "/v1/chat/completions",
+                json: #"{"model":"gpt-4o","messages":[{"role":"user","content":"What does a bee do all day?"}]}"#)
+            let usage = try JSONParser.parse(result.body)["usage"]
+            let prompt = try #require(usage?["prompt_tokens"]?.doubleValue), completion = try #require(usage?["completion_tokens"]?.doubleValue)
+            let row = try JSONParser.parse(ring.listing(limit: 1))["data"]?[0]
+            // gpt-4o in fixtures/models.yaml: $2.50 in, $10 out per million tokens.
+            #expect(row?["cost"]?.doubleValue == (prompt * 2.5 + completion * 10) / 1_000_000)
+            _ = try await TestHTTPClient.send(port: server.port, .GET, "/v1/models")
+            #expect(try JSONParser.parse(ring.listing(limit: 1))["data"]?[0]?["cost"] == .null, "no usage, no cost")
+        }
+    }
+
     @Test("a page's feed outlives the idle timeout and gets each exchange's row")
     func feedOutlivesIdleTimeout() async throws {
         try await withServer(configure: { $0.idleTimeout = .milliseconds(300) }) { server in

@@ -20,7 +20,7 @@ def test_rows_appear_live_as_the_sdk_calls(serve, page, screenshots):
     server = serve("--self-check")
     open_dashboard(page, server)
     client = server.client()
-    client.chat.completions.create(model="gpt-4o", messages=CHAT)
+    completion = client.chat.completions.create(model="gpt-4o", messages=CHAT)
     wait_rows(page, 1)
     list(client.chat.completions.create(model="gpt-4o-mini", messages=CHAT, stream=True))
     wait_rows(page, 2)
@@ -33,6 +33,9 @@ def test_rows_appear_live_as_the_sdk_calls(serve, page, screenshots):
     assert stream.nth(2).inner_text() == "/v1/chat/completions"
     assert stream.nth(7).inner_text().endswith(" ms"), "a stream shows its time to first token"
     assert rows.nth(2).get_attribute("data-status") == "200"
+    # The completion's cost: its tokens at gpt-4o's prices ($2.50 in, $10 out per million).
+    cost = (completion.usage.prompt_tokens * 2.5 + completion.usage.completion_tokens * 10) / 1e6
+    assert rows.nth(2).locator("td").nth(9).inner_text() == "$" + f"{cost:.4g}"
     # The rate chart counts them, drawn each second from the feed's rows.
     page.wait_for_selector("svg.rate rect.k2xx", timeout=2000)
     assert rows.nth(2).locator(".verdict").inner_text() == "pass"

@@ -20,6 +20,14 @@ public final class Dashboard: Sendable {
         case feed
     }
 
+    /// What an answer cost at the catalog's prices for the model that served it: input and output
+    /// tokens at their per-million prices (cached input and images not counted); nil without usage.
+    func cost(of response: MockResponse) -> Double? {
+        guard let usage = response.usage, let model = response.model,
+              let pricing = engine.configuration.fixtures.catalog.model(named: model)?.pricing else { return nil }
+        return (Double(usage.promptTokens) * pricing.input + Double(usage.completionTokens) * pricing.output) / 1_000_000
+    }
+
     public init(engine: MockEngine, byteLimit: Int) {
         self.engine = engine
         ring = DashboardRing(byteLimit: byteLimit)

@@ -34,6 +34,8 @@ struct DashboardExchange: Sendable {
     var fault: String?
     var attempts: String?
     var usage: Usage?
+    /// Dollars at the catalog's prices for its input and output tokens (`Dashboard.cost(of:)`).
+    var dollars: Double?
     /// Contract findings: the strict refusal, warn-mode request findings, self-check findings.
     var findings: [String]
 
@@ -85,6 +87,7 @@ extension DashboardExchange {
         w.key("ttft_ms"); if let ttft = timeToFirstFrameNanoseconds { w.double(Self.milliseconds(ttft)) } else { w.null() }
         w.key("tokens_in"); if let usage { w.int(usage.promptTokens) } else { w.null() }
         w.key("tokens_out"); if let usage { w.int(usage.completionTokens) } else { w.null() }
+        w.key("cost"); if let dollars { w.double(dollars) } else { w.null() }
         w.key("scenario"); w.string(scenario)
         w.key("fault"); w.string(fault)
         w.key("attempts"); w.string(attempts)

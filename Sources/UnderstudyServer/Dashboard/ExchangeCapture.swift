@@ -17,7 +17,7 @@ struct ExchangeCapture {
     private let held: HeldFrames?
 
     /// `arrival`: `StreamMeter.now()` when the request's last byte was read.
-    init(_ request: MockRequest, _ response: MockResponse, arrival: UInt64, ring: DashboardRing) {
+    init(_ request: MockRequest, _ response: MockResponse, arrival: UInt64, ring: DashboardRing, cost: Double? = nil) {
         var request = request
         request.body = DashboardExchange.truncated(request.body, limit: ring.bodyLimit)
         var body: [UInt8] = []
@@ -39,6 +39,7 @@ struct ExchangeCapture {
         exchange.fault = fault?.rawValue
         exchange.attempts = response.headers.first { $0.name == "x-understudy-attempts" }?.value
         exchange.usage = response.usage
+        exchange.dollars = cost
         if case .stream = response.body { exchange.frames = [] }
         self.arrival = arrival
         self.ring = ring
