@@ -63,6 +63,8 @@ extension HTTPConnectionHandler {
         requestArrival = arrival
         if let dashboard, response.routeName != "admin" {
             capture = ExchangeCapture(request, response, arrival: arrival, ring: dashboard.ring, cost: dashboard.cost(of: response))
+        } else if let dashboard, response.status == 200, request.method == "POST", request.path == "/__understudy/reset" {
+            dashboard.ring.resetHits()
         }
         for violation in response.violations {
             logger.warning("contract violation", metadata: ["request": "\(request.method) \(request.path)", "finding": "\(violation)"])

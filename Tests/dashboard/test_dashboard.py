@@ -186,6 +186,12 @@ def test_a_scenario_added_from_the_editor_shapes_the_next_calls(serve, page, scr
     page.wait_for_selector("#scenarios tbody tr")
     assert page.locator("#scenarios tbody tr td").nth(2).inner_text() == "3"  # two 429s and the pass it let through
     page.screenshot(path=str(screenshots / "dashboard-controls.png"))
+    # A reset starts the hit counts again; the rule stays.
+    page.click("#reset")
+    page.wait_for_selector("#reset-result:has-text('reset')")
+    page.click("#tab-exchanges")
+    page.click("#tab-controls")
+    page.wait_for_function("document.querySelector('#scenarios tbody tr td:nth-child(3)')?.textContent === '0'")
     # A YAML mistake comes back with its line.
     page.fill("#yaml", "scenarios:\n  - name: [oops\n")
     page.click("#add")

@@ -133,6 +133,11 @@ public final class DashboardRing: Sendable {
         }
     }
 
+    /// A reset through the admin API starts the scenarios' hit counts again (the exchanges stay).
+    func resetHits() {
+        contents.withLock { $0.scenarioHits.removeAll() }
+    }
+
     func subscribe(_ feed: DashboardFeed) {
         contents.withLock { $0.feeds[ObjectIdentifier(feed)] = feed }
     }
