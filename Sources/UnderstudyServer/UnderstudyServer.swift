@@ -68,6 +68,10 @@ public final class UnderstudyServer: Sendable {
                 // The usual somaxconn: a load test opening thousands of connections at once overflowed 512.
                 .serverChannelOption(.backlog, value: 4096)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                // Connections accepted per wake-up of the listening socket (NIO's default is 4): with the
+                // loops busy pacing thousands of streams, a burst of 10,000 connects waited in the
+                // backlog for seconds, a health check behind them for the whole run.
+                .serverChannelOption(.maxMessagesPerRead, value: 256)
                 .serverChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(tracker) }
                 }
