@@ -14,7 +14,7 @@ enum PromptedSchema {
     /// messages ask for the JSON in a fenced block.
     static func find(in messages: [ChatMessage]) -> (schema: JSONValue, fenced: Bool)? {
         let texts = messages.filter { $0.role != "assistant" && $0.role != "tool" }.map(\.text)
-        guard texts.contains(where: { $0.lowercased().contains("schema") }) else { return nil }
+        guard texts.contains(where: { Self.mentionsSchema($0) }) else { return nil }
         for text in texts where text.utf8.count <= maximumText {
             guard let schema = firstSchema(in: Array(text.utf8)) else { continue }
             let fenced = texts.contains { $0.contains("```json") || $0.lowercased().contains("codeblock") || $0.lowercased().contains("code block") }
@@ -60,5 +60,22 @@ enum PromptedSchema {
             i += 1
         }
         return nil
+    }
+
+    /// Whether `text` says "schema" in any case: over its bytes, as every chat request asks this of
+    /// every message (a lowercased copy and a Unicode search were 7% of a distinct request's
+    /// time). The same answer as `lowercased().contains("schema")`: no other character lowercases
+    /// to one of these letters.
+    static func mentionsSchema(_ text: String) -> Bool {
+        let needle: [UInt8] = Array("schema".utf8)
+        func search(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+            guard bytes.count >= needle.count else { return false }
+            outer: for start in 0...(bytes.count - needle.count) {
+                for (offset, letter) in needle.enumerated() where bytes[start + offset] | 0x20 != letter { continue outer }
+                return true
+            }
+            return false
+        }
+        return text.utf8.withContiguousStorageIfAvailable(search) ?? Array(text.utf8).withUnsafeBufferPointer(search)
     }
 }
