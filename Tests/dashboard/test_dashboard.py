@@ -191,7 +191,8 @@ def test_a_scenario_added_from_the_editor_shapes_the_next_calls(serve, page, scr
     page.wait_for_selector("#reset-result:has-text('reset')")
     page.click("#tab-exchanges")
     page.click("#tab-controls")
-    page.wait_for_function("document.querySelector('#scenarios tbody tr td:nth-child(3)')?.textContent === '0'")
+    # (A locator, not wait_for_function: the page's CSP forbids evaluating strings.)
+    page.wait_for_selector("#scenarios tbody tr td:nth-child(3):text-is('0')")
     # A YAML mistake comes back with its line.
     page.fill("#yaml", "scenarios:\n  - name: [oops\n")
     page.click("#add")
