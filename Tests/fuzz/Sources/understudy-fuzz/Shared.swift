@@ -64,9 +64,15 @@ enum Shared {
         for request in requests.prefix(8) { check(engine.respond(to: request)) }
     }
 
-    /// What the server would write must be valid HTTP and its waits real durations.
+    /// What the server would write must be valid HTTP and its waits real durations. A fault
+    /// (a cut, reset or garbage instead of an answer) is the one response without a status (its
+    /// headers are never written).
     static func check(_ response: MockResponse) {
-        require((100...599).contains(response.status), "status \(response.status)")
+        if case .fault = response.body {
+            require(response.status == 0, "a fault with a status")
+        } else {
+            require((100...599).contains(response.status), "status \(response.status)")
+        }
         for header in response.headers {
             require(!header.name.isEmpty && !(header.name + header.value).utf8.contains { $0 == 0x0D || $0 == 0x0A || $0 == 0 },
                     "a header HTTP cannot carry: \(header.name)")
