@@ -68,6 +68,8 @@ public enum ChatCompletionEncoder {
             w.endObject()
         }
         w.endArray()
+        // Between choices and usage, as on the stream's moderation chunk (no JSON answer recorded).
+        if let moderation = plan.moderation { w.key("moderation"); moderation.write(&w) }
         w.key("usage"); usage(&w, plan.usage, cost: plan.flavor == .openrouter ? plan.cost : nil)
         trailer(&w, plan)
         w.endObject()

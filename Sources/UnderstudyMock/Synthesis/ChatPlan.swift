@@ -14,6 +14,8 @@ public struct ChatPlan: Sendable {
     public var provider = "OpenAI"
     /// What it cost at the catalog's prices, in US dollars (OpenRouter reports it in usage).
     public var cost: Double = 0
+    /// Moderation results, when the request asked for a moderated completion.
+    public var moderation: ModeratedCompletion?
     /// Seeds the stream's `obfuscation` padding.
     public var paddingSeed: UInt64
     /// The content does not depend on how often the request came before (a canned reply, a seed,

@@ -111,6 +111,7 @@ extension ChatRequest {
         request.output = try OutputSpec.chat(object, messages: messages, schemas: schemas, strictRules: strictSchemaRules)
         request.logprobs = logprobs ? Int(topLogprobs ?? 0) : nil
         request.store = store
+        request.moderationModel = try r.object("moderation")?.requiredString("model")
         let modalities = try r.array("modalities")?.compactMap(\.stringValue) ?? []
         if modalities.contains("audio") {
             if let audio = try r.object("audio") {

@@ -27,6 +27,8 @@ public struct ChatRequest: Sendable {
     public var audio: (voice: String, format: String)?
     /// `modalities` asked for audio without the `audio` parameter.
     public var audioParameterMissing = false
+    /// `moderation.model`: a moderated completion (`ModeratedCompletion`); nil without it.
+    public var moderationModel: String?
 }
 
 public struct ChatMessage: Sendable {

@@ -4,7 +4,7 @@ import UnderstudyContract
 /// kept as its plan (a few KB), not as every encoded frame (~33 KB for 108), so thousands of slow
 /// streams cost little while they wait. Frames, in order: the role delta per choice, one content
 /// delta per token piece (choices interleaved step by step), the finish chunk per choice, the
-/// usage chunk when asked for, then `[DONE]`.
+/// usage chunk when asked for, the moderation chunk of a moderated completion, then `[DONE]`.
 struct ChatStreamRenderer: Sendable {
     private let plan: ChatPlan
     /// OpenRouter always sends usage in the last chunk; OpenAI only when asked.
@@ -21,7 +21,7 @@ struct ChatStreamRenderer: Sendable {
     /// Every frame this stream has.
     let count: Int
 
-    private enum Stage { case deltas, finishes, usage, done, end }
+    private enum Stage { case deltas, finishes, usage, moderation, done, end }
 
     /// One choice's delta at one step.
     private enum Delta {
@@ -45,7 +45,7 @@ struct ChatStreamRenderer: Sendable {
         start.beginObject()
         ChatCompletionEncoder.header(&start, plan, object: "chat.completion.chunk", streaming: true)
         self.start = start
-        count = steps.reduce(0, +) + plan.choices.count + (withUsage ? 1 : 0) + 1
+        count = steps.reduce(0, +) + plan.choices.count + (withUsage ? 1 : 0) + (plan.moderation == nil ? 0 : 1) + 1
     }
 
     mutating func next() -> [UInt8]? {
@@ -66,15 +66,22 @@ struct ChatStreamRenderer: Sendable {
                 }
             case .finishes:
                 guard choice < plan.choices.count else {
-                    stage = withUsage ? .usage : .done
+                    stage = withUsage ? .usage : .moderation
                     continue
                 }
                 let index = choice
                 choice += 1
                 return chunk { w, renderer in renderer.choice(&w, index, finish: renderer.plan.choices[index].finishReason, delta: nil) }
             case .usage:
-                stage = .done
+                stage = .moderation
                 return usageChunk()
+            case .moderation:
+                stage = .done
+                guard let moderation = plan.moderation else { continue }
+                return chunk { w, _ in
+                    w.key("choices"); w.beginArray(); w.endArray()
+                    w.key("moderation"); moderation.write(&w)
+                }
             case .done:
                 stage = .end
                 return Array("data: [DONE]\n\n".utf8)

@@ -103,6 +103,11 @@ public struct ChatSynthesizer: Sendable {
         )
         plan.choiceLogprobs = model.live.choiceLogprobs || context.flavor == .openrouter
         plan.legacyFunctionCall = request.output.legacyFunctions
+        if let moderator = request.moderationModel, context.flavor == .openai {
+            let images = request.messages.contains { $0.parts.contains { if case .image = $0 { true } else { false } } }
+            plan.moderation = ModeratedCompletion(model: moderator, input: request.messages.map(\.text).joined(separator: "\n"),
+                                                  inputHasImages: images, outputs: choices.map { $0.content ?? "" })
+        }
         return plan
     }
 
