@@ -21,8 +21,11 @@ struct ChatCompletions: Resource {
         try checkContentType(request)
         let now = now()
         let templateKey = ResponseTemplateCache.key(body: request.body, flavor: flavor)
-        // Fallback attempts may serve another model or provider each time: no templates for them.
-        if serveAs == nil, forcedReply == nil, let template = engine.templates?.template(for: templateKey, now: now) {
+        let decision = try Trigger.replyDecision(for: request)
+        // Fallback attempts may serve another model or provider each time, and a template is
+        // keyed by the body alone: none for them, nor for a reply the headers decide.
+        let templated = serveAs == nil && forcedReply == nil && decision == nil
+        if templated, let template = engine.templates?.template(for: templateKey, now: now) {
             return try repeatResponse(template)
         }
         let body = try context.jsonBody()
@@ -30,8 +33,9 @@ struct ChatCompletions: Resource {
         // OpenRouter holds only OpenAI's models (`gpt-4o` as much as `openai/gpt-4o`) to OpenAI's
         // strict-mode schema rules; an unknown model is judged as OpenAI's.
         let requested = body["model"]?.stringValue.flatMap { catalog.serving($0) }
-        let chat = try ChatRequest.decode(body, allowOpenRouterMembers: flavor == .openrouter, schemas: inlineSchemas,
+        var chat = try ChatRequest.decode(body, allowOpenRouterMembers: flavor == .openrouter, schemas: inlineSchemas,
                                           strictSchemaRules: flavor != .openrouter || requested?.isOpenAIs ?? true)
+        chat.output.steering = decision
         guard let model = serveAs?.model ?? catalog.serving(chat.model, flavor: flavor) else { throw .modelNotFound(chat.model) }
         try ModelRules.check(model, api: "chat", body: body)
         try ModelAvailability.check(model, requested: serveAs?.requested ?? chat.model, now: now, flavor: flavor, catalog: catalog)
@@ -68,7 +72,7 @@ struct ChatCompletions: Resource {
         }
         let json = ChatCompletionEncoder.json(plan)
         if chat.store && flavor == .openai { try StoredCompletions(engine: engine).storeCompletion(json, plan: plan, body: body, created: now) }
-        if plan.repeatable && warnings.isEmpty && serveAs == nil && forcedReply == nil && !chat.store {
+        if plan.repeatable && warnings.isEmpty && templated && !chat.store {
             engine.templates?.store(key: templateKey, body: json, id: plan.id, requestHash: requestHash, created: now,
                              flavor: flavor, processingMilliseconds: processing, notices: notices, usage: plan.usage, model: model.id)
         }

@@ -20,7 +20,8 @@ struct Responses: Resource {
         try checkContentType(request)
         let body = try context.jsonBody()
         let warnings = try validateRequest(body, against: \.responseRequest, flavor: flavor)
-        let input = try Self.responsesInput(body, flavor: flavor, schemas: inlineSchemas)
+        var input = try Self.responsesInput(body, flavor: flavor, schemas: inlineSchemas)
+        input.output.steering = try Trigger.replyDecision(for: request)
         guard let model = catalog.serving(input.model, flavor: flavor) else { throw .modelNotFound(input.model) }
         try ModelRules.check(model, api: "responses", body: body)
         let now = now()
@@ -93,11 +94,11 @@ struct Responses: Resource {
         }
         input.output = try OutputSpec.responses(body.objectValue ?? JSONObject(), messages: input.messages, schemas: schemas)
         // The response lists each function tool with the strict mode it was given.
-        var functions = input.output.tools.makeIterator()
+        let decidedTools = input.output.tools.filter { $0.namespace == nil || $0.namespace == $0.name } + input.output.waiting.map(\.tool)
         input.tools = input.tools.map { tool in
             if flavor != .openrouter, let object = tool.objectValue, let listed = HostedToolEcho.listed(object) { return .object(listed) }
-            guard var object = tool.objectValue, object["type"] == .string("function"), object["name"]?.stringValue != nil,
-                  let decided = functions.next() else { return tool }
+            guard var object = tool.objectValue, object["type"] == .string("function"), let name = object["name"]?.stringValue,
+                  let decided = decidedTools.first(where: { $0.name == name }) else { return tool }
             if object["strict"] == nil || object["strict"] == .null {
                 // OpenAI's lists the parameters strict mode made of them (StrictSchemaRules.listedFunction).
                 if flavor == .openrouter { object["strict"] = .bool(decided.strict) } else { object = StrictSchemaRules.listedFunction(object) }
@@ -114,13 +115,17 @@ struct Responses: Resource {
     ///   reply depends on it, as a `previous_response_id` chain's does through the id in the body.
     private func responsePlan(_ input: ResponsesRequest, body: JSONValue, model: ModelInfo, history: [ChatMessage], historyHash: UInt64,
                               flavor: Flavor, forcedReply: ReplyRule?) throws(APIError) -> ResponsePlan {
+        let requestHash = body.canonicalHash
+        let occurrence = try nextOccurrence(requestHash)
+        let lastUser = input.messages.last(where: { $0.role == "user" })?.text ?? ""
+        var output = input.output
+        let search = searchFirst(&output, turnFromUser: input.messages.last?.role == "user", prompt: lastUser,
+                                 seed: StableHash.combine(requestHash, configuration.seed, UInt64(occurrence), 0x75))
         let chat = ChatRequest(
             model: input.model, messages: history + input.promptMessages, n: 1,
             maxTokens: input.maxOutputTokens.map { ("max_output_tokens", $0) }, stop: [], seed: nil,
             temperature: input.temperature, topP: input.topP, stream: false, includeUsage: false, includeObfuscation: false,
-            reasoningEffort: input.reasoningEffort, serviceTier: input.serviceTier, output: input.output)
-        let requestHash = body.canonicalHash
-        let occurrence = try nextOccurrence(requestHash)
+            reasoningEffort: input.reasoningEffort, serviceTier: input.serviceTier, output: output)
         let now = now()
         let bodyHash = body.canonicalHash(excludingTopLevelKeys: Self.responseDeliveryMembers)
         let context = ChatSynthesizer.Context(
@@ -139,7 +144,10 @@ struct Responses: Resource {
             }
             let reasoningID = "rs_" + ids.hex(48)
             reasoning = ResponsePlan.Reasoning(id: reasoningID, summary: summary)
-            if input.includeEncryptedReasoning {
+            // Asked for with `include`, or not: every reasoning item recorded since 2026-07 carries
+            // it (openinference's gpt-5-mini cassettes, 2026-07-13: 3 of 3 without `include`; 7 of
+            // 8 without it in 2025-12 had none). OpenRouter's only when asked.
+            if input.includeEncryptedReasoning || flavor == .openai {
                 var bytes = SplitMix64(seed: StableHash.hash(reasoningID))
                 reasoning?.encryptedContent = "gAAAAA" + bytes.base62(160)
             }
@@ -148,21 +156,28 @@ struct Responses: Resource {
         var usage = chatPlan.usage
         usage.cachedTokens = history.isEmpty ? 0 : min(usage.promptTokens, PromptTokenEstimator.count(history).total)
         let calls = choice.toolCalls.map { call in
-            ResponsePlan.FunctionCall(id: "fc_" + ids.hex(48), callID: call.id, name: call.name, arguments: call.arguments, pieces: call.pieces)
+            ResponsePlan.FunctionCall(id: "fc_" + ids.hex(48), callID: call.id, name: call.name, arguments: call.arguments, pieces: call.pieces,
+                                      namespace: output.tools.first { $0.name == call.name }?.namespace)
         }
         var plan = ResponsePlan(
             id: responseID, createdAt: now, status: choice.finishReason == "length" ? "incomplete" : "completed",
             model: chatPlan.model, request: input, reasoning: reasoning,
             message: choice.content.map {
-                ResponsePlan.Message(id: messageID, text: $0, pieces: choice.pieces, logprobs: input.logprobs, logprobSeed: chatPlan.logprobSeed)
+                ResponsePlan.Message(id: messageID, text: $0, pieces: choice.pieces, logprobs: input.logprobs, logprobSeed: chatPlan.logprobSeed,
+                                     commentary: !choice.toolCalls.isEmpty)
             },
             functionCalls: calls,
             usage: usage, incompleteReason: choice.finishReason == "length" ? "max_output_tokens" : nil)
         plan.live = model.live
         plan.reasoningModel = model.reasoning
         plan.flavor = flavor
-        plan.hostedCalls = hosted.calls
-        if hosted.awaitingApproval {
+        plan.hostedCalls = search.items + hosted.calls
+        if search.endsTurn {
+            // A client-side search: the client runs it and answers in the next turn.
+            plan.message = nil
+            plan.functionCalls = []
+            plan.hostedCalls = search.items
+        } else if hosted.awaitingApproval {
             // The turn stops at the approval request; the client answers it in the next one.
             plan.message = nil
             plan.functionCalls = []
@@ -178,7 +193,38 @@ struct Responses: Resource {
             }
             plan.message = message
         }
+        if let threshold = input.compactThreshold, plan.usage.totalTokens > threshold {
+            // Server-side compaction: past the threshold the turn ends with a compaction item
+            // standing for the whole conversation, this answer included (recorded 2026-04: 847 + 1179
+            // tokens against 1000 got one, 435 + 388 did not; pydantic-ai's compact_stateful_mode).
+            let reply = ChatMessage(role: "assistant", name: nil, parts: plan.message.map { [.text($0.text)] } ?? [],
+                                    toolCallText: plan.functionCalls.map { "\($0.name) \($0.arguments)\n" }.joined(), toolCallID: nil)
+            plan.compaction = ResponsePlan.Compacted(id: "cmp_" + ids.hex(48),
+                                                     encryptedContent: Compaction.encryptedContent(for: chat.messages + [reply]))
+        }
         return plan
+    }
+
+    /// A tool search this turn opens with (`ToolSearch`): on a turn from the user, with deferred
+    /// functions no search has loaded, the search loads the one the prompt matches best (server),
+    /// which the turn may then call; or the turn is the client's search call alone.
+    private func searchFirst(_ output: inout OutputSpec, turnFromUser: Bool, prompt: String,
+                             seed: UInt64) -> (items: [HostedCall], endsTurn: Bool) {
+        guard let search = output.search, !output.searched, turnFromUser, !output.waiting.isEmpty, output.toolChoice != .none else {
+            return ([], false)
+        }
+        // Asked for an answer without a search, it searches only for a call nothing else could make.
+        if let steering = output.steering, !steering.search && (steering.answer == .text || !output.tools.isEmpty) { return ([], false) }
+        var ids = SplitMix64(seed: seed)
+        if search.byClient {
+            let arguments = ToolSearch.clientArguments(output.searchParameters, prompt: prompt, seed: ids.next())
+            return ([ToolSearch.clientItem(arguments: arguments, ids: &ids)], true)
+        }
+        guard let loaded = ToolSearch.load(output.waiting.map(\.function), prompt: prompt) else { return ([], false) }
+        if let i = output.waiting.firstIndex(where: { $0.function.path == loaded.function.path }) {
+            output.tools.append(output.waiting.remove(at: i).tool)
+        }
+        return (ToolSearch.serverItems(path: loaded.path, listed: loaded.listed, ids: &ids), false)
     }
 
     /// What comes before this turn: a conversation's items, or the turns a `previous_response_id`

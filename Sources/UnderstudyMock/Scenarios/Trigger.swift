@@ -1,5 +1,6 @@
 /// A request's own trouble, asked for in headers: `Prefer: code=429` (Prism's convention),
-/// `Prefer: scenario=NAME` or `X-Understudy-Scenario: NAME`.
+/// `Prefer: scenario=NAME` or `X-Understudy-Scenario: NAME`; and the model's choice between
+/// calling a tool and answering, `Prefer: reply=call|text|preamble` or `X-Understudy-Reply: …`.
 enum Trigger {
     /// A fault named by the request's headers, if any.
     static func fault(for request: MockRequest) -> Fault? {
@@ -53,5 +54,26 @@ enum Trigger {
             return error
         }
         return nil
+    }
+
+    /// The reply a request's headers ask for: a tool call, a message, or a short message then a
+    /// call, where the live model could make any (it decides from the prompt, which a mock cannot
+    /// read as a model does), optionally after a tool search (`search+call`); nil when not asked.
+    /// Any other value is a 400.
+    static func replyDecision(for request: MockRequest) throws(APIError) -> OutputSpec.Steering? {
+        var asked = request.header("x-understudy-reply")
+        for part in (request.header("prefer") ?? "").split(whereSeparator: { $0 == "," || $0 == ";" || $0 == " " }) where part.hasPrefix("reply=") {
+            asked = String(part.dropFirst("reply=".count))
+        }
+        guard let asked else { return nil }
+        var words = asked.lowercased().split(separator: "+").map(String.init)
+        let search = words.first == "search"
+        if search { words.removeFirst() }
+        guard words.count == 1, let answer = OutputSpec.Decision(rawValue: words[0]) else {
+            throw APIError(status: 400, type: "invalid_request_error", code: "unknown_reply", param: nil,
+                           message: "X-Understudy-Reply (or Prefer: reply=) is '\(asked)'; use 'call' (call a tool), 'text' (answer with a message) "
+                               + "or 'preamble' (a short message, then a call), each optionally after a tool search ('search+call').")
+        }
+        return OutputSpec.Steering(answer: answer, search: search)
     }
 }

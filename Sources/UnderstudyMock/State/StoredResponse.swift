@@ -50,13 +50,17 @@ struct StoredResponse: StoredRecord {
             planObject["message"] = .object(JSONObject([
                 ("id", .string(message.id)), ("text", .string(message.text)), ("pieces", RecordCoding.pieceLengths(message.pieces)),
                 ("logprobs", message.logprobs.map { .int(Int64($0)) } ?? .null), ("logprob_seed", .string(String(message.logprobSeed))),
-                ("annotations", .array(message.annotations)),
+                ("annotations", .array(message.annotations)), ("commentary", .bool(message.commentary)),
             ]))
+        }
+        if let compaction = plan.compaction {
+            planObject["compaction"] = .object(["id": .string(compaction.id), "encrypted": .string(compaction.encryptedContent)])
         }
         planObject["function_calls"] = .array(plan.functionCalls.map { call in
             .object(JSONObject([
                 ("id", .string(call.id)), ("call_id", .string(call.callID)), ("name", .string(call.name)),
                 ("arguments", .string(call.arguments)), ("pieces", RecordCoding.pieceLengths(call.pieces)),
+                ("namespace", call.namespace.map(JSONValue.string) ?? .null),
             ]))
         })
         planObject["hosted"] = .array(plan.hostedCalls.map { .object(["kind": .string($0.kind.rawValue), "item": .object($0.item)]) })
@@ -92,7 +96,11 @@ struct StoredResponse: StoredRecord {
             guard logprobs != nil || m["logprobs"]?.isNull != false else { return nil }
             plan.message = ResponsePlan.Message(id: mid, text: text, pieces: pieces, logprobs: logprobs,
                                                 logprobSeed: m["logprob_seed"]?.stringValue.flatMap { UInt64($0) } ?? 0,
-                                                annotations: m["annotations"]?.arrayValue ?? [])
+                                                annotations: m["annotations"]?.arrayValue ?? [],
+                                                commentary: m["commentary"]?.boolValue ?? false)
+        }
+        if let c = p["compaction"], let cid = c["id"]?.stringValue, let encrypted = c["encrypted"]?.stringValue {
+            plan.compaction = ResponsePlan.Compacted(id: cid, encryptedContent: encrypted)
         }
         for h in p["hosted"]?.arrayValue ?? [] {
             guard let kind = h["kind"]?.stringValue.flatMap(HostedCall.Kind.init(rawValue:)), let item = h["item"]?.objectValue else { return nil }
@@ -110,7 +118,8 @@ struct StoredResponse: StoredRecord {
         for c in p["function_calls"]?.arrayValue ?? [] {
             guard let cid = c["id"]?.stringValue, let callID = c["call_id"]?.stringValue, let name = c["name"]?.stringValue,
                   let arguments = c["arguments"]?.stringValue, let pieces = RecordCoding.pieces(of: arguments, lengths: c["pieces"]) else { return nil }
-            plan.functionCalls.append(ResponsePlan.FunctionCall(id: cid, callID: callID, name: name, arguments: arguments, pieces: pieces))
+            plan.functionCalls.append(ResponsePlan.FunctionCall(id: cid, callID: callID, name: name, arguments: arguments, pieces: pieces,
+                                                                namespace: c["namespace"]?.stringValue))
         }
         self.init(plan: plan, body: body, inputItems: inputItems, conversation: conversation)
         self.polls = polls

@@ -34,7 +34,7 @@ public struct ChatPlan: Sendable {
     public var legacyFunctionCall = false
 
     public struct Choice: Sendable {
-        /// The message content (nil when the answer is tool calls).
+        /// The message content (nil when the answer is tool calls without a preamble).
         public var content: String?
         /// The content as stream deltas, one per token; joined, they are `content`.
         public var pieces: [Substring]

@@ -52,7 +52,7 @@ public struct ChatSynthesizer: Sendable {
         for index in 0..<request.n {
             var rng = SplitMix64(seed: StableHash.combine(textSeed, UInt64(index)))
             let content = request.output.isPlainText && rule?.toolCall == nil
-                ? .text(rule?.reply ?? ProseGenerator.reply(to: lastUser, targetTokens: rng.int(in: 24...110), using: &rng))
+                ? .text(rule?.reply ?? ProseGenerator.reply(to: lastUser, targetTokens: AskedLength.tokens(in: lastUser) ?? rng.int(in: 24...110), using: &rng))
                 : try ReplyDecider.decide(request.output, messages: request.messages, rule: rule, rng: &rng, budget: &generation)
             var reasoning = model.reasoning ? Self.reasoningTokens(effort: request.reasoningEffort, rng: &rng) : 0
             var budget = request.maxTokens?.value ?? Int.max
@@ -63,11 +63,16 @@ public struct ChatSynthesizer: Sendable {
             case .text(let text):
                 choice = Self.deliver(text, stop: request.stop, budget: budget)
                 completionTokens += choice.pieces.count
-            case .toolCalls(let calls):
+            case .toolCalls(let calls, let preamble):
                 madeCalls = true
+                var said: ChatPlan.Choice?
+                if let preamble {
+                    said = Self.deliver(preamble, stop: [], budget: budget)
+                    budget -= said!.pieces.count
+                }
                 (choice, budget) = Self.deliver(calls, ids: &callIDs, budget: budget,
-                                                legacy: request.output.legacyFunctions)
-                completionTokens += choice.toolCalls.reduce(0) { $0 + $1.pieces.count + TokenPieces.count($1.name) + 4 }
+                                                legacy: request.output.legacyFunctions, saying: said)
+                completionTokens += choice.pieces.count + choice.toolCalls.reduce(0) { $0 + $1.pieces.count + TokenPieces.count($1.name) + 4 }
             }
             var spoken = choice
             if let audio = request.audio, let text = choice.content {
@@ -112,7 +117,9 @@ public struct ChatSynthesizer: Sendable {
     }
 
     /// Tool calls as a choice: ids, arguments split into deltas, cut to the budget (→ `length`).
-    static func deliver(_ calls: [ReplyDecider.Call], ids: inout SplitMix64, budget: Int, legacy: Bool = false) -> (ChatPlan.Choice, Int) {
+    /// `saying`: a preamble delivered before the calls (its content and pieces join the choice).
+    static func deliver(_ calls: [ReplyDecider.Call], ids: inout SplitMix64, budget: Int, legacy: Bool = false,
+                        saying: ChatPlan.Choice? = nil) -> (ChatPlan.Choice, Int) {
         var remaining = budget
         var planned: [ChatPlan.ToolCall] = []
         var cut = false
@@ -125,7 +132,8 @@ public struct ChatSynthesizer: Sendable {
             remaining -= pieces.count
             planned.append(ChatPlan.ToolCall(id: "call_" + ids.base62(24), name: call.name, arguments: pieces.joined(), pieces: pieces))
         }
-        return (ChatPlan.Choice(content: nil, pieces: [], toolCalls: planned, finishReason: cut ? "length" : legacy ? "function_call" : "tool_calls"), remaining)
+        return (ChatPlan.Choice(content: saying?.content, pieces: saying?.pieces ?? [], toolCalls: planned,
+                                finishReason: cut ? "length" : legacy ? "function_call" : "tool_calls"), remaining)
     }
 
     /// The completion id (`chatcmpl-…`, or OpenRouter's `gen-<time>-…`) for this occurrence of the

@@ -16,6 +16,8 @@ public struct HostedCall: Sendable {
         case mcpListTools = "mcp_list_tools"
         case mcpCall = "mcp_call"
         case mcpApprovalRequest = "mcp_approval_request"
+        case toolSearchCall = "tool_search_call"
+        case toolSearchOutput = "tool_search_output"
     }
 
     public var kind: Kind
@@ -33,6 +35,7 @@ public struct HostedCall: Sendable {
             // The live API's added item has no `action` yet; the published document and the
             // SDK require one, so it is listed from the start here.
             case (.fileSearch, "queries"), (.mcpListTools, "tools"): started[key] = .array([])
+            case (.toolSearchCall, "arguments"): started[key] = .object([:])
             case (.codeInterpreter, "code"), (.mcpCall, "arguments"): started[key] = .string("")
             case (.codeInterpreter, "outputs"): started[key] = .array([])
             case (.mcpCall, "output"), (.imageGeneration, "result"): started[key] = .null
@@ -66,7 +69,7 @@ public struct HostedCall: Sendable {
             let arguments = item["arguments"] ?? .string("{}")
             return [(prefix + ".in_progress", []), ("response.mcp_call_arguments.delta", [("delta", arguments)]),
                     ("response.mcp_call_arguments.done", [("arguments", arguments)]), (prefix + ".completed", [])]
-        case .mcpApprovalRequest:
+        case .mcpApprovalRequest, .toolSearchCall, .toolSearchOutput:
             return []
         }
     }

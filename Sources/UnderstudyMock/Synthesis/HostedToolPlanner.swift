@@ -16,6 +16,10 @@ struct HostedToolPlanner {
         var awaitingApproval = false
     }
 
+    /// The hosted tool types a Response calls.
+    static let calledTypes: Set<String> = ["web_search", "web_search_preview", "web_search_2025_08_26", "web_search_preview_2025_03_11",
+                                           "file_search", "code_interpreter", "image_generation", "mcp"]
+
     var tools: [JSONValue]
     var toolChoice: JSONValue
     var include: Set<String>

@@ -16,6 +16,9 @@ public struct OutputSpec: Sendable {
         /// Strict mode: the arguments carry every property. Otherwise best effort: the required
         /// ones, and optional ones some of the time.
         public var strict = false
+        /// What a call names as `namespace` (Responses: a namespace's function, or one a tool
+        /// search loaded; see `ToolSearch`).
+        public var namespace: String?
     }
 
     public enum ToolChoice: Sendable, Equatable {
@@ -32,6 +35,29 @@ public struct OutputSpec: Sendable {
     public var legacyFunctions = false
     /// The JSON answer goes in a ```json fenced block (a schema the prompt gave, asked for so).
     public var fenceJSON = false
+    /// A call or a message (after a tool search or not), as the request's headers asked
+    /// (`Trigger.replyDecision`); nil leaves it to `ReplyDecider`'s and `ToolSearch`'s rules.
+    public var steering: Steering?
+    var decision: Decision? { steering?.answer }
+
+    public struct Steering: Sendable {
+        public var answer: Decision
+        /// Responses: a tool search first (where deferred functions wait to be loaded).
+        public var search: Bool
+    }
+    /// The request offers hosted tools (Responses): a call to one meets `tool_choice: required`.
+    public var hostedTools = false
+    /// Responses' tool search: the request's search tool, whether an earlier turn searched, and
+    /// the deferred functions not loaded yet (compiled, and as given), which a search may load.
+    var search: ToolSearch.SearchTool?
+    var searched = false
+    var waiting: [(tool: FunctionTool, function: ToolSearch.Function)] = []
+    /// A client-executed search tool's parameters, compiled.
+    var searchParameters: Schema?
+
+    public enum Decision: String, Sendable {
+        case call, text, preamble
+    }
 
     public init() {}
 
@@ -124,14 +150,23 @@ extension OutputSpec {
                 break
             }
         }
-        for (i, tool) in (object["tools"]?.arrayValue ?? []).enumerated() {
-            guard tool["type"]?.stringValue == "function", let name = tool["name"]?.stringValue else { continue }
+        for tool in object["tools"]?.arrayValue ?? [] {
+            if let type = tool["type"]?.stringValue, HostedToolPlanner.calledTypes.contains(type) { spec.hostedTools = true }
+        }
+        let (functions, search, searched) = ToolSearch.functions(in: object)
+        (spec.search, spec.searched) = (search, searched)
+        if let parameters = search?.parameters, search?.byClient == true, !parameters.isNull {
+            spec.searchParameters = try compile(parameters, schemas, param: "tools.parameters")
+        }
+        for function in functions {
+            let tool = function.tool
+            guard let name = tool["name"]?.stringValue else { continue }
             let parameters = tool["parameters"]
             let strict: Bool
             switch tool["strict"]?.boolValue {
             case true?:
                 if let parameters, !parameters.isNull {
-                    try StrictSchemaRules.check(parameters, what: "function '\(name)'", param: "tools[\(i)].parameters")
+                    try StrictSchemaRules.check(parameters, what: "function '\(name)'", param: function.path + ".parameters")
                 }
                 strict = true
             case false?:
@@ -139,11 +174,15 @@ extension OutputSpec {
             case nil:
                 strict = parameters.map { $0.isNull || StrictSchemaRules.canNormalise($0) } ?? true
             }
-            spec.tools.append(FunctionTool(name: name, parameters: try parameters.flatMap { (p) throws(APIError) in
-                p.isNull ? nil : try compile(p, schemas, param: "tools[\(i)].parameters")
-            }, description: tool["description"]?.stringValue, strict: strict))
+            let compiled = FunctionTool(name: name, parameters: try parameters.flatMap { (p) throws(APIError) in
+                p.isNull ? nil : try compile(p, schemas, param: function.path + ".parameters")
+            }, description: tool["description"]?.stringValue, strict: strict, namespace: function.namespace)
+            if function.waiting { spec.waiting.append((compiled, function)) } else { spec.tools.append(compiled) }
         }
-        spec.toolChoice = try toolChoice(object["tool_choice"], named: { $0["name"]?.stringValue }, tools: spec.tools)
+        spec.toolChoice = try toolChoice(object["tool_choice"], named: { $0["name"]?.stringValue }, tools: spec.tools + spec.waiting.map(\.tool))
+        if case .named(let name) = spec.toolChoice, let i = spec.waiting.firstIndex(where: { $0.tool.name == name }) {
+            spec.tools.append(spec.waiting.remove(at: i).tool)  // a function named in tool_choice is called, loaded or not
+        }
         spec.parallelToolCalls = object["parallel_tool_calls"]?.boolValue ?? true
         spec.followPromptedSchema(messages, schemas: schemas)
         return spec

@@ -8,7 +8,9 @@ public enum ProseGenerator {
         var sentences: [[UInt8]] = [fill(rng.pick(Templates.openers), topic: topic, rng: &rng)]
         var tokens = tokenCount(sentences[0])
         var used: Set<Int> = []
-        while tokens < targetTokens, used.count < body.count {
+        while tokens < targetTokens {
+            // A long answer (one the prompt asked for at length) goes round the sentences again.
+            if used.count == body.count { used.removeAll() }
             var index = rng.int(in: 0...(body.count - 1))
             while used.contains(index) { index = (index + 1) % body.count }
             used.insert(index)

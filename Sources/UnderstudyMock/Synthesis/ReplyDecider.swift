@@ -5,7 +5,8 @@ import UnderstudyContract
 enum ReplyDecider {
     enum Content {
         case text(String)
-        case toolCalls([Call])
+        /// Calls, after a short message when the request asked for a preamble.
+        case toolCalls([Call], preamble: String?)
     }
 
     struct Call {
@@ -21,10 +22,9 @@ enum ReplyDecider {
                        budget: inout SchemaInstanceGenerator.Budget) throws(APIError) -> Content {
         let lastUser = messages.last(where: { $0.role == "user" })?.text ?? ""
         let hints = Hints(prompt: lastUser)
-        let afterToolResult = messages.last?.role == "tool"
-        if !output.tools.isEmpty && output.toolChoice != .none && !(output.toolChoice == .auto && afterToolResult) {
+        if calls(output, afterToolResult: messages.last?.role == "tool") {
             if let fixed = rule?.toolCall, output.tools.contains(where: { $0.name == fixed.name }) {
-                return .toolCalls([Call(name: fixed.name, arguments: fixed.arguments)])
+                return .toolCalls([Call(name: fixed.name, arguments: fixed.arguments)], preamble: preamble(output, fixed.name))
             }
             var calls: [Call] = []
             for tool in chooseTools(output, prompt: lastUser) {
@@ -35,7 +35,7 @@ enum ReplyDecider {
                 }
                 calls.append(Call(name: tool.name, arguments: (arguments ?? .object([:])).jsonString))
             }
-            return .toolCalls(calls)
+            return .toolCalls(calls, preamble: calls.first.flatMap { preamble(output, $0.name) })
         }
         if let reply = rule?.reply { return .text(reply) }
         switch output.format {
@@ -56,12 +56,36 @@ enum ReplyDecider {
             for (key, type) in asked { object[key] = JSONKeysRequested.value(for: key, type: type, hints: hints, prompt: lastUser, rng: &rng) }
             return .text(JSONValue.object(object).jsonString)
         case .text:
-            if afterToolResult, let result = messages.last?.text {
+            if messages.last?.role == "tool", let result = messages.last?.text {
                 let shown = result.count > 240 ? String(result.prefix(240)) + "…" : result
                 return .text("Here is what I found: \(shown)\n\n" + ProseGenerator.reply(to: lastUser, targetTokens: 24, using: &rng))
             }
-            return .text(ProseGenerator.reply(to: lastUser, targetTokens: rng.int(in: 24...110), using: &rng))
+            return .text(ProseGenerator.reply(to: lastUser, targetTokens: AskedLength.tokens(in: lastUser) ?? rng.int(in: 24...110), using: &rng))
         }
+    }
+
+    /// Whether the answer calls the client's functions. Unasked: when functions are offered and
+    /// allowed, except that after a tool result `auto` answers with text. The live model decides
+    /// from the prompt either way, so a request may ask (`OutputSpec.decision`): `call` whenever
+    /// functions are offered and allowed (`preamble`: after a short message); `text` unless
+    /// `tool_choice` forces a function call
+    /// (`required` is met by a hosted tool's call where the request offers one).
+    static func calls(_ output: OutputSpec, afterToolResult: Bool) -> Bool {
+        guard !output.tools.isEmpty && output.toolChoice != .none else { return false }
+        switch output.decision {
+        case .call?, .preamble?: return true
+        case .text?:
+            if case .named = output.toolChoice { return true }
+            return output.toolChoice == .required && !output.hostedTools
+        case nil: return !(output.toolChoice == .auto && afterToolResult)
+        }
+    }
+
+    /// What a model says before its call when asked to (`preamble`): the live API's
+    /// `phase: commentary` message before a function call, from gpt-5.4 on (pydantic-ai's
+    /// cassettes, 2026-05 to 2026-07: 4 of 22 calls of gpt-5.4 and gpt-5.5).
+    private static func preamble(_ output: OutputSpec, _ name: String) -> String? {
+        output.decision == .preamble ? "I'll use \(name) for this." : nil
     }
 
     private static func generate(_ generator: inout SchemaInstanceGenerator, _ schema: Schema, _ what: String, _ param: String,

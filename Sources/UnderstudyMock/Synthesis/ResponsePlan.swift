@@ -14,6 +14,9 @@ public struct ResponsePlan: Sendable {
     public var functionCalls: [FunctionCall] = []
     /// Hosted tools called before the message (web search, code interpreter, MCP…).
     public var hostedCalls: [HostedCall] = []
+    /// Server-side compaction's item, after everything else, when the turn crossed the
+    /// request's `compact_threshold`.
+    public var compaction: Compacted?
     public var usage: Usage
     /// Why it stopped early (`max_output_tokens`), if it did.
     public var incompleteReason: String?
@@ -42,6 +45,13 @@ public struct ResponsePlan: Sendable {
         public var logprobSeed: UInt64 = 0
         /// Citations (a web search's `url_citation`s), with offsets into `text`.
         public var annotations: [JSONValue] = []
+        /// A preamble to the function calls that follow it (`phase: commentary`), not the answer.
+        public var commentary = false
+    }
+
+    public struct Compacted: Sendable {
+        public var id: String
+        public var encryptedContent: String
     }
 
     public struct FunctionCall: Sendable {
@@ -50,5 +60,7 @@ public struct ResponsePlan: Sendable {
         public var name: String
         public var arguments: String
         public var pieces: [Substring]
+        /// A namespace's function, or one a tool search loaded (see `ToolSearch`).
+        public var namespace: String?
     }
 }

@@ -10,13 +10,15 @@ import UnderstudyContract
 /// - a function a `tool_search_output` input item loaded is listed as a namespace of its own,
 ///   named and described as the function, holding it without `defer_loading`; a deferred request
 ///   function it loaded leaves the top level;
-/// - a function an `additional_tools` input item loaded is listed the same way by gpt-5 and
+/// - a function an `additional_tools` input item (or a search the client ran) loaded is listed the same way by gpt-5 and
 ///   gpt-5.4 (2026-07-30/31), and after the request's functions as a function by gpt-5.6
 ///   (2026-08-04/05): `LiveShape.additionalToolsAsFunctions`.
 enum ResponseToolListing {
     static func ordered(_ tools: [JSONValue], inputItems: [JSONValue], additionalAsFunctions: Bool) -> [JSONValue] {
-        let searched = loadedFunctions(inputItems, by: "tool_search_output")
-        let additional = loadedFunctions(inputItems, by: "additional_tools")
+        let searched = loadedFunctions(inputItems, by: "tool_search_output", execution: "server")
+        // A search the client ran loads its functions as an additional_tools item does: gpt-5.6
+        // lists them as functions (2026-07-31), gpt-5.4 as namespaces (2026-05-11).
+        let additional = loadedFunctions(inputItems, by: "additional_tools") + loadedFunctions(inputItems, by: "tool_search_output", execution: "client")
         let loadedNames = Set((searched + additional).compactMap { $0["name"]?.stringValue })
         var functions: [JSONValue] = []
         var others: [JSONValue] = []
@@ -39,10 +41,10 @@ enum ResponseToolListing {
     }
 
     /// The functions the input items of `type` list, first listing of a name kept.
-    private static func loadedFunctions(_ items: [JSONValue], by type: String) -> [JSONObject] {
+    private static func loadedFunctions(_ items: [JSONValue], by type: String, execution: String? = nil) -> [JSONObject] {
         var seen = Set<String>()
         var functions: [JSONObject] = []
-        for item in items where item["type"]?.stringValue == type {
+        for item in items where item["type"]?.stringValue == type && (execution == nil || (item["execution"]?.stringValue ?? "server") == execution) {
             for tool in item["tools"]?.arrayValue ?? [] {
                 guard let function = tool.objectValue, function["type"] == .string("function"),
                       let name = function["name"]?.stringValue, seen.insert(name).inserted else { continue }

@@ -56,8 +56,9 @@ public enum ResponsesEncoder {
             let itemStatus = plan.status == "incomplete" ? "incomplete" : "completed"
             if let reasoning = plan.reasoning { reasoningItem(&w, reasoning) }
             for call in plan.hostedCalls { w.value(.object(call.item)) }
-            if let message = plan.message { messageItem(&w, message, status: itemStatus, text: message.text, phase: plan.live.messagePhase) }
+            if let message = plan.message { messageItem(&w, message, status: itemStatus, text: message.text, phase: phase(plan, message)) }
             for call in plan.functionCalls { functionCallItem(&w, call, status: itemStatus, arguments: call.arguments) }
+            if let compaction = plan.compaction { compactionItem(&w, compaction) }
         }
         w.endArray()
         w.key("parallel_tool_calls"); w.bool(request.parallelToolCalls)
@@ -138,7 +139,13 @@ public enum ResponsesEncoder {
         w.endObject()
     }
 
-    static func messageItem(_ w: inout JSONWriter, _ message: ResponsePlan.Message, status: String, text: String?, phase: Bool) {
+    /// From gpt-5.4 on the live API marks a message's phase: `final_answer`, or `commentary` for
+    /// a preamble to function calls.
+    static func phase(_ plan: ResponsePlan, _ message: ResponsePlan.Message) -> String? {
+        plan.live.messagePhase ? (message.commentary ? "commentary" : "final_answer") : nil
+    }
+
+    static func messageItem(_ w: inout JSONWriter, _ message: ResponsePlan.Message, status: String, text: String?, phase: String?) {
         w.beginObject()
         w.key("id"); w.string(message.id)
         w.key("type"); w.string("message")
@@ -147,8 +154,7 @@ public enum ResponsesEncoder {
         w.beginArray()
         if let text { outputText(&w, text, message: message) }
         w.endArray()
-        // From gpt-5.4 on the live API marks the answer's message (`commentary` marks a preamble).
-        if phase { w.key("phase"); w.string("final_answer") }
+        if let phase { w.key("phase"); w.string(phase) }
         w.key("role"); w.string("assistant")
         w.endObject()
     }
@@ -161,6 +167,15 @@ public enum ResponsesEncoder {
         w.key("arguments"); w.string(arguments)
         w.key("call_id"); w.string(call.callID)
         w.key("name"); w.string(call.name)
+        if let namespace = call.namespace { w.key("namespace"); w.string(namespace) }
+        w.endObject()
+    }
+
+    static func compactionItem(_ w: inout JSONWriter, _ compaction: ResponsePlan.Compacted) {
+        w.beginObject()
+        w.key("id"); w.string(compaction.id)
+        w.key("type"); w.string("compaction")
+        w.key("encrypted_content"); w.string(compaction.encryptedContent)
         w.endObject()
     }
 

@@ -54,6 +54,9 @@ public struct ResponsesRequest: Sendable {
     /// Structured output, function tools and tool choice (read by the engine, which holds the
     /// schema cache).
     public var output = OutputSpec()
+    /// `context_management: [{type: compaction, compact_threshold: N}]`: past N tokens the turn
+    /// ends with a `compaction` item (server-side compaction); nil without it.
+    public var compactThreshold: Int?
 
     /// What the model reads for this turn: the instructions (as a developer message), then the input.
     /// Instructions are not carried into later turns, as the API documents.
@@ -132,7 +135,21 @@ public struct ResponsesRequest: Sendable {
         request.reasoningMode = try reasoning?.string("mode")
         request.include = Set(include.compactMap(\.stringValue))
         request.includeObfuscation = try r.object("stream_options")?.bool("include_obfuscation") ?? true
+        request.compactThreshold = try Self.compactThreshold(r.array("context_management") ?? [])
         return request
+    }
+
+    /// Server-side compaction's threshold, if `context_management` asks for compaction. The
+    /// document gives no default; 200,000 is what OpenRouter documents for the same member.
+    private static func compactThreshold(_ entries: [JSONValue]) throws(APIError) -> Int? {
+        var threshold: Int?
+        for (i, entry) in entries.enumerated() {
+            guard let object = entry.objectValue else { throw .invalidType("context_management[\(i)]", expected: "an object", got: entry) }
+            let r = FieldReader(object, path: "context_management[\(i)]")
+            guard try r.requiredString("type") == "compaction" else { continue }
+            threshold = Int(try r.integer("compact_threshold", min: 1000) ?? 200_000)
+        }
+        return threshold
     }
 
     /// `conversation`: a conversation id, or an object with one; null is none.

@@ -66,6 +66,14 @@ public enum ResponsesStreamEncoder {
             let itemStatus = plan.status == "incomplete" ? "incomplete" : "completed"
             if let message = plan.message { write(message, status: itemStatus) }
             for call in plan.functionCalls { write(call, status: itemStatus) }
+            if let compaction = plan.compaction {
+                // Added and done at once, as recorded (pydantic-ai, test_openai_responses_compact_stateful_mode_stream.yaml, 2026-04-16).
+                let index = outputIndex
+                outputIndex += 1
+                for type in ["response.output_item.added", "response.output_item.done"] {
+                    event(type) { w in w.key("output_index"); w.int(index); w.key("item"); ResponsesEncoder.compactionItem(&w, compaction) }
+                }
+            }
             let final = plan.status == "incomplete" ? "response.incomplete" : "response.completed"
             event(final) { w in w.key("response"); ResponsesEncoder.object(&w, plan, stage: .finished, streamed: true) }
         }
@@ -117,7 +125,7 @@ public enum ResponsesStreamEncoder {
         mutating func write(_ message: ResponsePlan.Message, status: String) {
             let index = outputIndex
             outputIndex += 1
-            let phase = plan.live.messagePhase
+            let phase = ResponsesEncoder.phase(plan, message)
             func location(_ w: inout JSONWriter) {
                 w.key("content_index"); w.int(0); w.key("item_id"); w.string(message.id); w.key("output_index"); w.int(index)
             }
