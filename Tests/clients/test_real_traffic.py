@@ -4,8 +4,7 @@ each file the verdict expected.json records today, and a replay of the recorded 
 better, `scripts/real-traffic-figures --write-expected` rewrites expected.json: the one place.
 
 The goals (every current OpenAI exchange valid; 99% of the requests the live API answered 200
-accepted; answers at shape parity) are asserted too, as strict expected failures until they hold:
-an unexpected pass fails, so whoever meets a goal removes its marker."""
+accepted; answers at shape parity) are asserted too."""
 import importlib.machinery
 import importlib.util
 import json
@@ -117,25 +116,38 @@ DELIBERATE = {"openai stream response.output_item.added:item.action.queries", "o
 # recorded JSON answer of 2026-06 and later; every recorded web_search stream is older. Likewise a
 # namespace's functions carry output_schema in every JSON answer since 2026-07 (pydantic-ai), and
 # the one recorded namespace stream is of 2026-03 (vercel/ai).
-NEWER_THAN_RECORDED_STREAMS = ("tools[].return_token_budget", "tools[].search_content_types", "tools[].tools[].output_schema")
+# A function a tool search loads is listed in its tool_search_output with output_schema too (every
+# recording since 2026-07: pydantic-ai's, e.g. openai/responses line 44); the recorded streams
+# with a search output, and the one JSON answer whose search loaded a namespace, are older (2026-03/04).
+NEWER_THAN_RECORDED_STREAMS = ("tools[].return_token_budget", "tools[].search_content_types", "tools[].output_schema")
+NEWER_THAN_RECORDED = {"openai json output[].tools[].tools[].output_schema"}
 
 
 def test_goal_no_path_the_live_api_never_sends(figures):
-    assert not [p for p in figures["extra"] if p.startswith("openai ") and p not in DELIBERATE
+    assert not [p for p in figures["extra"] if p.startswith("openai ") and p not in DELIBERATE | NEWER_THAN_RECORDED
                 and not (" stream " in p and p.endswith(NEWER_THAN_RECORDED_STREAMS))]
     assert "openai json output_text" not in figures["extra"]
     assert "openai stream response.completed:response.output_text" not in figures["extra"]
 
 
 
-@pytest.mark.xfail(strict=True, reason="issue 20: the mock's reply decision (a call or a message) differs from the recorded "
-                                       "model's in ~40 Responses exchanges; the corpus masks the prompts that decided it")
+# Answers whose shape follows prompt text the corpus masks: a server-side compaction item comes when
+# a turn crosses compact_threshold, and that turn's 1,179 tokens answered "a 300-word story", which
+# the corpus turned into "x 300-xxxx xxxxx" (and shortened the earlier turns).
+MASKED = {("openai/responses/pydantic-ai.jsonl", 194)}
+
+
 def test_goal_every_common_path_is_sent(figures):
-    assert not [p for p in figures["missing"] if p.startswith("openai ")]
+    """Each request that offers functions is answered at the recorded model's decision (a call, a
+    message, a preamble then a call, after a tool search or not: X-Understudy-Reply), so what is
+    compared is the shape of answers of one kind; the decision itself is the figure `decided`."""
+    assert not [(e["file"], e["line"], e["missing"]) for e in figures["exchanges"]
+                if e["file"].startswith("openai/") and e["missing"] and (e["file"], e["line"]) not in MASKED]
 
 
 def test_shape_parity_figures(figures):
-    """Shape parity of OpenAI answers today (issue 20: 1% of Responses and 98% of chat answers before; 80% of Responses now)."""
+    """Shape parity of OpenAI answers today (issue 20: 1% of Responses and 98% of chat answers before;
+    96% of Responses now, the rest tools listed as today's API lists them where older recordings did not)."""
     chat, responses = _group(figures, "API", "openai/chat"), _group(figures, "API", "openai/responses")
-    assert chat["parity"] >= 0.95 * chat["compared"]
-    assert responses["parity"] >= 0.78 * responses["compared"]
+    assert chat["parity"] >= 0.99 * chat["compared"]
+    assert responses["parity"] >= 0.95 * responses["compared"]
