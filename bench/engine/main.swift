@@ -1,5 +1,5 @@
 // Benchmark (not a test): the engine alone, with no socket, in microseconds per request.
-// `swift run -c release engine-bench [ITERATIONS] [NAME-FRAGMENT]`. Use it to find where a request's time goes
+// `swift run -c release engine-bench [ITERATIONS] [NAME-FRAGMENT | =NAME]`. Use it to find where a request's time goes
 // (under `perf record`, say); bench/throughput measures the whole server against nginx.
 import UnderstudyContract
 import UnderstudyMock
@@ -15,11 +15,11 @@ func seconds() -> Double {
     return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
 }
 
-/// Only the measurements whose name contains this (second argument), if given.
+/// Only the measurements whose name contains this (second argument), if given; `=NAME`: only NAME.
 let only = CommandLine.arguments.count > 2 ? CommandLine.arguments[2] : ""
 
 func measure(_ name: String, iterations: Int, _ body: () -> Void) {
-    guard only.isEmpty || name.contains(only) else { return }
+    guard only.isEmpty || (only.hasPrefix("=") ? name == only.dropFirst() : name.contains(only)) else { return }
     for _ in 0..<min(iterations, 1000) { body() }  // warm up
     let start = seconds()
     for _ in 0..<iterations { body() }

@@ -36,6 +36,7 @@ struct ChatCompletions: Resource {
         var chat = try ChatRequest.decode(body, allowOpenRouterMembers: flavor == .openrouter, schemas: inlineSchemas,
                                           strictSchemaRules: flavor != .openrouter || requested?.isOpenAIs ?? true)
         chat.output.steering = decision
+        chat.keepsPieces = chat.stream || chat.logprobs != nil || chat.audio != nil
         guard let model = serveAs?.model ?? catalog.serving(chat.model, flavor: flavor) else { throw .modelNotFound(chat.model) }
         try ModelRules.check(model, api: "chat", body: body)
         try ModelAvailability.check(model, requested: serveAs?.requested ?? chat.model, now: now, flavor: flavor, catalog: catalog)

@@ -4,7 +4,7 @@ import UnderstudyContract
 /// `chat.completion.chunk`s is `ChatStreamRenderer`'s). Key order follows the live API's.
 public enum ChatCompletionEncoder {
     public static func json(_ plan: ChatPlan) -> [UInt8] {
-        var w = JSONWriter(capacity: 768 + plan.choices.reduce(0) { $0 + $1.pieces.count * 8 })
+        var w = JSONWriter(capacity: 768 + plan.choices.reduce(0) { $0 + $1.tokenCount * 8 })
         w.beginObject()
         header(&w, plan, object: "chat.completion")
         if plan.flavor == .openrouter { openRouterServiceTier(&w, plan) }

@@ -36,8 +36,12 @@ public struct ChatPlan: Sendable {
     public struct Choice: Sendable {
         /// The message content (nil when the answer is tool calls without a preamble).
         public var content: String?
-        /// The content as stream deltas, one per token; joined, they are `content`.
+        /// The content as stream deltas, one per token; joined, they are `content`. Empty for an
+        /// answer that needs no deltas (`ChatRequest.keepsPieces`): `tokenCount` counts them then.
         public var pieces: [Substring]
+        /// The content's tokens, counted without splitting it (nil: `pieces.count`).
+        var countedTokens: Int?
+        var tokenCount: Int { countedTokens ?? pieces.count }
         public var toolCalls: [ToolCall] = []
         public var finishReason: String
         /// The spoken answer (audio models with audio output): the content is then its transcript.

@@ -29,6 +29,9 @@ public struct ChatRequest: Sendable {
     public var audioParameterMissing = false
     /// `moderation.model`: a moderated completion (`ModeratedCompletion`); nil without it.
     public var moderationModel: String?
+    /// The answer's text is kept as token pieces (deltas): false for a chat completion answered
+    /// as one JSON object without log probabilities or audio, whose tokens are only counted.
+    public var keepsPieces = true
 }
 
 public struct ChatMessage: Sendable {

@@ -61,22 +61,22 @@ public struct ChatSynthesizer: Sendable {
             let choice: ChatPlan.Choice
             switch content {
             case .text(let text):
-                choice = Self.deliver(text, stop: request.stop, budget: budget)
-                completionTokens += choice.pieces.count
+                choice = Self.deliver(text, stop: request.stop, budget: budget, split: request.keepsPieces)
+                completionTokens += choice.tokenCount
             case .toolCalls(let calls, let preamble):
                 madeCalls = true
                 var said: ChatPlan.Choice?
                 if let preamble {
                     said = Self.deliver(preamble, stop: [], budget: budget)
-                    budget -= said!.pieces.count
+                    budget -= said!.tokenCount
                 }
                 (choice, budget) = Self.deliver(calls, ids: &callIDs, budget: budget,
                                                 legacy: request.output.legacyFunctions, saying: said)
-                completionTokens += choice.pieces.count + choice.toolCalls.reduce(0) { $0 + $1.pieces.count + TokenPieces.count($1.name) + 4 }
+                completionTokens += choice.tokenCount + choice.toolCalls.reduce(0) { $0 + $1.pieces.count + TokenPieces.count($1.name) + 4 }
             }
             var spoken = choice
             if let audio = request.audio, let text = choice.content {
-                spoken.audio = SpokenAnswer.make(transcript: text, tokens: choice.pieces.count, format: audio.format,
+                spoken.audio = SpokenAnswer.make(transcript: text, tokens: choice.tokenCount, format: audio.format,
                                                  id: "audio_" + callIDs.hex(32), now: context.now)
             }
             choices.append(spoken)
@@ -174,12 +174,18 @@ public struct ChatSynthesizer: Sendable {
     }
 
     /// Cuts `text` at the first stop sequence, then to `budget` tokens.
-    static func deliver(_ text: String, stop: [String], budget: Int) -> ChatPlan.Choice {
+    /// - Parameter split: keep the pieces; otherwise they are counted, and split only to cut
+    ///   the text at the budget.
+    static func deliver(_ text: String, stop: [String], budget: Int, split: Bool = true) -> ChatPlan.Choice {
         var text = Substring(text)
         for sequence in stop {
             if let range = text.firstRange(of: sequence) { text = text[..<range.lowerBound] }
         }
         let content = String(text)
+        if !split {
+            let count = TokenPieces.count(content)
+            if count <= budget { return ChatPlan.Choice(content: content, pieces: [], countedTokens: count, finishReason: "stop") }
+        }
         var pieces = TokenPieces.split(content)
         if pieces.count > budget {
             pieces.removeLast(pieces.count - budget)

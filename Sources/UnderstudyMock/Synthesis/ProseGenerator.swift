@@ -5,26 +5,36 @@ public enum ProseGenerator {
     /// Prose of roughly `targetTokens` tokens (it finishes the sentence it is in).
     public static func reply(to prompt: String, targetTokens: Int, using rng: inout SplitMix64) -> String {
         let topic = Array(Topic.phrase(from: prompt).utf8)
-        var sentences: [[UInt8]] = [fill(rng.pick(Templates.openers), topic: topic, rng: &rng)]
-        var tokens = tokenCount(sentences[0])
-        var used: Set<Int> = []
+        // Sentences are written one after another into one buffer (their ends kept), and the body
+        // sentences used are bits of a word: no allocation per sentence or set.
+        var written: [UInt8] = []
+        written.reserveCapacity(8 * targetTokens + 128)
+        var ends: [Int] = []
+        var tokens = fill(rng.pick(Templates.openers), topic: topic, rng: &rng, into: &written)
+        ends.append(written.count)
+        precondition(Templates.body.count <= 64, "the body sentences used are bits of a UInt64")
+        let all: UInt64 = Templates.body.count == 64 ? .max : (1 << UInt64(Templates.body.count)) - 1
+        var used: UInt64 = 0
         while tokens < targetTokens {
             // A long answer (one the prompt asked for at length) goes round the sentences again.
-            if used.count == body.count { used.removeAll() }
+            if used == all { used = 0 }
             var index = rng.int(in: 0...(body.count - 1))
-            while used.contains(index) { index = (index + 1) % body.count }
-            used.insert(index)
-            let sentence = fill(Templates.body[index], topic: topic, rng: &rng)
-            sentences.append(sentence)
-            tokens += tokenCount(sentence) + 1
+            while used & (1 << UInt64(index)) != 0 { index = (index + 1) % body.count }
+            used |= 1 << UInt64(index)
+            tokens += fill(Templates.body[index], topic: topic, rng: &rng, into: &written) + 1
+            ends.append(written.count)
         }
-        if rng.int(in: 0...2) > 0 { sentences.append(fill(rng.pick(Templates.closers), topic: topic, rng: &rng)) }
+        if rng.int(in: 0...2) > 0 {
+            _ = fill(rng.pick(Templates.closers), topic: topic, rng: &rng, into: &written)
+            ends.append(written.count)
+        }
         // Paragraphs of two to four sentences.
         var text: [UInt8] = []
-        text.reserveCapacity(sentences.reduce(0) { $0 + $1.count + 2 })
+        text.reserveCapacity(written.count + 2 * ends.count)
         var inParagraph = 0
         var paragraphLength = rng.int(in: 2...4)
-        for sentence in sentences {
+        var start = 0
+        for end in ends {
             if inParagraph == paragraphLength {
                 text += [0x0A, 0x0A]
                 inParagraph = 0
@@ -32,15 +42,13 @@ public enum ProseGenerator {
             } else if !text.isEmpty {
                 text.append(UInt8(ascii: " "))
             }
-            text += sentence
+            text += written[start..<end]
+            start = end
             inParagraph += 1
         }
         return String(decoding: text, as: UTF8.self)
     }
 
-    private static func tokenCount(_ bytes: [UInt8]) -> Int {
-        bytes.withUnsafeBufferPointer { TokenPieces.count(utf8: $0) }
-    }
 
     /// A template split once into text and `{T}`opic, `{A}`djective, `{N}`oun and `{V}`erb slots:
     /// filling one is then byte copies, not a walk over `Character`s.
@@ -75,9 +83,9 @@ public enum ProseGenerator {
         return pieces
     }
 
-    private static func fill(_ template: [Piece], topic: [UInt8], rng: inout SplitMix64) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(96)
+    /// Writes one sentence from `template` at the end of `out`; returns its tokens.
+    private static func fill(_ template: [Piece], topic: [UInt8], rng: inout SplitMix64, into out: inout [UInt8]) -> Int {
+        let start = out.count
         for piece in template {
             switch piece {
             case .text(let bytes): out += bytes
@@ -87,15 +95,20 @@ public enum ProseGenerator {
             case .verb: out += rng.pick(Templates.verbs)
             }
         }
-        guard let first = out.first else { return out }
-        if first >= UInt8(ascii: "a") && first <= UInt8(ascii: "z") {
-            out[0] = first - 32
-        } else if first >= 0x80 {
-            // A topic that starts with a non-ASCII letter: capitalise it as a `Character`.
-            let text = String(decoding: out, as: UTF8.self)
-            if let c = text.first, c.isLowercase { return Array((c.uppercased() + text.dropFirst()).utf8) }
+        if start < out.count {
+            let first = out[start]
+            if first >= UInt8(ascii: "a") && first <= UInt8(ascii: "z") {
+                out[start] = first - 32
+            } else if first >= 0x80 {
+                // A topic that starts with a non-ASCII letter: capitalise it as a `Character`.
+                let text = String(decoding: out[start...], as: UTF8.self)
+                if let c = text.first, c.isLowercase {
+                    out.removeSubrange(start...)
+                    out += Array((c.uppercased() + text.dropFirst()).utf8)
+                }
+            }
         }
-        return out
+        return out[start...].withUnsafeBufferPointer { TokenPieces.count(utf8: $0) }
     }
 
     /// The word lists and templates below, as bytes and pieces, made once.
