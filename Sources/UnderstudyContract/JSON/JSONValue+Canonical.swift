@@ -40,8 +40,17 @@ struct CanonicalHasher {
     }
 
     mutating func string(_ s: String) {
-        word(UInt64(s.utf8.count))
-        for b in s.utf8 { byte(b) }
+        var s = s
+        s.withUTF8 { utf8 in
+            word(UInt64(utf8.count))
+            // FNV-1a over the bytes, the state kept in a local (a request's text is most of what is hashed).
+            var h = state
+            for b in utf8 {
+                h ^= UInt64(b)
+                h &*= 0x0000_0100_0000_01B3
+            }
+            state = h
+        }
     }
 
     mutating func feed(_ value: JSONValue, excluding excluded: Set<String> = []) {
