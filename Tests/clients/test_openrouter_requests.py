@@ -71,3 +71,22 @@ def test_answers_have_openrouters_2026_shape(openrouter, base_url):
     claude = {"model": "anthropic/claude-sonnet-4.6", "messages": HI}
     assert openrouter.chat.completions.create(**claude, extra_body={"provider": {"order": ["anthropic"]}}).service_tier == "default"
     assert openrouter.chat.completions.create(**claude, extra_body={"provider": {"order": ["google"]}}).service_tier is None
+
+
+def test_responses_carry_openrouters_accounting(openrouter, base_url):
+    """As OpenRouter's live Responses were recorded (fixtures/traffic/real/openrouter/responses):
+    usage with cost, is_byok and the upstream's share; no output_text (2026-07); [DONE] last (2025-11)."""
+    response = openrouter.responses.create(model="openai/gpt-4o", input="What is 2+2?", store=False)
+    usage = response.usage.model_dump()
+    assert usage["cost"] > 0 and usage["is_byok"] is False
+    details = usage["cost_details"]
+    assert abs(details["upstream_inference_input_cost"] + details["upstream_inference_output_cost"] - usage["cost"]) < 1e-12
+    request = urllib.request.Request(base_url + "/api/v1/responses", headers={"content-type": "application/json"},
+                                     data=json.dumps({"model": "openai/gpt-4o", "input": "What is 2+2?", "store": False}).encode())
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        assert "output_text" not in json.load(answer)
+    request = urllib.request.Request(base_url + "/api/v1/responses", headers={"content-type": "application/json"},
+                                     data=json.dumps({"model": "openai/gpt-4o", "input": "What is 2+2?", "store": False, "stream": True}).encode())
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        lines = [line for line in answer.read().decode().splitlines() if line.startswith("data:")]
+    assert lines[-1] == "data: [DONE]" and json.loads(lines[-2][5:])["type"] == "response.completed"

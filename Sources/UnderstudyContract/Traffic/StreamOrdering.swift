@@ -69,7 +69,10 @@ enum StreamOrdering {
     /// a terminal event last; one response id; deltas only after their output item was added, and
     /// no output index added twice. A `resumed` stream (`GET /responses/{id}?stream=true&starting_after=N`)
     /// starts after event N: neither response.created nor the items' added events need be in it.
-    static func responses(_ events: [SSEParser.Event], _ payloads: [JSONValue?], resumed: Bool = false) -> [String] {
+    /// A last `data: [DONE]` is OpenRouter's (its recorded Responses stream, 2025-11) and ends the
+    /// stream as the terminal event before it would.
+    static func responses(_ events: [SSEParser.Event], _ allPayloads: [JSONValue?], resumed: Bool = false) -> [String] {
+        let payloads = events.last?.data == "[DONE]" ? Array(allPayloads.dropLast()) : allPayloads
         var findings: [String] = []
         var lastSequence: Int64?
         var responseID: JSONValue?

@@ -28,8 +28,12 @@ struct Responses: Resource {
         try ModelAvailability.check(model, requested: input.model, now: now, flavor: flavor, catalog: catalog)
         if let denied = Access.byok(model, request: request, flavor: flavor, access: configuration.access) { throw denied }
         let (history, historyHash) = try priorTurns(input)
-        let plan = try responsePlan(input, body: body, model: model, history: history, historyHash: historyHash, flavor: flavor,
+        var plan = try responsePlan(input, body: body, model: model, history: history, historyHash: historyHash, flavor: flavor,
                                     forcedReply: forcedReply)
+        if flavor == .openrouter {
+            plan.cost = (Double(plan.usage.promptTokens) * model.pricing.input / 1_000_000,
+                         Double(plan.usage.completionTokens) * model.pricing.output / 1_000_000)
+        }
         let items = zip(input.inputItems, inputItemIDs(plan.id, count: input.inputItems.count)).map { Conversations.listed($0, id: $1) }
         if let conversation = input.conversationID {
             // The turn's input, then its output, join the conversation (references name items it has).

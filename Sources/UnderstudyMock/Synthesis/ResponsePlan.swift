@@ -25,6 +25,8 @@ public struct ResponsePlan: Sendable {
     /// The model reasons (its Response reports reasoning's context and mode).
     public var reasoningModel = false
     public var flavor: Flavor = .openai
+    /// OpenRouter's accounting: what the input and the output cost, in US dollars.
+    public var cost: (input: Double, output: Double)?
 
     public struct Reasoning: Sendable {
         public var id: String

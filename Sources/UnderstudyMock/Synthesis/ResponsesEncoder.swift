@@ -15,8 +15,9 @@ public enum ResponsesEncoder {
     /// The response object: at `.started` (in_progress, no output, no usage) or `.finished`.
     /// Members as the live API lists them today (recordings to 2026-08, see `LiveShape`): every
     /// request parameter echoed (null when not given), `billing`, `moderation` and `tool_usage`,
-    /// and no `output_text`, which the official document marks "SDK-only convenience property"
-    /// (OpenRouter's document lists it on its Responses, so that flavour keeps it).
+    /// and no `output_text`, which the official document marks "SDK-only convenience property".
+    /// OpenRouter's document lists it on its Responses, but its live API left it out in 2026
+    /// (fixtures/traffic/real/openrouter/responses, 2026-07-17; a 2025-11 stream had it empty).
     static func object(_ w: inout JSONWriter, _ plan: ResponsePlan, stage: Stage, streamed: Bool = false) {
         let finished = stage == .finished
         let status = finished ? plan.status : "in_progress"
@@ -97,12 +98,9 @@ public enum ResponsesEncoder {
         w.key("top_p"); w.double(request.topP ?? plan.live.topP)
         w.key("truncation"); w.string(request.truncation)
         w.key("usage")
-        if hasOutput { usage(&w, plan.usage) } else { w.null() }
+        if hasOutput { usage(&w, plan.usage, cost: plan.cost) } else { w.null() }
         w.key("user"); w.string(request.user)
         w.key("metadata"); w.value(.object(request.metadata))
-        if !openAI && hasOutput {
-            w.key("output_text"); w.string(plan.message?.text ?? "")
-        }
         w.endObject()
     }
 
@@ -198,7 +196,9 @@ public enum ResponsesEncoder {
         w.endArray()
     }
 
-    static func usage(_ w: inout JSONWriter, _ usage: Usage) {
+    /// With `cost`, OpenRouter's accounting after the counts, as its recorded stream orders it
+    /// (fixtures/traffic/real/openrouter/responses: cost, is_byok, the upstream's share).
+    static func usage(_ w: inout JSONWriter, _ usage: Usage, cost: (input: Double, output: Double)? = nil) {
         w.beginObject()
         w.key("input_tokens"); w.int(usage.promptTokens)
         w.key("input_tokens_details")
@@ -210,6 +210,16 @@ public enum ResponsesEncoder {
         w.key("output_tokens_details")
         w.beginObject(); w.key("reasoning_tokens"); w.int(usage.reasoningTokens); w.endObject()
         w.key("total_tokens"); w.int(usage.totalTokens)
+        if let cost {
+            w.key("cost"); w.double(cost.input + cost.output)
+            w.key("is_byok"); w.bool(false)
+            w.key("cost_details")
+            w.beginObject()
+            w.key("upstream_inference_cost"); w.double(cost.input + cost.output)
+            w.key("upstream_inference_input_cost"); w.double(cost.input)
+            w.key("upstream_inference_output_cost"); w.double(cost.output)
+            w.endObject()
+        }
         w.endObject()
     }
 }

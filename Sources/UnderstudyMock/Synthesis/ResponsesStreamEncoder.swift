@@ -76,6 +76,8 @@ public enum ResponsesStreamEncoder {
             }
             let final = plan.status == "incomplete" ? "response.incomplete" : "response.completed"
             event(final) { w in w.key("response"); ResponsesEncoder.object(&w, plan, stage: .finished, streamed: true) }
+            // OpenRouter ends its Responses streams as its chat streams (recorded 2025-11).
+            if plan.flavor == .openrouter { frames.append(Array("data: [DONE]\n\n".utf8)) }
         }
 
         mutating func write(_ reasoning: ResponsePlan.Reasoning) {
