@@ -90,3 +90,22 @@ def test_responses_carry_openrouters_accounting(openrouter, base_url):
     with urllib.request.urlopen(request, timeout=10) as answer:
         lines = [line for line in answer.read().decode().splitlines() if line.startswith("data:")]
     assert lines[-1] == "data: [DONE]" and json.loads(lines[-2][5:])["type"] == "response.completed"
+
+
+def test_server_tools_are_counted_and_a_search_cites(openrouter):
+    """openrouter:* tools run on OpenRouter's side: usage.server_tool_use_details counts them and a
+    web search's url_citation annotations stream first (recorded 2026-07/08)."""
+    asked = [{"role": "user", "content": "What changed in the latest pydantic release?"}]
+    tools = [{"type": "openrouter:web_search", "parameters": {"max_uses": 1}}]
+    reply = openrouter.chat.completions.create(model="openai/gpt-4.1-mini", messages=asked, extra_body={"tools": tools})
+    details = reply.usage.model_dump()["server_tool_use_details"]
+    assert details == {"web_search_requests": 1, "tool_calls_requested": 1, "tool_calls_executed": 1}
+    cited = reply.choices[0].message.annotations
+    assert cited and cited[0].type == "url_citation" and cited[0].url_citation.url.startswith("https://")
+    chunks = list(openrouter.chat.completions.create(model="openai/gpt-4.1-mini", messages=asked, stream=True,
+                                                     extra_body={"tools": tools}))
+    first_text = next(i for i, c in enumerate(chunks) if c.choices and c.choices[0].delta.content)
+    assert any(c.choices and c.choices[0].delta.model_extra.get("annotations") for c in chunks[:first_text])
+    assert chunks[-1].usage.model_dump()["server_tool_use_details"]["web_search_requests"] == 1
+    plain = openrouter.chat.completions.create(model="openai/gpt-4.1-mini", messages=asked)
+    assert "server_tool_use_details" not in plain.usage.model_dump()

@@ -54,6 +54,9 @@ struct ChatCompletions: Resource {
         )
         var plan = try engine.synthesizer.plan(chat, model: model, context: synthesis, forcedReply: forcedReply)
         plan.provider = serveAs?.provider ?? model.providers.first?.name ?? "OpenAI"
+        if flavor == .openrouter {
+            plan.serverTools = OpenRouterServerTools.requested(in: body, topic: Topic.phrase(from: chat.messages.last(where: { $0.role == "user" })?.text ?? ""))
+        }
         plan.cost = (serveAs?.priceFactor ?? 1)
             * (Double(plan.usage.promptTokens) * model.pricing.input + Double(plan.usage.completionTokens) * model.pricing.output) / 1_000_000
         let processing = String(Self.processingMilliseconds(plan))

@@ -36,7 +36,12 @@ public enum ChatCompletionEncoder {
             }
             w.key("refusal"); w.null()
             // OpenRouter lists the upstream's reasoning text (none here) where OpenAI lists annotations.
-            if plan.flavor == .openrouter { w.key("reasoning"); w.null() } else { w.key("annotations"); w.beginArray(); w.endArray() }
+            if plan.flavor == .openrouter {
+                w.key("reasoning"); w.null()
+                if let citations = plan.serverTools?.citations, !citations.isEmpty { w.key("annotations"); w.value(.array(citations)) }
+            } else {
+                w.key("annotations"); w.beginArray(); w.endArray()
+            }
             if let audio = choice.audio {
                 w.key("audio")
                 w.beginObject()
@@ -70,7 +75,7 @@ public enum ChatCompletionEncoder {
         w.endArray()
         // Between choices and usage, as on the stream's moderation chunk (no JSON answer recorded).
         if let moderation = plan.moderation { w.key("moderation"); moderation.write(&w) }
-        w.key("usage"); usage(&w, plan.usage, cost: plan.flavor == .openrouter ? plan.cost : nil)
+        w.key("usage"); usage(&w, plan.usage, cost: plan.flavor == .openrouter ? plan.cost : nil, serverTools: plan.serverTools)
         trailer(&w, plan)
         w.endObject()
         return w.bytes
@@ -120,7 +125,7 @@ public enum ChatCompletionEncoder {
         w.key("system_fingerprint"); w.string(plan.systemFingerprint)
     }
 
-    static func usage(_ w: inout JSONWriter, _ usage: Usage, cost: Double? = nil) {
+    static func usage(_ w: inout JSONWriter, _ usage: Usage, cost: Double? = nil, serverTools: OpenRouterServerTools? = nil) {
         w.beginObject()
         w.key("prompt_tokens"); w.int(usage.promptTokens)
         w.key("completion_tokens"); w.int(usage.completionTokens)
@@ -166,6 +171,7 @@ public enum ChatCompletionEncoder {
         w.key("image_tokens"); w.int(0)
         w.key("audio_tokens"); w.int(0)
         w.endObject()
+        serverTools?.write(&w)
         w.endObject()
     }
 }

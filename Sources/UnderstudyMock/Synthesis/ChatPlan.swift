@@ -16,6 +16,8 @@ public struct ChatPlan: Sendable {
     public var cost: Double = 0
     /// Moderation results, when the request asked for a moderated completion.
     public var moderation: ModeratedCompletion?
+    /// OpenRouter's server tools the request named (their use in usage, a search's citations).
+    public var serverTools: OpenRouterServerTools?
     /// Seeds the stream's `obfuscation` padding.
     public var paddingSeed: UInt64
     /// The content does not depend on how often the request came before (a canned reply, a seed,

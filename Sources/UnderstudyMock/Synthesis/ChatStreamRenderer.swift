@@ -31,6 +31,8 @@ struct ChatStreamRenderer: Sendable {
         case audioExpiry
         case toolOpening(Int)
         case toolPiece(call: Int, piece: Int)
+        /// One of an OpenRouter web search's citations, before the content.
+        case citation(Int)
     }
 
     init(_ plan: ChatPlan, includeUsage: Bool, includeObfuscation: Bool) {
@@ -38,7 +40,8 @@ struct ChatStreamRenderer: Sendable {
         withUsage = includeUsage || plan.flavor == .openrouter
         self.includeObfuscation = includeObfuscation && plan.flavor != .openrouter
         padding = SplitMix64(seed: plan.paddingSeed)
-        let steps = plan.choices.map(Self.deltaCount)
+        let citations = plan.serverTools?.citations.count ?? 0
+        let steps = plan.choices.map { Self.deltaCount($0) + citations }
         longest = steps.max() ?? 0
         var start = JSONWriter(capacity: 256)
         start.framing("data: ")
@@ -61,7 +64,7 @@ struct ChatStreamRenderer: Sendable {
                 } else {
                     let index = choice
                     choice += 1
-                    guard let delta = Self.delta(plan.choices[index], step: step) else { continue }
+                    guard let delta = Self.delta(plan.choices[index], step: step, citations: plan.serverTools?.citations.count ?? 0) else { continue }
                     return chunk { w, renderer in renderer.choice(&w, index, finish: nil, delta: delta) }
                 }
             case .finishes:
@@ -101,9 +104,11 @@ struct ChatStreamRenderer: Sendable {
         return n
     }
 
-    private static func delta(_ c: ChatPlan.Choice, step: Int) -> Delta? {
+    private static func delta(_ c: ChatPlan.Choice, step: Int, citations: Int) -> Delta? {
         if step == 0 { return .role }
         var s = step - 1
+        if s < citations { return .citation(s) }
+        s -= citations
         if s < c.pieces.count { return .piece(s) }
         s -= c.pieces.count
         if c.audio != nil {
@@ -143,7 +148,7 @@ struct ChatStreamRenderer: Sendable {
         } else {
             w.key("choices"); w.beginArray(); w.endArray()
         }
-        w.key("usage"); ChatCompletionEncoder.usage(&w, plan.usage, cost: plan.flavor == .openrouter ? plan.cost : nil)
+        w.key("usage"); ChatCompletionEncoder.usage(&w, plan.usage, cost: plan.flavor == .openrouter ? plan.cost : nil, serverTools: plan.serverTools)
         obfuscation(&w)
         w.endObject()
         w.framing("\n\n")
@@ -225,6 +230,10 @@ struct ChatStreamRenderer: Sendable {
             toolCall(&w, i, c.toolCalls[i], opening: true, piece: nil)
         case .toolPiece(let i, let p):
             toolCall(&w, i, c.toolCalls[i], opening: false, piece: c.toolCalls[i].pieces[p])
+        case .citation(let i):
+            w.key("content"); w.string("")
+            w.key("role"); w.string("assistant")
+            if let citation = plan.serverTools?.citations[i] { w.key("annotations"); w.value(.array([citation])) }
         }
     }
 
