@@ -44,14 +44,16 @@ let canned = Array(#"{"model":"gpt-4o","messages":[{"role":"user","content":"Hel
 let prose = Array(#"{"model":"gpt-4o","messages":[{"role":"user","content":"Explain how tides work"}]}"#.utf8)
 let streamed = Array(#"{"model":"gpt-4o","stream":true,"messages":[{"role":"user","content":"Explain how tides work"}]}"#.utf8)
 
-for (name, body, caching) in [
-    ("canned reply (template cache)", canned, true),
-    ("canned reply (full path)", canned, false),
-    ("generated prose", prose, true),
-    ("generated prose, streamed", streamed, true),
+let contract = try OpenAIContract.embedded()
+for (name, body, caching, validated) in [
+    ("canned reply (template cache)", canned, true, false),
+    ("canned reply (full path)", canned, false, false),
+    ("generated prose", prose, true, false),
+    ("generated prose, validated", prose, true, true),
+    ("generated prose, streamed", streamed, true, false),
 ] {
     let engine = MockEngine(configuration: MockConfiguration(
-        fixtures: fixtures, clock: .fixed(1_751_328_000), cacheRepeatableResponses: caching))
+        fixtures: fixtures, contract: validated ? contract : nil, clock: .fixed(1_751_328_000), cacheRepeatableResponses: caching))
     measure(name, iterations: iterations) {
         _ = engine.respond(to: MockRequest(method: "POST", path: "/v1/chat/completions", headers: headers, body: body))
     }
