@@ -28,6 +28,11 @@ public struct SchemaValidator: Sendable {
     }
 
     public func validate(_ value: JSONValue, against schema: Schema, at path: String = "") -> [Diagnostic] {
+        // Most values are valid: the verdict first, which builds no instance paths (a finding is
+        // the only place one is written); the findings, with their paths, only for what failed.
+        var quick = Run(collect: false, checkFormats: checkFormats, optionalMayBeNull: optionalMayBeNull, limit: stepLimit ?? .max)
+        quick.check(value, schema, path)
+        if !quick.failed { return [] }
         var run = Run(collect: true, checkFormats: checkFormats, optionalMayBeNull: optionalMayBeNull, limit: stepLimit ?? .max)
         run.check(value, schema, path)
         return run.diagnostics
@@ -153,7 +158,7 @@ struct Run {
         if let min = s.minProperties, object.count < min { fail(path, s, "minProperties", "expected at least \(min) properties, got \(object.count)", .count(min)) }
         if let max = s.maxProperties, object.count > max { fail(path, s, "maxProperties", "expected at most \(max) properties, got \(object.count)", .count(max)) }
         for member in object.members {
-            let childPath = path + "/" + JSONPointer.escape(member.key)
+            let childPath = collect ? path + "/" + JSONPointer.escape(member.key) : path
             if let names = s.propertyNames { check(.string(member.key), names, childPath) }
             var matched = false
             if let property = s.properties.first(where: { $0.name == member.key }) {
@@ -183,9 +188,9 @@ struct Run {
         if let max = s.maxItems, elements.count > max { fail(path, s, "maxItems", "expected at most \(max) items, got \(elements.count)", .count(max)) }
         for (i, element) in elements.enumerated() {
             if i < s.prefixItems.count {
-                check(element, s.prefixItems[i], path + "/\(i)")
+                check(element, s.prefixItems[i], collect ? path + "/\(i)" : path)
             } else if let items = s.items {
-                check(element, items, path + "/\(i)")
+                check(element, items, collect ? path + "/\(i)" : path)
             }
             if done { return }
         }
