@@ -15,8 +15,23 @@ BINARY = os.environ.get("UNDERSTUDY_BIN", str(ROOT / ".build" / "debug" / "under
 KEY = "sk-proxy-sdk-secret-9f8e7d6c5b4a"
 
 
+STARTED = []
+
+
+@pytest.fixture(autouse=True)
+def no_process_outlives_its_test():
+    """A test that fails before it stops its proxy must not leave it running."""
+    yield
+    while STARTED:
+        process = STARTED.pop()
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=10)
+
+
 def start(*args, ready):
     process = subprocess.Popen([BINARY, *map(str, args)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    STARTED.append(process)
     line = process.stdout.readline()
     assert line.startswith(ready), line + process.stderr.read()
     return process, line.split()[-1]
