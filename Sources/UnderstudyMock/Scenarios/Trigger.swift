@@ -8,35 +8,27 @@ enum Trigger {
     }
 
     static func scenarioName(_ request: MockRequest) -> String? {
-        var scenario = request.header("x-understudy-scenario")
-        for part in (request.header("prefer") ?? "").split(whereSeparator: { $0 == "," || $0 == ";" || $0 == " " }) {
-            let pair = part.split(separator: "=", maxSplits: 1).map(String.init)
-            if pair.count == 2 && pair[0] == "scenario" { scenario = pair[1] }
+        preferred("scenario", in: request).last ?? request.header("x-understudy-scenario")
+    }
+
+    /// The values `Prefer: KEY=VALUE` gives KEY, in order (pairs split by commas, semicolons or spaces).
+    static func preferred(_ key: String, in request: MockRequest) -> [String] {
+        (request.header("prefer") ?? "").split(whereSeparator: { $0 == "," || $0 == ";" || $0 == " " }).compactMap { part in
+            let pair = part.split(separator: "=", maxSplits: 1)
+            return pair.count == 2 && pair[0] == key ? String(pair[1]) : nil
         }
-        return scenario
     }
 
     /// How the journal names what the headers asked for: the scenario's name, or `code=N`.
     static func label(_ request: MockRequest) -> String? {
         if let name = scenarioName(request) { return name }
-        for part in (request.header("prefer") ?? "").split(whereSeparator: { $0 == "," || $0 == ";" || $0 == " " }) where part.hasPrefix("code=") {
-            return String(part)
-        }
-        return nil
+        return preferred("code", in: request).first.map { "code=\($0)" }
     }
 
     /// The error a request asks for by header, if any: a catalog error, or a bad name (400).
     static func error(for request: MockRequest, flavor: Flavor, model: String) -> APIError? {
-        var code: String?
-        var scenario = request.header("x-understudy-scenario")
-        if let prefer = request.header("prefer") {
-            for part in prefer.split(whereSeparator: { $0 == "," || $0 == ";" || $0 == " " }) {
-                let pair = part.split(separator: "=", maxSplits: 1).map(String.init)
-                guard pair.count == 2 else { continue }
-                if pair[0] == "code" { code = pair[1] }
-                if pair[0] == "scenario" { scenario = pair[1] }
-            }
-        }
+        let code = preferred("code", in: request).last
+        let scenario = scenarioName(request)
         if let code {
             guard let status = Int(code), let error = ErrorCatalog.error(status: status, flavor: flavor, model: model) else {
                 return APIError(status: 400, type: "invalid_request_error", code: "unknown_scenario", param: nil,
@@ -61,11 +53,7 @@ enum Trigger {
     /// read as a model does), optionally after a tool search (`search+call`); nil when not asked.
     /// Any other value is a 400.
     static func replyDecision(for request: MockRequest) throws(APIError) -> OutputSpec.Steering? {
-        var asked = request.header("x-understudy-reply")
-        for part in (request.header("prefer") ?? "").split(whereSeparator: { $0 == "," || $0 == ";" || $0 == " " }) where part.hasPrefix("reply=") {
-            asked = String(part.dropFirst("reply=".count))
-        }
-        guard let asked else { return nil }
+        guard let asked = preferred("reply", in: request).last ?? request.header("x-understudy-reply") else { return nil }
         var words = asked.lowercased().split(separator: "+").map(String.init)
         let search = words.first == "search"
         if search { words.removeFirst() }

@@ -56,8 +56,7 @@ struct HostedToolPlanner {
     }
 
     private func webSearch(_ outcome: inout Outcome, ids: inout SplitMix64) {
-        let slug = topic.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }).prefix(4).joined(separator: "-")
-        let url = "https://example.com/\(slug.isEmpty ? "article" : slug)?utm_source=openai"
+        let url = "https://example.com/\(Topic.slug(topic))?utm_source=openai"
         outcome.calls.append(HostedCall(kind: .webSearch, item: JSONObject([
             ("id", .string("ws_" + ids.hex(48))), ("type", .string("web_search_call")), ("status", .string("completed")),
             ("action", .object(JSONObject([("type", .string("search")), ("queries", .array([.string(topic)])), ("query", .string(topic))]))),

@@ -19,12 +19,11 @@ public struct OpenRouterServerTools: Sendable {
             tools.calls += 1
             if type == "openrouter:web_search" {
                 tools.webSearches += 1
-                let slug = topic.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }).prefix(4).joined(separator: "-")
                 // Offsets 0 as recorded: OpenRouter's citations do not point into the text.
                 tools.citations.append(.object(JSONObject([
                     ("type", .string("url_citation")),
                     ("url_citation", .object(JSONObject([
-                        ("url", .string("https://example.com/\(slug.isEmpty ? "article" : slug)")),
+                        ("url", .string("https://example.com/\(Topic.slug(topic))")),
                         ("title", .string("About \(topic)")), ("start_index", .int(0)), ("end_index", .int(0)),
                         ("content", .string("A page about \(topic), as the search found it.")),
                     ]))),

@@ -184,6 +184,12 @@ enum Topic {
         "will", "with", "would", "write", "your", "yours", "image", "picture", "describe", "question",
     ]
 
+    /// A topic as a URL path segment: its first four words, lowercased, joined by hyphens.
+    static func slug(_ topic: String) -> String {
+        let slug = topic.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }).prefix(4).joined(separator: "-")
+        return slug.isEmpty ? "article" : slug
+    }
+
     static func phrase(from prompt: String) -> String {
         var prompt = prompt
         let picked = prompt.withUTF8 { $0.allSatisfy { $0 < 0x80 } ? asciiPicks($0) : nil } ?? unicodePicks(prompt)
