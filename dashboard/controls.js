@@ -64,14 +64,17 @@ export function wireControls(refreshHits) {
   $("#add").addEventListener("click", async () => {
     const result = $("#add-result");
     result.className = "";
+    let said;
     try {
       const answer = await call("/scenarios", { method: "POST", headers: { "content-type": "application/yaml" }, body: $("#yaml").value });
-      result.textContent = `added ${answer.added.join(", ")}`;
+      said = `added ${answer.added.join(", ")}`;
     } catch (error) {
       result.className = "error";
-      result.textContent = error.message;
+      said = error.message;
     }
-    showScenarios(await refreshHits());
+    // The list first, then the status line: "added" is announced once the table shows the rule.
+    await showScenarios(await refreshHits());
+    result.textContent = said;
   });
   $("#set-clock").addEventListener("click", async () => {
     const result = $("#clock-result");
