@@ -1,4 +1,9 @@
 import NIOCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Refuses a chunked request body whose declared chunk is larger than the body limit, as soon as
 /// its size line arrives. llhttp (through NIO's decoder) accepts any size up to 2⁶⁴−1 and says
@@ -81,7 +86,7 @@ final class ChunkSizeGuard: ChannelInboundHandler, RemovableChannelHandler {
                 // To the end of the line: a whole line within this read is judged where it lies;
                 // only a line split across reads is gathered (bounded by `lineLimit`).
                 let rest = UnsafeRawBufferPointer(rebasing: bytes[i...])
-                guard let newline = rest.firstIndex(of: UInt8(ascii: "\n")) else {
+                guard let newline = Self.newline(in: rest) else {
                     line.append(contentsOf: rest)
                     if line.count > lineLimit { state = .off }
                     return false
@@ -116,12 +121,13 @@ final class ChunkSizeGuard: ChannelInboundHandler, RemovableChannelHandler {
                 state = chunked ? .chunkSize : length > 0 ? .fixedBody(remaining: length) : .head(sawRequestLine: false, chunked: false, length: 0)
                 return false
             }
-            // Only two names matter; others are passed over without making strings of them.
-            if sawRequestLine, let colon = line.firstIndex(of: UInt8(ascii: ":")) {
+            // Only two names matter (judged by their length and first letter before anything
+            // else); others are passed over without making strings of them.
+            if sawRequestLine, Self.mayName(line), let colon = line.firstIndex(of: UInt8(ascii: ":")) {
                 if Self.named(line[..<colon], Self.transferEncoding) {
                     chunked = String(decoding: line[(colon + 1)...], as: UTF8.self).lowercased().contains("chunked")
                 } else if Self.named(line[..<colon], Self.contentLength) {
-                    guard let n = Int(String(decoding: line[(colon + 1)...], as: UTF8.self).filter { $0 != " " && $0 != "\t" }) else {
+                    guard let n = Self.decimal(UnsafeRawBufferPointer(rebasing: line[(colon + 1)...])) else {
                         state = .off
                         return false
                     }
@@ -152,12 +158,37 @@ final class ChunkSizeGuard: ChannelInboundHandler, RemovableChannelHandler {
         return false
     }
 
+    /// Where the next LF is (memchr: the generic search walked each byte through an index).
+    private static func newline(in bytes: UnsafeRawBufferPointer) -> Int? {
+        guard let base = bytes.baseAddress, let found = memchr(base, Int32(UInt8(ascii: "\n")), bytes.count) else { return nil }
+        return base.distance(to: UnsafeRawPointer(found))
+    }
+
+    /// Whether the line can be `transfer-encoding:` or `content-length:` (first letter t or c, and
+    /// a colon right after 14 or 17 bytes).
+    private static func mayName(_ line: UnsafeRawBufferPointer) -> Bool {
+        guard let first = line.first, first | 0x20 == UInt8(ascii: "t") || first | 0x20 == UInt8(ascii: "c") else { return false }
+        return (line.count > 14 && line[14] == UInt8(ascii: ":")) || (line.count > 17 && line[17] == UInt8(ascii: ":"))
+    }
+
     private static let transferEncoding = Array("transfer-encoding".utf8)
     private static let contentLength = Array("content-length".utf8)
 
     /// Whether a header's name is `lowercase` (ASCII, any case).
     private static func named(_ name: some Collection<UInt8>, _ lowercase: [UInt8]) -> Bool {
         name.count == lowercase.count && zip(name, lowercase).allSatisfy { $0 | 0x20 == $1 }
+    }
+
+    /// A header's decimal value, spaces and tabs around it allowed; nil for anything else or past 2⁶².
+    private static func decimal(_ value: UnsafeRawBufferPointer) -> Int? {
+        var result = 0
+        var digits = 0
+        for byte in value where byte != UInt8(ascii: " ") && byte != UInt8(ascii: "\t") {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9"), result < 1 << 58 else { return nil }
+            result = result * 10 + Int(byte - UInt8(ascii: "0"))
+            digits += 1
+        }
+        return digits > 0 ? result : nil
     }
 
     private static func hexValue(_ byte: UInt8) -> Int? {
