@@ -30,6 +30,8 @@ public final class ServerMetrics: Sendable {
     private let interToken: DurationHistogram
     private let scenarioLabels = Mutex<Set<String>>([])
     static let scenarioLimit = 100
+    private let answerCounters = Mutex<[AnswerKind: AnswerCounters]>([:])
+    static let answerKindLimit = 1024
 
     public init(engine: MockEngine) {
         self.engine = engine
@@ -70,13 +72,32 @@ public final class ServerMetrics: Sendable {
     /// `status` nil: a connection fault, no HTTP answer. A 429 counts as rate limited, whoever sent it.
     func requestServed(route: String, model: String?, status: Int?, scenario: String?,
                        promptTokens: Int?, completionTokens: Int?, violations count: Int) {
-        let model = modelLabel(model)
-        let statusLabel = status.map { (100...599).contains($0) ? String($0) : "other" } ?? "fault"
-        requests.counter([route, model, statusLabel, scenarioLabel(scenario)]).increment()
-        if let promptTokens, promptTokens > 0 { tokens.counter(["in", model]).increment(by: Int64(promptTokens)) }
-        if let completionTokens, completionTokens > 0 { tokens.counter(["out", model]).increment(by: Int64(completionTokens)) }
-        if status == 429 { rateLimited.counter([route, model]).increment() }
+        let kind = AnswerKind(route: route, model: model, status: status, scenario: scenario)
+        let counters = answerCounters.withLock { $0[kind] } ?? counters(for: kind)
+        counters.requests.increment()
+        if let promptTokens, promptTokens > 0 { counters.tokens(.in, family: tokens).increment(by: Int64(promptTokens)) }
+        if let completionTokens, completionTokens > 0 { counters.tokens(.out, family: tokens).increment(by: Int64(completionTokens)) }
+        if status == 429 { rateLimited.counter([route, counters.model]).increment() }
         if count > 0 { violations.counter([route]).increment(by: Int64(count)) }
+    }
+
+    /// The labels of a kind of answer worked out (the catalog's lookup, the scenario's check) and
+    /// its counters found, kept for the next answer of that kind: these label lookups were a
+    /// twentieth of a canned request's instructions. At most `answerKindLimit` kinds are kept
+    /// (model names are the client's), then the table starts again.
+    private func counters(for kind: AnswerKind) -> AnswerCounters {
+        let model = modelLabel(kind.model)
+        let statusLabel = kind.status.map { (100...599).contains($0) ? String($0) : "other" } ?? "fault"
+        let scenario = scenarioLabel(kind.scenario)
+        let counters = AnswerCounters(requests: requests.counter([kind.route, model, statusLabel, scenario]), model: model)
+        // A scenario not (yet) known is counted as `other` without being kept: one added later gets its name.
+        if scenario != "other" {
+            answerCounters.withLock { table in
+                if table.count >= Self.answerKindLimit { table.removeAll(keepingCapacity: true) }
+                table[kind] = counters
+            }
+        }
+        return counters
     }
 
     func streamStarted() { streamsInFlight.increment() }
@@ -124,6 +145,39 @@ public final class ServerMetrics: Sendable {
 /// One family of counters, one counter per label values seen. A counter is made through the
 /// registry once and then found here: the registry's own lookup checks the name, labels and help
 /// text on every call, too much for every request.
+/// What an answer is counted by, as the engine said it (labels are worked out from it once).
+private struct AnswerKind: Hashable, Sendable {
+    var route: String
+    var model: String?
+    var status: Int?
+    var scenario: String?
+}
+
+/// The counters one kind of answer adds to. Its token counters are made on its first answer with
+/// tokens (a counter made is shown, at zero, from then on).
+private final class AnswerCounters: Sendable {
+    enum Direction: Int { case `in`, out }
+
+    let requests: Counter
+    /// The `model` label.
+    let model: String
+    private let tokenCounters = Mutex<[Counter?]>([nil, nil])
+
+    init(requests: Counter, model: String) {
+        self.requests = requests
+        self.model = model
+    }
+
+    func tokens(_ direction: Direction, family: CounterFamily) -> Counter {
+        tokenCounters.withLock { counters in
+            if let counter = counters[direction.rawValue] { return counter }
+            let counter = family.counter([direction == .in ? "in" : "out", model])
+            counters[direction.rawValue] = counter
+            return counter
+        }
+    }
+}
+
 private final class CounterFamily: Sendable {
     private let registry: PrometheusCollectorRegistry
     private let name: String
