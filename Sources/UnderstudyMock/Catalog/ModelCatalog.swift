@@ -24,6 +24,11 @@ public struct ModelCatalog: Sendable {
         index[name].map { models[$0] }
     }
 
+    /// A model's prices, without copying the rest of its facts (the dashboard prices every answer).
+    public func pricing(named name: String) -> Pricing? {
+        index[name].map { models[$0].pricing }
+    }
+
     /// With `--models open`, the catalog id whose facts an unknown model id borrows (a fine-tune
     /// `ft:gpt-4o-mini:org::id`, a gateway's own name); nil serves the live API's 404.
     public var openDefault: String?

@@ -27,17 +27,25 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
     private static let alphabet: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".utf8)
     private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
-    /// `count` base-62 characters, as in `chatcmpl-…` ids.
-    public mutating func base62(_ count: Int) -> String {
-        var out = [UInt8](repeating: 0, count: count)
-        for i in 0..<count { out[i] = Self.alphabet[Int(next() % 62)] }
-        return String(decoding: out, as: UTF8.self)
+    /// `prefix`, then `count` base-62 characters, as in `chatcmpl-…` ids.
+    public mutating func base62(_ count: Int, after prefix: StaticString = "") -> String {
+        characters(count, after: prefix, from: Self.alphabet) { $0.next() % 62 }
     }
 
-    /// `count` lowercase hex characters.
-    public mutating func hex(_ count: Int) -> String {
-        var out = [UInt8](repeating: 0, count: count)
-        for i in 0..<count { out[i] = Self.hex[Int(next() & 0xF)] }
-        return String(decoding: out, as: UTF8.self)
+    /// `prefix`, then `count` lowercase hex characters.
+    public mutating func hex(_ count: Int, after prefix: StaticString = "") -> String {
+        characters(count, after: prefix, from: Self.hex) { $0.next() & 0xF }
+    }
+
+    /// Written straight into the string's storage: an id is made for every answer, and a byte
+    /// array, a string of it and a concatenation cost three allocations.
+    private mutating func characters(_ count: Int, after prefix: StaticString, from table: [UInt8],
+                                     _ draw: (inout SplitMix64) -> UInt64) -> String {
+        let start = prefix.utf8CodeUnitCount
+        return String(unsafeUninitializedCapacity: start + count) { bytes in
+            for i in 0..<start { bytes[i] = prefix.utf8Start[i] }
+            for i in 0..<count { bytes[start + i] = table[Int(draw(&self))] }
+            return start + count
+        }
     }
 }

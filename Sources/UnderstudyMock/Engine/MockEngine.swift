@@ -113,7 +113,7 @@ public final class MockEngine: Sendable {
 
     func requestID(_ hash: UInt64) -> String {
         var rng = SplitMix64(seed: hash)
-        return "req_" + rng.hex(32)
+        return rng.hex(32, after: "req_")
     }
 
     func json(_ status: Int, _ body: [UInt8]) -> MockResponse {

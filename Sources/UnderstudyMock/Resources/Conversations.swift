@@ -33,7 +33,7 @@ struct Conversations: Resource {
         let given = try Self.items(r.array("items", maxCount: 20) ?? [], param: "items")
         let hash = StableHash.combine(body.canonicalHash, 0xC0)
         var ids = SplitMix64(seed: StableHash.combine(hash, configuration.seed, UInt64(try nextOccurrence(hash))))
-        let id = "conv_" + ids.hex(48)
+        let id = ids.hex(48, after: "conv_")
         let entry = StoredConversation(id: id, createdAt: now(), metadata: metadata, items: EncodedItems(Self.named(given, ids: &ids)))
         guard entry.bytes <= configuration.storeByteLimit else { throw Self.conversationFull(id) }
         try state.put(entry)
@@ -114,7 +114,7 @@ struct Conversations: Resource {
     }
 
     static func named(_ items: [JSONValue], ids: inout SplitMix64) -> [JSONValue] {
-        items.map { listed($0, id: "msg_" + ids.hex(48)) }
+        items.map { listed($0, id: ids.hex(48, after: "msg_")) }
     }
 
     static func reader(_ body: JSONValue) throws(APIError) -> FieldReader {

@@ -42,17 +42,17 @@ struct ResponseTools: Resource {
         let history = try Responses(engine: engine).conversation(before: input.previousResponseID)
         let conversation = history + input.promptMessages
         var ids = SplitMix64(seed: StableHash.combine(body.canonicalHash, configuration.seed, 0xC0C0))
-        let responseID = "resp_" + ids.hex(48)
+        let responseID = ids.hex(48, after: "resp_")
         var output: [JSONValue] = []
         for message in conversation where message.role == "user" {
             output.append(.object(JSONObject([
-                ("id", .string("msg_" + ids.hex(48))), ("type", .string("message")), ("status", .string("completed")),
+                ("id", .string(ids.hex(48, after: "msg_"))), ("type", .string("message")), ("status", .string("completed")),
                 ("role", .string("user")), ("content", .array([.object(["type": .string("input_text"), "text": .string(message.text)])])),
             ])))
         }
         let content = Compaction.encryptedContent(for: conversation)
         output.append(.object(JSONObject([
-            ("id", .string("cmp_" + ids.hex(48))), ("type", .string("compaction")), ("encrypted_content", .string(content)),
+            ("id", .string(ids.hex(48, after: "cmp_"))), ("type", .string("compaction")), ("encrypted_content", .string(content)),
         ])))
         let inputTokens = PromptTokenEstimator.count(conversation).total
         let outputTokens = max(1, content.utf8.count / 16)

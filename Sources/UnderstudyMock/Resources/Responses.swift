@@ -138,29 +138,29 @@ struct Responses: Resource {
         let chatPlan = try engine.synthesizer.plan(chat, model: model, context: context, forcedReply: forcedReply)
         let choice = chatPlan.choices[0]
         var ids = SplitMix64(seed: StableHash.combine(requestHash, configuration.seed, UInt64(occurrence), 0x2E))
-        let responseID = "resp_" + ids.hex(48)
-        let messageID = "msg_" + ids.hex(48)
+        let responseID = ids.hex(48, after: "resp_")
+        let messageID = ids.hex(48, after: "msg_")
         var reasoning: ResponsePlan.Reasoning?
         let topic = Topic.phrase(from: input.messages.last(where: { $0.role == "user" })?.text ?? "")
         if model.reasoning && input.reasoningEffort != "none" {
             let summary = input.reasoningSummary.map { _ in
                 "**Working through the request**\n\nI'm considering what matters most about \(topic) and how to explain it clearly."
             }
-            let reasoningID = "rs_" + ids.hex(48)
+            let reasoningID = ids.hex(48, after: "rs_")
             reasoning = ResponsePlan.Reasoning(id: reasoningID, summary: summary)
             // Asked for with `include`, or not: every reasoning item recorded since 2026-07 carries
             // it (openinference's gpt-5-mini cassettes, 2026-07-13: 3 of 3 without `include`; 7 of
             // 8 without it in 2025-12 had none). OpenRouter's only when asked.
             if input.includeEncryptedReasoning || flavor == .openai {
                 var bytes = SplitMix64(seed: StableHash.hash(reasoningID))
-                reasoning?.encryptedContent = "gAAAAA" + bytes.base62(160)
+                reasoning?.encryptedContent = bytes.base62(160, after: "gAAAAA")
             }
         }
         let hosted = HostedToolPlanner(tools: input.tools, toolChoice: input.toolChoice, include: input.include, topic: topic).plan(ids: &ids)
         var usage = chatPlan.usage
         usage.cachedTokens = history.isEmpty ? 0 : min(usage.promptTokens, PromptTokenEstimator.count(history).total)
         let calls = choice.toolCalls.map { call in
-            ResponsePlan.FunctionCall(id: "fc_" + ids.hex(48), callID: call.id, name: call.name, arguments: call.arguments, pieces: call.pieces,
+            ResponsePlan.FunctionCall(id: ids.hex(48, after: "fc_"), callID: call.id, name: call.name, arguments: call.arguments, pieces: call.pieces,
                                       namespace: output.tools.first { $0.name == call.name }?.namespace)
         }
         var plan = ResponsePlan(
@@ -203,7 +203,7 @@ struct Responses: Resource {
             // tokens against 1000 got one, 435 + 388 did not; pydantic-ai's compact_stateful_mode).
             let reply = ChatMessage(role: "assistant", name: nil, parts: plan.message.map { [.text($0.text)] } ?? [],
                                     toolCallText: plan.functionCalls.map { "\($0.name) \($0.arguments)\n" }.joined(), toolCallID: nil)
-            plan.compaction = ResponsePlan.Compacted(id: "cmp_" + ids.hex(48),
+            plan.compaction = ResponsePlan.Compacted(id: ids.hex(48, after: "cmp_"),
                                                      encryptedContent: Compaction.encryptedContent(for: chat.messages + [reply]))
         }
         return plan
@@ -250,6 +250,6 @@ struct Responses: Resource {
 
     private func inputItemIDs(_ responseID: String, count: Int) -> [String] {
         var rng = SplitMix64(seed: StableHash.hash(responseID, seed: 0x17))
-        return (0..<count).map { _ in "msg_" + rng.hex(48) }
+        return (0..<count).map { _ in rng.hex(48, after: "msg_") }
     }
 }

@@ -130,7 +130,7 @@ public struct ChatSynthesizer: Sendable {
                 cut = true
             }
             remaining -= pieces.count
-            planned.append(ChatPlan.ToolCall(id: "call_" + ids.base62(24), name: call.name, arguments: pieces.joined(), pieces: pieces))
+            planned.append(ChatPlan.ToolCall(id: ids.base62(24, after: "call_"), name: call.name, arguments: pieces.joined(), pieces: pieces))
         }
         return (ChatPlan.Choice(content: saying?.content, pieces: saying?.pieces ?? [], toolCalls: planned,
                                 finishReason: cut ? "length" : legacy ? "function_call" : "tool_calls"), remaining)
@@ -140,7 +140,7 @@ public struct ChatSynthesizer: Sendable {
     /// request, and a seed for the stream's padding.
     static func responseID(_ context: Context) -> (id: String, paddingSeed: UInt64) {
         var ids = SplitMix64(seed: StableHash.combine(context.requestHash, context.seed, UInt64(context.occurrence), 0x1D))
-        let id = context.flavor == .openrouter ? "gen-\(context.now)-\(ids.base62(20))" : "chatcmpl-\(ids.base62(29))"
+        let id = context.flavor == .openrouter ? "gen-\(context.now)-\(ids.base62(20))" : ids.base62(29, after: "chatcmpl-")
         return (id, ids.next())
     }
 

@@ -38,7 +38,7 @@ struct HostedToolPlanner {
                 webSearch(&outcome, ids: &ids)
             case "file_search":
                 outcome.calls.append(HostedCall(kind: .fileSearch, item: JSONObject([
-                    ("id", .string("fs_" + ids.hex(48))), ("type", .string("file_search_call")), ("status", .string("completed")),
+                    ("id", .string(ids.hex(48, after: "fs_"))), ("type", .string("file_search_call")), ("status", .string("completed")),
                     ("queries", .array([.string(topic)])),
                     ("results", include.contains("file_search_call.results") ? .array([]) : .null),
                 ])))
@@ -58,7 +58,7 @@ struct HostedToolPlanner {
     private func webSearch(_ outcome: inout Outcome, ids: inout SplitMix64) {
         let url = "https://example.com/\(Topic.slug(topic))?utm_source=openai"
         outcome.calls.append(HostedCall(kind: .webSearch, item: JSONObject([
-            ("id", .string("ws_" + ids.hex(48))), ("type", .string("web_search_call")), ("status", .string("completed")),
+            ("id", .string(ids.hex(48, after: "ws_"))), ("type", .string("web_search_call")), ("status", .string("completed")),
             ("action", .object(JSONObject([("type", .string("search")), ("queries", .array([.string(topic)])), ("query", .string(topic))]))),
         ])))
         // The live API cites its sources inline, as a markdown link the annotation spans.
@@ -76,8 +76,8 @@ struct HostedToolPlanner {
         let code = "topic = \(JSONValue.string(topic).jsonString)\nwords = topic.split()\nprint(len(words), \"words:\", \", \".join(words))"
         let logs = "\(words) words: " + topic.split(separator: " ").joined(separator: ", ") + "\n"
         outcome.calls.append(HostedCall(kind: .codeInterpreter, item: JSONObject([
-            ("id", .string("ci_" + ids.hex(48))), ("type", .string("code_interpreter_call")), ("status", .string("completed")),
-            ("code", .string(code)), ("container_id", .string("cntr_" + ids.hex(48))),
+            ("id", .string(ids.hex(48, after: "ci_"))), ("type", .string("code_interpreter_call")), ("status", .string("completed")),
+            ("code", .string(code)), ("container_id", .string(ids.hex(48, after: "cntr_"))),
             ("outputs", include.contains("code_interpreter_call.outputs")
                 ? .array([.object(JSONObject([("type", .string("logs")), ("logs", .string(logs))]))]) : .null),
         ])))
@@ -86,7 +86,7 @@ struct HostedToolPlanner {
     private func imageGeneration(_ outcome: inout Outcome, _ tool: JSONObject, ids: inout SplitMix64) {
         let format = tool["output_format"]?.stringValue ?? "png"
         outcome.calls.append(HostedCall(kind: .imageGeneration, item: JSONObject([
-            ("id", .string("ig_" + ids.hex(48))), ("type", .string("image_generation_call")), ("status", .string("completed")),
+            ("id", .string(ids.hex(48, after: "ig_"))), ("type", .string("image_generation_call")), ("status", .string("completed")),
             ("background", .string(tool["background"]?.stringValue.flatMap { $0 == "auto" ? nil : $0 } ?? "opaque")),
             ("output_format", .string(format)),
             ("quality", .string(tool["quality"]?.stringValue.flatMap { $0 == "auto" ? nil : $0 } ?? "high")),
@@ -114,7 +114,7 @@ struct HostedToolPlanner {
             ]))
         }
         outcome.calls.append(HostedCall(kind: .mcpListTools, item: JSONObject([
-            ("id", .string("mcpl_" + ids.hex(48))), ("type", .string("mcp_list_tools")), ("server_label", .string(label)),
+            ("id", .string(ids.hex(48, after: "mcpl_"))), ("type", .string("mcp_list_tools")), ("server_label", .string(label)),
             ("tools", .array(listed)),
         ])))
         let arguments = JSONValue.object(["query": .string(topic)]).jsonString
@@ -123,13 +123,13 @@ struct HostedToolPlanner {
             || (approval?["never"]?["tool_names"]?.arrayValue ?? []).contains(.string(names[0]))
         if never {
             outcome.calls.append(HostedCall(kind: .mcpCall, item: JSONObject([
-                ("id", .string("mcp_" + ids.hex(48))), ("type", .string("mcp_call")), ("status", .string("completed")),
+                ("id", .string(ids.hex(48, after: "mcp_"))), ("type", .string("mcp_call")), ("status", .string("completed")),
                 ("approval_request_id", .null), ("arguments", .string(arguments)), ("error", .null), ("name", .string(names[0])),
                 ("output", .string("Results from \(label) for \(topic).")), ("server_label", .string(label)),
             ])))
         } else {
             outcome.calls.append(HostedCall(kind: .mcpApprovalRequest, item: JSONObject([
-                ("id", .string("mcpr_" + ids.hex(48))), ("type", .string("mcp_approval_request")), ("arguments", .string(arguments)),
+                ("id", .string(ids.hex(48, after: "mcpr_"))), ("type", .string("mcp_approval_request")), ("arguments", .string(arguments)),
                 ("name", .string(names[0])), ("server_label", .string(label)),
             ])))
             outcome.awaitingApproval = true

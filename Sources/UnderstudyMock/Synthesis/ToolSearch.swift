@@ -109,11 +109,11 @@ enum ToolSearch {
     /// The two items of a server-side search.
     static func serverItems(path: String, listed: JSONValue, ids: inout SplitMix64) -> [HostedCall] {
         [HostedCall(kind: .toolSearchCall, item: JSONObject([
-            ("id", .string("tsc_" + ids.hex(48))), ("type", .string("tool_search_call")), ("status", .string("completed")),
+            ("id", .string(ids.hex(48, after: "tsc_"))), ("type", .string("tool_search_call")), ("status", .string("completed")),
             ("arguments", .object(["paths": .array([.string(path)])])), ("call_id", .null), ("execution", .string("server")),
          ])),
          HostedCall(kind: .toolSearchOutput, item: JSONObject([
-            ("id", .string("tso_" + ids.hex(48))), ("type", .string("tool_search_output")), ("status", .string("completed")),
+            ("id", .string(ids.hex(48, after: "tso_"))), ("type", .string("tool_search_output")), ("status", .string("completed")),
             ("call_id", .null), ("execution", .string("server")), ("tools", .array([listed])),
          ]))]
     }
@@ -121,8 +121,8 @@ enum ToolSearch {
     /// The one item of a client-side search: the client runs it with these arguments.
     static func clientItem(arguments: JSONValue, ids: inout SplitMix64) -> HostedCall {
         HostedCall(kind: .toolSearchCall, item: JSONObject([
-            ("id", .string("tsc_" + ids.hex(48))), ("type", .string("tool_search_call")), ("status", .string("completed")),
-            ("arguments", arguments), ("call_id", .string("call_" + ids.base62(24))), ("execution", .string("client")),
+            ("id", .string(ids.hex(48, after: "tsc_"))), ("type", .string("tool_search_call")), ("status", .string("completed")),
+            ("arguments", arguments), ("call_id", .string(ids.base62(24, after: "call_"))), ("execution", .string("client")),
         ]))
     }
 

@@ -24,7 +24,7 @@ public final class Dashboard: Sendable {
     /// tokens at their per-million prices (cached input and images not counted); nil without usage.
     func cost(of response: MockResponse) -> Double? {
         guard let usage = response.usage, let model = response.model,
-              let pricing = engine.configuration.fixtures.catalog.model(named: model)?.pricing else { return nil }
+              let pricing = engine.configuration.fixtures.catalog.pricing(named: model) else { return nil }
         return (Double(usage.promptTokens) * pricing.input + Double(usage.completionTokens) * pricing.output) / 1_000_000
     }
 
