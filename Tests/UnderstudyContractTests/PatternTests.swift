@@ -14,7 +14,7 @@ struct PatternTests {
         "^\\s*(?i:hello|hi|hey|good (morning|afternoon|evening))\\b[^\\n]{0,20}$",
         "colou?r", "^a{2,3}$", "^a{2,}$", "^(ab)*$", "^(ab)+?c", "x*?y", "[^abc]+", "^\\D+$", "\\W", "\\S\\s\\S", "\\Bb\\B",
         "^$", "(?i)[a-c]+$", "^(?:foo|bar|baz)+$", "a|", "(|x)y", "[.]", "\\.", "\\x41", "\\u0042", "\\t", "a{,2}", "^.*$",
-        "(?s)^a.b$", "[\\d.]+", "[a-]", "(?i)AbC",
+        "(?s)^a.b$", "[\\d.]+", "[a-]", "(?i)AbC", "x(abc)+y", "foo\\b bar", "(?i)is the weather", "b{2}ab",
         // Not ^(\w+\s?)+\?$, ^(a|a)*$ or (a*)*b: Swift's Regex takes 2^n steps on some of these texts.
     ]
 
@@ -24,7 +24,8 @@ struct PatternTests {
         "tunnel_0123456789abcdef0123456789abcdef", "2025-07-01", "2025-7-01", "my-org.name_1", "a..b", "foo-bar-", "foo-bar",
         "https://user:pw@host/a/b/42/", "https://host/42", "color", "colour", "aa", "aaaa", "ababab", "ababc", "xxxy",
         "\ta\tb", "a\nb", "abc", "ABC", "foobarbaz", "y", "A", "B", "a{,2}", "3.14", "-", "how are you?", "how are you",
-        "aaaaaaaaaaaa!", "aaaab", "sk-" + String(repeating: "x", count: 48),
+        "aaaaaaaaaaaa!", "aaaab", "sk-" + String(repeating: "x", count: 48), "xabcabcy", "xaby", "foo bar", "IS THE Weather",
+        "bbab",
         // Not "e\u{301}", "\r\n" or "é": Swift's Regex matches grapheme clusters and Unicode \w, ECMA-262 (and we) scalars and ASCII.
     ]
 
@@ -48,6 +49,22 @@ struct PatternTests {
         #expect(try Pattern("^\\P{N}+$").matches("abc"))
         #expect(try Pattern("(?i)k").matches("\u{212A}"))
         #expect(try Pattern("(?i)[à-ÿ]").matches("À"))
+    }
+
+    @Test("a run of text every match needs is looked for first: in either case under (?i), and text that is not ASCII still goes to the automaton")
+    func requiredText() throws {
+        let weather = try Pattern("(?i)weather in understudyville")
+        #expect(weather.matches("WHAT IS THE WEATHER IN UNDERSTUDYVILLE?"))
+        #expect(!weather.matches("weather in understudyvill"))
+        #expect(!weather.matches(String(repeating: "weather in ", count: 1000)))
+        // The Kelvin sign folds to k: no ASCII search may turn this away.
+        #expect(try Pattern("(?i)kelvin").matches("\u{212A}ELVIN"))
+        #expect(try Pattern("(?i)kelvin").matches("é kelvin"))
+        #expect(try !Pattern("(?i)kelvin").matches("é kelvi"))
+        // Zero-width assertions between the letters keep the run; a repeat required once keeps its body's.
+        #expect(try Pattern("ab\\Bcd").matches("xabcdx"))
+        #expect(try Pattern("x(?:abc){2,}y").matches("xabcabcy"))
+        #expect(try !Pattern("x(?:abc){2,}y").matches("xabcy"))
     }
 
     @Test("every pattern of specs/openai.yaml compiles (none is left unchecked)")

@@ -13,15 +13,20 @@ public struct Pattern: Sendable {
 
     public let source: String
     private let program: PatternProgram
+    /// Text every match contains, checked before the automaton runs.
+    private let literal: RequiredLiteral?
 
     public init(_ source: String) throws(PatternError) {
         self.source = source
-        program = try PatternProgram(PatternParser.parse(source), limit: Self.maximumInstructions)
+        let node = try PatternParser.parse(source)
+        program = try PatternProgram(node, limit: Self.maximumInstructions)
+        literal = RequiredLiteral(node)
     }
 
     /// Whether the pattern occurs anywhere in `text` (JSON Schema's and our rules' semantics).
     public func matches(_ text: String) -> Bool {
-        program.matches(text)
+        if let literal, !literal.mayMatch(text) { return false }
+        return program.matches(text)
     }
 
     /// The compiled program's size, which bounds the work per scalar of text.

@@ -4,6 +4,11 @@ extension PatternProgram {
     /// most (scalars + 1) × instructions whatever the pattern. Where no thread is alive, positions
     /// at which no match can start (by `starts`) are skipped without running the automaton.
     func matches(_ text: String) -> Bool {
+        // An anchored pattern meets one position: if its first scalar cannot begin a match (or
+        // there is none, and the pattern cannot match empty text), no thread need be set up.
+        if anchored, let starts {
+            guard let first = text.unicodeScalars.first, starts.mayStart(first, in: self) else { return false }
+        }
         let size = instructions.count
         // Two thread sets (dense and sparse halves) and the closure's stack, which holds at most
         // two entries per instruction added: on the stack for small programs.
