@@ -81,6 +81,23 @@ struct JSONWriterTests {
         #expect(String(decoding: w.bytes, as: UTF8.self) == #"{"a":1,"b":["x",null,false,2.5],"c":{}}"#)
     }
 
+    @Test("commas stay right past 64 open containers (where the writer's bits give way to an array) and after a prefix is continued")
+    func deepNesting() throws {
+        var w = JSONWriter()
+        for _ in 0..<100 { w.beginArray(); w.int(1) }
+        for _ in 0..<100 { w.int(2); w.endArray() }
+        let text = String(repeating: "[1,", count: 100) + "2]" + String(repeating: ",2]", count: 99)
+        #expect(String(decoding: w.bytes, as: UTF8.self) == text)
+        #expect(try JSONParser.parse(w.bytes, maximumDepth: 200).jsonString == text)
+        var prefix = JSONWriter()
+        prefix.beginObject(); prefix.key("id"); prefix.string("x")
+        for n in 1...2 {
+            var frame = JSONWriter(continuing: prefix, capacity: 16)
+            frame.key("n"); frame.int(n); frame.endObject()
+            #expect(String(decoding: frame.bytes, as: UTF8.self) == #"{"id":"x","n":\#(n)}"#)
+        }
+    }
+
     @Test("canonical form ignores key order, spelling of integral numbers and duplicates resolved to the last")
     func canonical() throws {
         let a = try JSONParser.parse(#"{"b":[1,{"y":2,"x":1}],"a":"s"}"#)

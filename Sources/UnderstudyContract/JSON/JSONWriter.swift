@@ -5,8 +5,11 @@
 /// arrays one after another.
 public struct JSONWriter: Sendable {
     public private(set) var bytes: [UInt8]
-    /// One entry per open container: whether the next member or element is the first.
-    private var first: [Bool] = []
+    /// Per open container, whether its next member or element is the first: a bit each for the
+    /// outer 64 (no array to allocate or copy per document), an array entry for any deeper.
+    private var firstBits: UInt64 = 0
+    private var depth = 0
+    private var deeper: [Bool] = []
     private var afterKey = false
 
     public init(capacity: Int = 512) {
@@ -20,7 +23,9 @@ public struct JSONWriter: Sendable {
         bytes = []
         bytes.reserveCapacity(prefix.bytes.count + capacity)
         bytes.append(contentsOf: prefix.bytes)
-        first = prefix.first
+        firstBits = prefix.firstBits
+        depth = prefix.depth
+        deeper = prefix.deeper
         afterKey = prefix.afterKey
     }
 
@@ -29,35 +34,65 @@ public struct JSONWriter: Sendable {
         appendLiteral(literal)
     }
 
+    /// Bytes already encoded, written as they are and outside the writer's bookkeeping: the fixed
+    /// end of a frame cut from another writer's output. Nothing but more framing may follow.
+    public mutating func framing(bytes more: [UInt8]) {
+        bytes.append(contentsOf: more)
+    }
+
+    /// Text that needs no escaping, as framing (see `framing(bytes:)`).
+    public mutating func framing(text: String) {
+        var text = text
+        text.withUTF8 { bytes.append(contentsOf: $0) }
+    }
+
     private mutating func separator() {
         if afterKey {
             afterKey = false
             return
         }
-        if let isFirst = first.last {
-            if isFirst { first[first.count - 1] = false } else { bytes.append(UInt8(ascii: ",")) }
+        guard depth > 0 else { return }
+        let level = depth - 1
+        if level < 64 {
+            let bit: UInt64 = 1 << UInt64(level)
+            if firstBits & bit != 0 { firstBits &= ~bit } else { bytes.append(UInt8(ascii: ",")) }
+        } else if deeper[level - 64] {
+            deeper[level - 64] = false
+        } else {
+            bytes.append(UInt8(ascii: ","))
         }
+    }
+
+    private mutating func open() {
+        if depth < 64 { firstBits |= 1 << UInt64(depth) } else { deeper.append(true) }
+        depth += 1
+    }
+
+    private mutating func close() {
+        precondition(depth > 0, "a container closed that was not open")
+        depth -= 1
+        if depth >= 64 { deeper.removeLast() }
     }
 
     public mutating func beginObject() {
         separator()
         bytes.append(UInt8(ascii: "{"))
-        first.append(true)
+        open()
     }
 
     public mutating func endObject() {
-        first.removeLast()
+        close()
         bytes.append(UInt8(ascii: "}"))
     }
 
     public mutating func beginArray() {
         separator()
         bytes.append(UInt8(ascii: "["))
-        first.append(true)
+        open()
     }
 
     public mutating func endArray() {
-        first.removeLast()
+        close()
         bytes.append(UInt8(ascii: "]"))
     }
 
