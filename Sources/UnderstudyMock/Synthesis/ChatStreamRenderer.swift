@@ -18,6 +18,10 @@ struct ChatStreamRenderer: Sendable {
     private let longest: Int
     /// What every chunk starts with, written once: `data: {"id":…,"system_fingerprint":…`.
     private let start: JSONWriter
+    /// A content delta's frame for one choice without audio or per-token logprobs (most of a
+    /// stream's frames) split around its text: `head` ends at `"content":`, `tail` closes the chunk
+    /// up to its obfuscation. Writing those fixed parts key by key was most of a frame's cost.
+    private let pieceFrame: (head: JSONWriter, tail: [UInt8])?
     /// Every frame this stream has.
     let count: Int
 
@@ -48,6 +52,7 @@ struct ChatStreamRenderer: Sendable {
         start.beginObject()
         ChatCompletionEncoder.header(&start, plan, object: "chat.completion.chunk", streaming: true)
         self.start = start
+        pieceFrame = Self.pieceFrame(plan, start: start, withUsage: withUsage)
         count = steps.reduce(0, +) + plan.choices.count + (withUsage ? 1 : 0) + (plan.moderation == nil ? 0 : 1) + 1
     }
 
@@ -65,6 +70,7 @@ struct ChatStreamRenderer: Sendable {
                     let index = choice
                     choice += 1
                     guard let delta = Self.delta(plan.choices[index], step: step, citations: plan.serverTools?.citations.count ?? 0) else { continue }
+                    if case .piece(let p) = delta, let pieceFrame { return pieceChunk(pieceFrame, plan.choices[index].pieces[p]) }
                     return chunk { w, renderer in renderer.choice(&w, index, finish: nil, delta: delta) }
                 }
             case .finishes:
@@ -136,6 +142,37 @@ struct ChatStreamRenderer: Sendable {
         obfuscation(&w)
         w.endObject()
         w.framing("\n\n")
+        return w.bytes
+    }
+
+    /// What `chunk` with `choice` writes for a content piece, from `pieceFrame`: the same bytes.
+    private static func pieceFrame(_ plan: ChatPlan, start: JSONWriter, withUsage: Bool) -> (head: JSONWriter, tail: [UInt8])? {
+        guard plan.flavor != .openrouter, plan.choices.count == 1, plan.choices[0].audio == nil, plan.logprobs == nil else { return nil }
+        var head = JSONWriter(continuing: start, capacity: 64)
+        head.key("choices"); head.beginArray(); head.beginObject()
+        head.key("index"); head.int(0)
+        head.key("delta"); head.beginObject(); head.key("content")
+        var rest = JSONWriter(continuing: head, capacity: 96)
+        rest.string("")
+        let textEnd = rest.bytes.count
+        rest.endObject()
+        if plan.choiceLogprobs { rest.key("logprobs"); rest.null() }
+        rest.key("finish_reason"); rest.null()
+        rest.endObject(); rest.endArray()
+        if withUsage { rest.key("usage"); rest.null() }
+        return (head, Array(rest.bytes[textEnd...]))
+    }
+
+    private mutating func pieceChunk(_ frame: (head: JSONWriter, tail: [UInt8]), _ piece: Substring) -> [UInt8] {
+        var w = JSONWriter(continuing: frame.head, capacity: piece.utf8.count + frame.tail.count + 40)
+        w.string(piece)
+        w.framing(bytes: frame.tail)
+        if includeObfuscation {
+            w.framing(",\"obfuscation\":\"")
+            w.framing(text: padding.base62(padding.int(in: 1...12)))
+            w.framing("\"")
+        }
+        w.framing("}\n\n")
         return w.bytes
     }
 
