@@ -74,6 +74,7 @@ final class Forwarder: Sendable {
             upstreamRequest.body = .bytes(body)
         }
         let response: HTTPClientResponse
+        let sent = NIODeadline.now()
         do {
             response = try await http.execute(upstreamRequest, timeout: TimeAmount(configuration.requestTimeout))
         } catch {
@@ -91,7 +92,7 @@ final class Forwarder: Sendable {
         var findings = requestFindings
         var clientStayed = true
         if isStream {
-            let passed = try await passStream(response, exchange: &exchange, validated: validated, to: outbound)
+            let passed = try await passStream(response, sent: sent, exchange: &exchange, validated: validated, to: outbound)
             findings += passed.findings
             clientStayed = passed.clientStayed
         } else {
@@ -117,9 +118,12 @@ final class Forwarder: Sendable {
     }
 
     /// Passes a stream on as its pieces arrive, validating each event when it completes and noting
-    /// the milliseconds before each (replay's pacing). A client that goes away ends it early; what
-    /// arrived until then is still journalled and recorded.
-    private func passStream(_ response: HTTPClientResponse, exchange: inout Exchange, validated: Bool,
+    /// the milliseconds before each (replay's pacing), the first counted from when the request was
+    /// `sent` upstream: a replay's time to first token, as the dashboard counts it from the
+    /// request's arrival (from the response head, a proxy kept busy until the stream was over
+    /// recorded no pacing at all). A client that goes away ends it early; what arrived until then
+    /// is still journalled and recorded.
+    private func passStream(_ response: HTTPClientResponse, sent: NIODeadline, exchange: inout Exchange, validated: Bool,
                             to outbound: Outbound) async throws -> (findings: [String], clientStayed: Bool) {
         try await outbound.write(.head(HTTPResponseHead(version: .http1_1, status: response.status,
                                                          headers: HTTPHeaders(exchange.response.headers))))
@@ -127,7 +131,7 @@ final class Forwarder: Sendable {
         var framing = SSEParser.Incremental()
         var findings: [String] = []
         var delays: [Int] = []
-        var last = NIODeadline.now()
+        var last = sent
         var clientStayed = true
         do {
             for try await piece in response.body {
