@@ -50,8 +50,8 @@ enum HTTPResponseWriter {
         }
     }
 
-    /// Bytes copied into memory reserved for them (`head` measured it; overrunning it would be
-    /// this file's bug, and stops the server rather than write past the buffer).
+    /// Bytes copied into memory reserved for them (`head` and `chunk` measured it; overrunning it
+    /// would be this file's bug, and stops the server rather than write past the buffer).
     private struct HeadBytes {
         let memory: UnsafeMutableRawBufferPointer
         var count = 0
@@ -72,6 +72,18 @@ enum HTTPResponseWriter {
             guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
             (memory.baseAddress! + count).copyMemory(from: source, byteCount: bytes.count)
             count += bytes.count
+        }
+
+        /// A non-negative integer in lowercase hex (a chunk's size).
+        mutating func put(hex value: Int) {
+            var digits = 1
+            while value >> (4 * digits) > 0 && digits < 16 { digits += 1 }
+            precondition(count + digits <= memory.count)
+            for d in 0..<digits {
+                let nibble = (value >> (4 * (digits - 1 - d))) & 0xF
+                memory[count + d] = nibble < 10 ? UInt8(ascii: "0") + UInt8(nibble) : UInt8(ascii: "a") + UInt8(nibble - 10)
+            }
+            count += digits
         }
 
         /// A non-negative integer in decimal (a status, a length).
@@ -96,21 +108,13 @@ enum HTTPResponseWriter {
     /// memory (a stream writes one per frame: a call into the buffer per digit was 1,750
     /// instructions a frame).
     static func chunk(_ bytes: [UInt8], into buffer: inout ByteBuffer) {
-        var digits = 1
-        while bytes.count >> (4 * digits) > 0 { digits += 1 }
-        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: digits + bytes.count + 4) { memory in
-            for d in 0..<digits {
-                let nibble = (bytes.count >> (4 * (digits - 1 - d))) & 0xF
-                memory[d] = nibble < 10 ? UInt8(ascii: "0") + UInt8(nibble) : UInt8(ascii: "a") + UInt8(nibble - 10)
-            }
-            memory[digits] = UInt8(ascii: "\r")
-            memory[digits + 1] = UInt8(ascii: "\n")
-            bytes.withUnsafeBytes { frame in
-                if let source = frame.baseAddress { (memory.baseAddress! + digits + 2).copyMemory(from: source, byteCount: frame.count) }
-            }
-            memory[digits + 2 + bytes.count] = UInt8(ascii: "\r")
-            memory[digits + 3 + bytes.count] = UInt8(ascii: "\n")
-            return digits + bytes.count + 4
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: bytes.count + 20) { memory in
+            var out = HeadBytes(memory)
+            out.put(hex: bytes.count)
+            out.put("\r\n")
+            bytes.withUnsafeBytes { out.put($0) }
+            out.put("\r\n")
+            return out.count
         }
     }
 

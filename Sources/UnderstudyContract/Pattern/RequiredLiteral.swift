@@ -60,8 +60,6 @@ struct RequiredLiteral: Sendable {
             if run.count > best.count { best = run }
         case .repeated(let body, let min, _) where min > 0:
             collect(body, into: &best)
-        case .scalar:
-            if let byte = asciiScalar(node), best.isEmpty { best = [byte] }
         default:
             break
         }
