@@ -45,6 +45,7 @@ let package = Package(
                 "UnderstudyMock",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                // Brings llhttp (NIO's CNIOLLHTTP), which RequestReader.swift drives directly.
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -1,6 +1,5 @@
 import Logging
 import NIOCore
-import NIOHTTP1
 import NIOPosix
 #if canImport(Glibc)
 import Glibc
@@ -31,10 +30,10 @@ enum Wait {
 
     final class DelayedAnswer {
         let response: MockResponse
-        let head: HTTPRequestHead
+        let head: RequestHead
         let keepAlive: Bool
 
-        init(_ response: MockResponse, _ head: HTTPRequestHead, keepAlive: Bool) {
+        init(_ response: MockResponse, _ head: RequestHead, keepAlive: Bool) {
             self.response = response
             self.head = head
             self.keepAlive = keepAlive
@@ -57,7 +56,7 @@ extension HTTPConnectionHandler {
     /// Due frames are gathered into writes of about this size.
     static let writeBatchBytes = 16 * 1024
 
-    func answer(_ response: MockResponse, to request: MockRequest, head: HTTPRequestHead, keepAlive: Bool, arrival: UInt64,
+    func answer(_ response: MockResponse, to request: MockRequest, head: RequestHead, keepAlive: Bool, arrival: UInt64,
                         context: ChannelHandlerContext) {
         metrics?.requestServed(response)
         requestArrival = arrival
@@ -83,11 +82,11 @@ extension HTTPConnectionHandler {
         scheduler.schedule(self, ticket: ticket, at: deadline)
     }
 
-    func deliver(_ response: MockResponse, head: HTTPRequestHead, keepAlive: Bool, context: ChannelHandlerContext) {
-        let http10 = head.version.major == 1 && head.version.minor == 0
+    func deliver(_ response: MockResponse, head: RequestHead, keepAlive: Bool, context: ChannelHandlerContext) {
+        let http10 = head.http10
         switch response.body {
         case .bytes(let bytes):
-            let isHead = head.method == .HEAD
+            let isHead = head.isHEAD
             var buffer = context.channel.allocator.buffer(capacity: 256 + bytes.count)
             HTTPResponseWriter.head(response, date: date(), contentLength: bytes.count, keepAlive: keepAlive, http10: http10, into: &buffer)
             if !isHead { buffer.writeBytes(bytes) }

@@ -1,6 +1,5 @@
 import Logging
 import NIOCore
-import NIOHTTP1
 import NIOPosix
 import UnderstudyMock
 
@@ -8,7 +7,7 @@ import UnderstudyMock
 /// (the body limit, `GET /metrics`) and asks the engine for the answer, which AnswerDelivery.swift
 /// writes. Pipelined requests wait their turn, so answers leave in order.
 final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
     let engine: MockEngine
@@ -28,12 +27,12 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     let dashboard: Dashboard?
     var capture: ExchangeCapture?
 
-    /// The request being read.
-    var head: HTTPRequestHead?
-    private var body: ByteBuffer?
-    private var bodyTooLarge = false
-    /// Complete requests waiting for the one in flight to finish.
-    var waiting: [(head: HTTPRequestHead, request: MockRequest?, arrival: UInt64)] = []
+    /// Reads the requests off the connection's bytes.
+    private let reader: RequestReader
+    /// The head of the request being read (its body has not all arrived).
+    var head: RequestHead?
+    /// Complete requests waiting for the one in flight to finish (nil: its body passed the limit).
+    var waiting: [(head: RequestHead, request: MockRequest?, arrival: UInt64)] = []
     /// What the answer in flight waits on (AnswerDelivery.swift); requests behind it wait their turn.
     var wait: Wait = .none
     var pendingFlush = false
@@ -59,6 +58,8 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         self.logger = logger
         self.scheduler = scheduler
         self.metrics = metrics
+        reader = RequestReader(limits: .init(body: configuration.maxBodyBytes, headBytes: configuration.maxHeaderBytes,
+                                             headerFields: configuration.maxHeaderFields))
     }
 
     // MARK: Reading
@@ -66,71 +67,74 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         sawActivity = true
         guard !closing else { return }
-        switch unwrapInboundIn(data) {
-        case .head(let head):
-            self.head = head
-            self.body = nil
-            self.bodyTooLarge = false
-            let expectsContinue = head.version.major == 1 && head.version.minor >= 1
-                && head.headers["expect"].contains { $0.lowercased() == "100-continue" }
-            if let length = head.headers.first(name: "content-length").flatMap(Int.init), length > configuration.maxBodyBytes {
-                // Far too large to be worth draining (or not sent yet, the client waiting for our
-                // word): answer now and hang up, as nginx does.
-                if length > configuration.maxBodyBytes * 4 || expectsContinue {
-                    respondWithError(.payloadTooLarge(limit: configuration.maxBodyBytes), path: head.uri, context: context, close: true)
-                    return
+        let failure = unwrapInboundIn(data).withUnsafeReadableBytes { reader.read($0) }
+        for index in reader.events.indices where !closing {
+            switch reader.events[index] {
+            case .head(let head, let declaredLength, let expectsContinue):
+                headRead(head, declaredLength: declaredLength, expectsContinue: expectsContinue, context: context)
+            case .request(let head, let request):
+                self.head = nil
+                let arrival = StreamMeter.now()  // metrics: a stream's time to first token counts from here
+                if wait.busy {
+                    waiting.append((head, request, arrival))
+                } else {
+                    serve(head, request, arrival: arrival, context: context)
                 }
-                bodyTooLarge = true
-            }
-            // The client waits for this before sending the body (curl for a second). Not while
-            // another answer is being written: the client then sends the body after its wait.
-            if expectsContinue && !bodyTooLarge && !wait.busy && waiting.isEmpty {
-                write(context.channel.allocator.buffer(staticString: "HTTP/1.1 100 Continue\r\n\r\n"), context: context)
-            }
-        case .body(var chunk):
-            guard !bodyTooLarge else { return }
-            if (body?.readableBytes ?? 0) + chunk.readableBytes > configuration.maxBodyBytes {
-                bodyTooLarge = true
-                body = nil
-                return
-            }
-            if body == nil {
-                body = chunk
-            } else {
-                body!.writeBuffer(&chunk)
-            }
-        case .end:
-            guard let head else { return }
-            self.head = nil
-            let request: MockRequest? = bodyTooLarge ? nil : makeRequest(head, body: body)
-            body = nil
-            let arrival = StreamMeter.now()  // metrics: a stream's time to first token counts from here
-            if wait.busy {
-                waiting.append((head, request, arrival))
-            } else {
-                serve(head, request, arrival: arrival, context: context)
             }
         }
+        reader.clearEvents()
+        if let failure, !closing { refuse(failure, context: context) }
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
         flushIfPending(context: context)
     }
 
-    private func makeRequest(_ head: HTTPRequestHead, body: ByteBuffer?) -> MockRequest {
-        var headers: [(name: String, value: String)] = []
-        headers.reserveCapacity(head.headers.count)
-        for (name, value) in head.headers { headers.append((name, value)) }
-        let bytes = body.map { Array($0.readableBytesView) } ?? []
-        return MockRequest(method: head.method.rawValue, target: head.uri, headers: headers, body: bytes)
+    private func headRead(_ head: RequestHead, declaredLength: UInt64?, expectsContinue: Bool, context: ChannelHandlerContext) {
+        self.head = head
+        // Far too large to be worth draining (or not sent yet, the client waiting for our word):
+        // answer now and hang up, as nginx does. A body a little past the limit is read and
+        // dropped (the reader keeps none of it), then answered 413 in its turn.
+        let limit = UInt64(configuration.maxBodyBytes)
+        if let declaredLength, declaredLength > limit, declaredLength > limit * 4 || expectsContinue {
+            respondWithError(.payloadTooLarge(limit: configuration.maxBodyBytes), path: head.target, context: context, close: true)
+            return
+        }
+        // The client waits for this before sending the body (curl for a second). Not while
+        // another answer is being written: the client then sends the body after its wait.
+        if expectsContinue && !wait.busy && waiting.isEmpty {
+            write(context.channel.allocator.buffer(staticString: "HTTP/1.1 100 Continue\r\n\r\n"), context: context)
+        }
+    }
+
+    /// The bytes cannot be read as HTTP/1.x: say why (unless an answer is being written), then hang
+    /// up (the stream of bytes can't be resynchronised).
+    private func refuse(_ failure: RequestReader.Failure, context: ChannelHandlerContext) {
+        guard !wait.busy else {
+            context.close(promise: nil)
+            return
+        }
+        let error: APIError
+        switch failure {
+        case .chunkTooLarge:
+            error = .payloadTooLarge(limit: configuration.maxBodyBytes)
+        case .headerOverflow:
+            var overflow = APIError.badHTTP("the request headers are larger than \(configuration.maxHeaderBytes) bytes or more than \(configuration.maxHeaderFields) fields")
+            overflow.status = 431
+            error = overflow
+        case .malformed(let reason):
+            error = .badHTTP(reason)
+        }
+        respondWithError(error, path: head?.target ?? "/", context: context, close: true)
+        flushIfPending(context: context)
     }
 
     // MARK: Writing
 
-    func serve(_ head: HTTPRequestHead, _ request: MockRequest?, arrival: UInt64, context: ChannelHandlerContext) {
-        let keepAlive = head.isKeepAlive && !quiescing
+    func serve(_ head: RequestHead, _ request: MockRequest?, arrival: UInt64, context: ChannelHandlerContext) {
+        let keepAlive = head.keepAlive && !quiescing
         guard let request else {
-            respondWithError(.payloadTooLarge(limit: configuration.maxBodyBytes), path: head.uri, context: context, close: !keepAlive)
+            respondWithError(.payloadTooLarge(limit: configuration.maxBodyBytes), path: head.target, context: context, close: !keepAlive)
             return
         }
         // Metrics: GET /metrics is answered here (the engine knows nothing of them); every other
@@ -159,7 +163,7 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
                     case .success(let response):
                         self.answer(response, to: request, head: head, keepAlive: keepAlive, arrival: arrival, context: context)
                     case .failure:
-                        self.respondWithError(.stateUnavailable("the server is shutting down"), path: head.uri, context: context, close: true)
+                        self.respondWithError(.stateUnavailable("the server is shutting down"), path: head.target, context: context, close: true)
                     }
                     if !self.wait.busy && !self.closing { self.serveWaiting(context: context) }
                 }
@@ -180,29 +184,6 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
-        if let tooLarge = error as? ChunkSizeGuard.ChunkTooLarge {
-            // A chunk declared past the body limit: refused before any of it is read.
-            if !closing && !wait.busy {
-                respondWithError(.payloadTooLarge(limit: tooLarge.limit), path: head?.uri ?? "/", context: context, close: true)
-                flushIfPending(context: context)
-            } else {
-                context.close(promise: nil)
-            }
-            return
-        }
-        if let parserError = error as? HTTPParserError, !closing, !wait.busy {
-            // llhttp rejected the bytes: say why, then hang up (the stream can't be resynchronised).
-            let detail: String = switch parserError {
-            case .headerOverflow: "the request headers are larger than \(configuration.maxHeaderBytes) bytes or more than \(configuration.maxHeaderFields) fields"
-            default: "\(parserError)"
-            }
-            let status = parserError == .headerOverflow ? 431 : 400
-            var apiError = APIError.badHTTP(detail)
-            apiError.status = status
-            respondWithError(apiError, path: "/", context: context, close: true)
-            flushIfPending(context: context)
-            return
-        }
         logger.debug("connection error", metadata: ["error": "\(error)"])
         context.close(promise: nil)
     }

@@ -1,7 +1,6 @@
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
-import NIOHTTP1
 import NIOPosix
 import UnderstudyMock
 
@@ -98,20 +97,14 @@ public final class UnderstudyServer: Sendable {
         }
     }
 
-    /// The whole per-connection pipeline: the chunk-size guard → llhttp decoder (with header limits) → ours (which also
-    /// keeps the idle timer: NIO's IdleStateHandler reschedules a timer on every read and write,
-    /// which cost a fifth of a canned request's time here).
+    /// The whole per-connection pipeline: one handler, which reads requests with llhttp
+    /// (RequestReader.swift) and keeps the idle timer too (NIO's IdleStateHandler reschedules a
+    /// timer on every read and write, which cost a fifth of a canned request's time here).
     private static func configure(_ channel: Channel, engine: MockEngine, configuration: ServerConfiguration, logger: Logger,
                                   scheduler: StreamScheduler, metrics: ServerMetrics?, dashboard: Dashboard?, offload: NIOThreadPool?) throws {
-        var limits = NIOHTTPDecoderLimitConfiguration()
-        limits.maxHeaderListSize = configuration.maxHeaderBytes
-        limits.maxHeaderFieldSize = configuration.maxHeaderBytes
-        limits.maxHeaderFieldCount = configuration.maxHeaderFields
-        let sync = channel.pipeline.syncOperations
-        try sync.addHandler(ChunkSizeGuard(limit: configuration.maxBodyBytes, lineLimit: configuration.maxHeaderBytes))
-        try sync.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, informationalResponseStrategy: .drop, limitConfiguration: limits)))
-        try sync.addHandler(HTTPConnectionHandler(engine: engine, configuration: configuration, logger: logger,
-                                                  scheduler: scheduler, metrics: metrics, dashboard: dashboard, offload: offload))
+        try channel.pipeline.syncOperations.addHandler(HTTPConnectionHandler(engine: engine, configuration: configuration, logger: logger,
+                                                                             scheduler: scheduler, metrics: metrics, dashboard: dashboard,
+                                                                             offload: offload))
     }
 
     /// Stops accepting, lets every response in flight finish (up to the grace period), closes the

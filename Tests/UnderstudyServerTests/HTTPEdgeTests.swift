@@ -120,4 +120,37 @@ struct HTTPEdgeTests {
             }
         }
     }
+
+    @Test("an Upgrade request (h2c, as curl --http2 sends) is answered as HTTP/1.1, and the connection goes on serving")
+    func upgradeIgnored() async throws {
+        try await withServer { server in
+            try await Self.withRaw(port: server.port) { connection in
+                try await connection.write("GET /v1/models HTTP/1.1\r\nhost: x\r\nconnection: Upgrade, HTTP2-Settings\r\n"
+                    + "upgrade: h2c\r\nhttp2-settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n")
+                #expect(try await connection.read(until: "\"object\":\"list\""))
+                #expect(connection.received.hasPrefix("HTTP/1.1 200 OK\r\n"))
+                try await connection.write("POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n"
+                    + "content-length: \(Self.good.utf8.count)\r\n\r\n\(Self.good)")
+                #expect(try await connection.read(until: "\"object\":\"chat.completion\""))
+            }
+        }
+    }
+
+    @Test("a header without a name, and a chunk's extensions past the head limit, get a 400 naming them and a close")
+    func malformedFraming() async throws {
+        try await withServer { server in
+            for (request, says) in [
+                ("GET /v1/models HTTP/1.1\r\nhost: x\r\n: nameless\r\n\r\n", "could not be parsed: Invalid header token"),
+                ("POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\n\r\n1;"
+                    + String(repeating: "e", count: 70_000) + "\r\n", "a chunk's extensions are longer than"),
+            ] {
+                try await Self.withRaw(port: server.port) { connection in
+                    try await connection.write(request)
+                    #expect(try await connection.read(until: says))
+                    #expect(connection.received.hasPrefix("HTTP/1.1 400 "))
+                    #expect(await connection.closedByServer())
+                }
+            }
+        }
+    }
 }

@@ -30,7 +30,7 @@ public struct MockRequest: Sendable {
         headers.first { Self.equalsIgnoringASCIICase($0.name, lowercaseName) }?.value
     }
 
-    static func equalsIgnoringASCIICase(_ name: String, _ lowercase: String) -> Bool {
+    public static func equalsIgnoringASCIICase(_ name: String, _ lowercase: String) -> Bool {
         guard name.utf8.count == lowercase.utf8.count else { return false }
         for (a, b) in zip(name.utf8, lowercase.utf8) {
             let folded = a >= UInt8(ascii: "A") && a <= UInt8(ascii: "Z") ? a | 0x20 : a
