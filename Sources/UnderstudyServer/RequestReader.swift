@@ -1,5 +1,10 @@
 // llhttp as NIOHTTP1 builds it (its C target, visible to the packages that depend on NIOHTTP1).
 import CNIOLLHTTP
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import UnderstudyMock
 
 /// How a request's answer is framed: what the connection handler keeps of its head.
@@ -155,8 +160,8 @@ final class RequestReader {
 
     private func takeField() -> String {
         defer { dropField() }
-        if let span { return String(decoding: span, as: UTF8.self) }
-        return String(decoding: spilled, as: UTF8.self)
+        if let span { return CommonText.string(span) }
+        return spilled.withUnsafeBytes { CommonText.string($0) }
     }
 
     private func dropField() {
@@ -285,4 +290,38 @@ final class RequestReader {
         settings.pointee.on_message_complete = { p in with(p) { $0.messageComplete() } }
         return settings
     }()
+}
+
+/// Texts most requests carry (the API's paths, `application/json`, the OpenAI SDKs' longer header
+/// names), given as literals: a literal is never allocated, counted or freed, so a request, and
+/// the journal's and the dashboard's entries that keep its path and headers long after, hold
+/// fewer heap objects (freeing them, cold, when the dashboard evicted an exchange was a tenth
+/// of a canned request's time). Anything else is decoded as it came. Shorter than 16 bytes a
+/// string is stored inline anyway.
+enum CommonText {
+    static let texts: [String] = [
+        "/v1/chat/completions", "/v1/responses", "/v1/models", "/v1/embeddings", "/v1/completions",
+        "/api/v1/chat/completions", "/api/v1/responses", "/api/v1/models", "/chat/completions",
+        "application/json", "application/json; charset=utf-8", "text/event-stream",
+        "x-stainless-lang", "x-stainless-package-version", "x-stainless-runtime", "x-stainless-runtime-version",
+        "x-stainless-async", "x-stainless-retry-count", "x-stainless-read-timeout", "x-stainless-timeout",
+        "X-Stainless-Lang", "X-Stainless-Package-Version", "X-Stainless-Runtime", "X-Stainless-Runtime-Version",
+        "X-Stainless-Retry-Count", "X-Stainless-Timeout",
+    ]
+    /// Indexes into `texts` by length.
+    private static let byLength: [[Int]] = {
+        var table = [[Int]](repeating: [], count: 64)
+        for (index, text) in texts.enumerated() { table[text.utf8.count].append(index) }
+        return table
+    }()
+
+    static func string(_ bytes: UnsafeRawBufferPointer) -> String {
+        if bytes.count >= 16, bytes.count < byLength.count {
+            for index in byLength[bytes.count] {
+                var text = texts[index]
+                if text.withUTF8({ memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }) { return text }
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
 }

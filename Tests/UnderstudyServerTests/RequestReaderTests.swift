@@ -104,4 +104,13 @@ struct RequestReaderTests {
         #expect(Array(Self.pipelined).withUnsafeBytes { reader.read($0) } == garbage)
         #expect(reader.events.isEmpty)
     }
+
+    @Test("common texts come back as literals, and texts of the same length that differ come back as sent")
+    func commonTexts() {
+        for text in CommonText.texts + ["/v1/chat/completionz", "application/jsox", "x-stainless-langs", "short"] {
+            let bytes = Array(text.utf8)
+            #expect(bytes.withUnsafeBytes { CommonText.string($0) } == text)
+        }
+    }
 }
+

@@ -24,28 +24,33 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
         items[int(in: 0...(items.count - 1))]
     }
 
-    private static let alphabet: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".utf8)
-    private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
+    private static let alphabet: StaticString = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+    private static let hexDigits: StaticString = "0123456789abcdef"
 
     /// `prefix`, then `count` base-62 characters, as in `chatcmpl-…` ids.
     public mutating func base62(_ count: Int, after prefix: StaticString = "") -> String {
-        characters(count, after: prefix, from: Self.alphabet) { $0.next() % 62 }
+        characters(count, after: prefix, from: Self.alphabet, modulus: 62)
     }
 
     /// `prefix`, then `count` lowercase hex characters.
     public mutating func hex(_ count: Int, after prefix: StaticString = "") -> String {
-        characters(count, after: prefix, from: Self.hex) { $0.next() & 0xF }
+        characters(count, after: prefix, from: Self.hexDigits, modulus: 16)
     }
 
     /// Written straight into the string's storage: an id is made for every answer, and a byte
-    /// array, a string of it and a concatenation cost three allocations.
-    private mutating func characters(_ count: Int, after prefix: StaticString, from table: [UInt8],
-                                     _ draw: (inout SplitMix64) -> UInt64) -> String {
+    /// array, a string of it and a concatenation cost three allocations. Character i is
+    /// `table[next() % modulus]`, drawn in order (ids depend on it).
+    private mutating func characters(_ count: Int, after prefix: StaticString, from table: StaticString, modulus: UInt64) -> String {
         let start = prefix.utf8CodeUnitCount
-        return String(unsafeUninitializedCapacity: start + count) { bytes in
-            for i in 0..<start { bytes[i] = prefix.utf8Start[i] }
-            for i in 0..<count { bytes[start + i] = table[Int(draw(&self))] }
+        let digits = table.utf8Start
+        var generator = self
+        let text = String(unsafeUninitializedCapacity: start + count) { bytes in
+            guard let base = bytes.baseAddress else { return 0 }
+            base.initialize(from: prefix.utf8Start, count: start)
+            for i in 0..<count { base[start + i] = digits[Int(generator.next() % modulus)] }
             return start + count
         }
+        self = generator
+        return text
     }
 }

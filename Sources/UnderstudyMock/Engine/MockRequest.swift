@@ -32,10 +32,17 @@ public struct MockRequest: Sendable {
 
     public static func equalsIgnoringASCIICase(_ name: String, _ lowercase: String) -> Bool {
         guard name.utf8.count == lowercase.utf8.count else { return false }
-        for (a, b) in zip(name.utf8, lowercase.utf8) {
-            let folded = a >= UInt8(ascii: "A") && a <= UInt8(ascii: "Z") ? a | 0x20 : a
-            if folded != b { return false }
+        // Over the bytes themselves: a zip of two UTF-8 views cost ~200 instructions a header,
+        // and the engine looks up about ten headers a request.
+        var name = name, lowercase = lowercase
+        return name.withUTF8 { a in
+            lowercase.withUTF8 { b in
+                for i in 0..<a.count {
+                    let c = a[i]
+                    if (c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z") ? c | 0x20 : c) != b[i] { return false }
+                }
+                return true
+            }
         }
-        return true
     }
 }

@@ -72,12 +72,15 @@ public final class DashboardRing: Sendable {
         let entry = Entry(exchange)
         let cost = entry.cost
         guard cost <= byteLimit else { return }  // a ring too small for even one: headers near their limit
+        // The exchanges evicted are freed after the lock is let go: freeing one touches memory
+        // not used since it was added (cold), and the other event loop waited on it.
+        var evicted: [Entry?] = []
         let feeds: [DashboardFeed] = contents.withLock { c in
             entry.exchange.id = c.nextID
             c.nextID += 1
             while c.bytes + cost > byteLimit, c.head < c.slots.count {
                 c.bytes -= c.slots[c.head]?.cost ?? 0
-                c.slots[c.head] = nil
+                evicted.append(c.slots[c.head].take())
                 c.head += 1
                 c.evicted += 1
             }
@@ -93,6 +96,7 @@ public final class DashboardRing: Sendable {
             }
             return c.feeds.isEmpty ? [] : Array(c.feeds.values)
         }
+        evicted = []
         guard !feeds.isEmpty else { return }
         var w = JSONWriter(capacity: 512)
         entry.exchange.summary(into: &w)
