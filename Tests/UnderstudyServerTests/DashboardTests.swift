@@ -75,6 +75,25 @@ struct DashboardTests {
         #expect(kept.framesDropped > 0 && (kept.frames?.count ?? 0) < 20)
     }
 
+    @Test("a stream's frames are kept end to end: each comes back with its bytes and times, and the storage is cut to them at the end")
+    func framesKeptEndToEnd() {
+        var frames = DashboardExchange.Frames()
+        var expected: [([UInt8], Int64)] = []
+        for i in 0..<300 {
+            let frame = Array("data: {\"n\":\(i)}\n\n".utf8)
+            frames.append(frame, due: Int64(i) * 20, sent: Int64(i) * 20 + 3)
+            expected.append((frame, Int64(i) * 20))
+        }
+        frames.trim()
+        #expect(frames.count == 300)
+        for (index, frame) in frames.enumerated() {
+            #expect(Array(frame.bytes) == expected[index].0)
+            #expect(frame.dueNanoseconds == expected[index].1 && frame.sentNanoseconds == expected[index].1 + 3)
+        }
+        #expect(frames.bytes == expected.flatMap(\.0))
+        #expect(frames.bytes.capacity <= frames.bytes.count + 256)
+    }
+
     @Test("a row's cost is its tokens at the catalog's prices for the model that served it")
     func cost() async throws {
         try await withServer { server in

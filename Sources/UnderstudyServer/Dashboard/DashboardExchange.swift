@@ -6,11 +6,49 @@ import UnderstudyMock
 /// facts about it. Credentials are kept as received and only ever shown redacted
 /// (`ExchangeWriter.jsonl`).
 struct DashboardExchange: Sendable {
-    /// Sent frames, timed from the request's last byte read (nanoseconds).
-    struct Frame: Sendable {
-        var bytes: [UInt8]
+    /// A sent frame, timed from the request's last byte read (nanoseconds).
+    struct Frame {
+        var bytes: ArraySlice<UInt8>
         var dueNanoseconds: Int64
         var sentNanoseconds: Int64
+    }
+
+    /// A stream's frames as kept: their bytes end to end in one array and their ends and times in
+    /// another. An array per frame was 108 objects a stream to allocate and, when the ring
+    /// evicted the exchange long after, to free with their memory cold.
+    struct Frames: Sendable, RandomAccessCollection {
+        private(set) var bytes: [UInt8] = []
+        private var marks: [(end: Int, due: Int64, sent: Int64)] = []
+
+        var startIndex: Int { 0 }
+        var endIndex: Int { marks.count }
+
+        subscript(index: Int) -> Frame {
+            let start = index == 0 ? 0 : marks[index - 1].end
+            return Frame(bytes: bytes[start..<marks[index].end], dueNanoseconds: marks[index].due, sentNanoseconds: marks[index].sent)
+        }
+
+        mutating func append(_ frame: [UInt8], due: Int64, sent: Int64) {
+            // Grown by half, not doubled: what a stream holds in flight stays near what it counts.
+            if bytes.count + frame.count > bytes.capacity {
+                bytes.reserveCapacity(bytes.count + Swift.max(frame.count, bytes.count / 2, 512))
+            }
+            bytes.append(contentsOf: frame)
+            marks.append((bytes.count, due, sent))
+        }
+
+        /// Storage cut to what is kept, when the stream is over.
+        mutating func trim() {
+            if bytes.capacity > bytes.count + 256 { bytes = Self.exact(bytes) }
+            if marks.capacity > marks.count + 8 { marks = Self.exact(marks) }
+        }
+
+        private static func exact<Element>(_ elements: [Element]) -> [Element] {
+            var copy: [Element] = []
+            copy.reserveCapacity(elements.count)
+            copy.append(contentsOf: elements)
+            return copy
+        }
     }
 
     var id = 0
@@ -22,7 +60,7 @@ struct DashboardExchange: Sendable {
     var responseHeaders: [(name: String, value: String)]
     var responseBody: [UInt8] = []
     /// A stream's frames (nil for a single-body answer), and how many were not kept (past the body limit).
-    var frames: [Frame]?
+    var frames: Frames?
     var framesDropped = 0
     /// How a stream ended: complete, close (cut on purpose), stall, or client (the client went away).
     var ending: String?
@@ -50,7 +88,7 @@ struct DashboardExchange: Sendable {
         var total = 512 + request.body.count + responseBody.count + request.path.utf8.count + (request.query?.utf8.count ?? 0)
         for header in request.headers { total += header.name.utf8.count + header.value.utf8.count + 32 }
         for header in responseHeaders { total += header.name.utf8.count + header.value.utf8.count + 32 }
-        for frame in frames ?? [] { total += frame.bytes.count + Self.frameOverhead }
+        if let frames { total += frames.bytes.count + frames.count * Self.frameOverhead }
         for finding in findings { total += finding.utf8.count + 16 }
         return total
     }
@@ -136,7 +174,7 @@ extension DashboardExchange {
         var delays: [Int]?
         if let frames {
             if !headers.contains(where: { $0.name.lowercased() == "content-type" }) { headers.append(("content-type", "text/event-stream")) }
-            body = frames.flatMap(\.bytes)
+            body = frames.bytes
             var previous: Int64 = 0
             delays = frames.map { frame in
                 defer { previous = frame.sentNanoseconds }

@@ -40,7 +40,7 @@ struct ExchangeCapture {
         exchange.attempts = response.headers.first { $0.name == "x-understudy-attempts" }?.value
         exchange.usage = response.usage
         exchange.dollars = cost
-        if case .stream = response.body { exchange.frames = [] }
+        if case .stream = response.body { exchange.frames = DashboardExchange.Frames() }
         self.arrival = arrival
         self.ring = ring
         held = exchange.frames == nil ? nil : HeldFrames(ring)
@@ -55,13 +55,13 @@ struct ExchangeCapture {
             return
         }
         held.bytes += cost
-        exchange.frames?.append(.init(bytes: bytes, dueNanoseconds: Self.since(arrival, due),
-                                      sentNanoseconds: Self.since(arrival, StreamMeter.now())))
+        exchange.frames?.append(bytes, due: Self.since(arrival, due), sent: Self.since(arrival, StreamMeter.now()))
     }
 
     /// The answer is over (`ending`: how a stream ended): the exchange goes to the ring (moved, not copied).
     consuming func finish(ending: String? = nil) {
         exchange.ending = ending
+        exchange.frames?.trim()
         exchange.durationNanoseconds = Self.since(arrival, StreamMeter.now())
         held?.release()
         ring.add(exchange)
