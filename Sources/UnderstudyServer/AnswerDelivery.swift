@@ -41,6 +41,32 @@ enum Wait {
     }
 
     var busy: Bool { if case .none = self { false } else { true } }
+
+    /// The stream whose frames are due, moved out (left `.frames(nil)`); nil when not waiting on
+    /// frames. Moved, not copied: a copy retained and released every reference in the stream's
+    /// plan on each pump (3% of the time of 10,000 streams).
+    mutating func takeFrames() -> PacedStream? {
+        switch consume self {
+        case .frames(let stream?):
+            self = .frames(nil)
+            return stream
+        case let other:
+            self = other
+            return nil
+        }
+    }
+
+    /// The stream a client stopped reading, moved out to be pumped again (left `.frames(nil)`).
+    mutating func takeWritable() -> PacedStream? {
+        switch consume self {
+        case .writable(let stream):
+            self = .frames(nil)
+            return stream
+        case let other:
+            self = other
+            return nil
+        }
+    }
     /// Nothing will finish it: a shutdown closes it at once.
     var isOpenEnded: Bool {
         switch self {
@@ -113,18 +139,19 @@ extension HTTPConnectionHandler {
     /// the channel is writable; then waits on the scheduler for the next frame, on the channel
     /// for writability, or finishes the stream.
     func pump(horizon: NIODeadline, context: ChannelHandlerContext) {
-        guard case .frames(var current?) = wait else { return }
         // Held here while frames are written: a writability change meanwhile does not pump again.
-        wait = .frames(nil)
-        while context.channel.isActive {
-            guard context.channel.isWritable else {
+        guard var current = wait.takeFrames() else { return }
+        let channel = context.channel  // looked up once: each lookup goes through the pipeline
+        while channel.isActive {
+            guard channel.isWritable else {
                 wait = .writable(current)
                 break
             }
-            var buffer = context.channel.allocator.buffer(capacity: 2048)
+            var buffer = channel.allocator.buffer(capacity: 2048)
             // The dashboard hears of each frame, when it is on.
-            let note: (([UInt8], NIODeadline) -> Void)? = capture == nil ? nil : { self.capture?.frameWritten($0, due: $1.uptimeNanoseconds) }
-            let frames = current.write(dueBy: horizon, into: &buffer, limit: Self.writeBatchBytes, note: note)
+            let frames = current.write(dueBy: horizon, into: &buffer, limit: Self.writeBatchBytes, noting: capture != nil) {
+                self.capture?.frameWritten($0, due: $1.uptimeNanoseconds)
+            }
             for _ in 0..<frames { streamMeter?.frameWritten() }  // metrics
             if buffer.readableBytes > 0 {
                 write(buffer, context: context)

@@ -34,9 +34,15 @@ struct PacedStream {
 
     /// Encodes into `buffer` what is due by `horizon`: a waiting comment, or the frames due (as
     /// chunks when `chunked`), stopping once the buffer holds `limit` bytes. Returns how many
-    /// frames it wrote; `note` hears of each with its due time (the dashboard).
-    mutating func write(dueBy horizon: NIODeadline, into buffer: inout ByteBuffer, limit: Int,
-                        note: ((_ frame: [UInt8], _ due: NIODeadline) -> Void)? = nil) -> Int {
+    /// frames it wrote.
+    mutating func write(dueBy horizon: NIODeadline, into buffer: inout ByteBuffer, limit: Int) -> Int {
+        write(dueBy: horizon, into: &buffer, limit: limit, noting: false) { _, _ in }
+    }
+
+    /// As above; when `noting`, `note` hears of each frame with its due time (the dashboard). Not
+    /// an optional closure: that escapes, and cost a closure context allocated on every pump.
+    mutating func write(dueBy horizon: NIODeadline, into buffer: inout ByteBuffer, limit: Int, noting: Bool,
+                        note: (_ frame: [UInt8], _ due: NIODeadline) -> Void) -> Int {
         if let comment = nextComment, let text = plan.waitingComment, comment <= horizon, horizon < nextDue {
             encode(text, into: &buffer)
             var next = comment + Self.commentEvery
@@ -52,7 +58,7 @@ struct PacedStream {
             }
             nextComment = nil
             encode(frame, into: &buffer)
-            note?(frame, nextDue)
+            if noting { note(frame, nextDue) }
             sent += 1
             written += 1
             if !isFinished { nextDue = nextDue + .nanoseconds(plan.delay(before: sent)) }
