@@ -205,9 +205,14 @@ extension HTTPConnectionHandler {
     func serveWaiting(context: ChannelHandlerContext) {
         while !wait.busy, !closing, !waiting.isEmpty {
             let next = waiting.removeFirst()
+            waitingBytes -= next.request?.body.count ?? 0
             serve(next.head, next.request, arrival: next.arrival, context: context)
         }
         flushIfPending(context: context)
+        if readingPaused, !closing, waiting.isEmpty {
+            readingPaused = false
+            try? context.channel.syncOptions?.setOption(.autoRead, value: true)
+        }
     }
 
     /// Connection-level trouble, on request: reset, close without answering, or garbage.

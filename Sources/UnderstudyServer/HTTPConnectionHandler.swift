@@ -33,6 +33,12 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     var head: RequestHead?
     /// Complete requests waiting for the one in flight to finish (nil: its body passed the limit).
     var waiting: [(head: RequestHead, request: MockRequest?, arrival: UInt64)] = []
+    /// Their bodies' bytes. Past `waitingLimit` requests or the body limit in bytes, the connection
+    /// stops reading until they are answered (TCP holds the rest at the client): behind a stream
+    /// that never ends (a stall) a client could otherwise queue requests without bound.
+    var waitingBytes = 0
+    static let waitingLimit = 16
+    var readingPaused = false
     /// What the answer in flight waits on (AnswerDelivery.swift); requests behind it wait their turn.
     var wait: Wait = .none
     var pendingFlush = false
@@ -77,6 +83,7 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
                 let arrival = StreamMeter.now()  // metrics: a stream's time to first token counts from here
                 if wait.busy {
                     waiting.append((head, request, arrival))
+                    waitingBytes += request?.body.count ?? 0
                 } else {
                     serve(head, request, arrival: arrival, context: context)
                 }
@@ -84,6 +91,10 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         }
         reader.clearEvents()
         if let failure, !closing { refuse(failure, context: context) }
+        if !readingPaused, waiting.count >= Self.waitingLimit || waitingBytes > configuration.maxBodyBytes {
+            readingPaused = true
+            try? context.channel.syncOptions?.setOption(.autoRead, value: false)
+        }
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
