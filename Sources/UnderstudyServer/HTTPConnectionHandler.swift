@@ -214,7 +214,7 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if context.channel.isWritable, case .writable = wait, let stream = wait.takeWritable() {
+        if context.channel.isWritable, let stream = wait.takeWritable() {
             wait = .frames(stream)
             pump(horizon: context.eventLoop.now + StreamScheduler.tick, context: context)
         }

@@ -1,5 +1,7 @@
 """What the official SDK sees when a stream or a connection fails (X-Understudy-Scenario)."""
 import json
+import socket
+from urllib.parse import urlparse
 
 import openai
 import pytest
@@ -42,3 +44,27 @@ def test_cut_stream_and_broken_connections_raise(client):
         with pytest.raises(openai.APIConnectionError):
             client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "hi"}],
                                            extra_headers={"X-Understudy-Scenario": scenario})
+
+
+def test_requests_pipelined_behind_a_stalled_stream_stop_being_read(base_url, client):
+    """A stall never ends; a client pipelining behind it must meet TCP's back-pressure (the server
+    stops reading past a few waiting requests), not grow the server by everything it sends."""
+    url = urlparse(base_url)
+    body = json.dumps({"model": "gpt-4o", "stream": True, "messages": [{"role": "user", "content": "hi"}]})
+    padding = b"x" * 100_000
+    behind = (b"POST /v1/embeddings HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n"
+              b"content-length: 100000\r\n\r\n" + padding)
+    with socket.create_connection((url.hostname, url.port)) as connection:
+        connection.sendall((f"POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n"
+                            f"x-understudy-scenario: stall\r\ncontent-length: {len(body)}\r\n\r\n{body}").encode())
+        connection.settimeout(5)
+        assert connection.recv(65536).startswith(b"HTTP/1.1 200 OK")
+        sent, limit = 0, 256_000_000
+        with pytest.raises(socket.timeout):
+            while sent < limit:  # a server still reading takes all of it at once
+                connection.sendall(behind)
+                sent += len(behind)
+        assert sent < limit
+    # The server still serves everyone else.
+    assert client.models.list().data
+
