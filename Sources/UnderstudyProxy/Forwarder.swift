@@ -103,21 +103,29 @@ final class Forwarder: Sendable {
                 for finding in answerFindings { violation(finding, path: path) }
                 findings += answerFindings
             }
-            if configuration.validation == .strict, let first = findings.first {
-                try await sendError(502, "Understudy proxy (strict): the upstream answer breaks the contract: \(first)",
-                                    code: "upstream_contract_violation", to: outbound)
-            } else {
-                var headers = responseHeaders
-                if validated { headers.append(("x-understudy-violations", Self.headerValue(findings))) }
-                try await send(response.status, headers, exchange.response.body, to: outbound)
-            }
         }
+        // Journalled and recorded before the client has the whole answer: a client that reads the
+        // recording once it has it (`validate` right after curl) finds the exchange there. Written
+        // after, a loaded machine let `validate` read an empty file first.
         report(head, path: path, status: exchange.status, stream: isStream, findings)
         recorder?.record(exchange)
+        if isStream {
+            if clientStayed {
+                do { try await outbound.write(.end(nil)) } catch { clientStayed = false }
+            }
+        } else if configuration.validation == .strict, let first = findings.first {
+            try await sendError(502, "Understudy proxy (strict): the upstream answer breaks the contract: \(first)",
+                                code: "upstream_contract_violation", to: outbound)
+        } else {
+            var headers = responseHeaders
+            if validated { headers.append(("x-understudy-violations", Self.headerValue(findings))) }
+            try await send(response.status, headers, exchange.response.body, to: outbound)
+        }
         return clientStayed
     }
 
-    /// Passes a stream on as its pieces arrive, validating each event when it completes and noting
+    /// Passes a stream on as its pieces arrive (all but its end, which the caller writes once the
+    /// exchange is recorded), validating each event when it completes and noting
     /// the milliseconds before each (replay's pacing), the first counted from when the request was
     /// `sent` upstream: a replay's time to first token, as the dashboard counts it from the
     /// request's arrival (from the response head, a proxy kept busy until the stream was over
@@ -168,9 +176,6 @@ final class Forwarder: Sendable {
         for finding in rest { violation(finding, path: exchange.path) }
         findings += rest
         exchange.frameDelaysMilliseconds = delays
-        if clientStayed {
-            do { try await outbound.write(.end(nil)) } catch { clientStayed = false }
-        }
         return (findings, clientStayed)
     }
 
