@@ -94,6 +94,72 @@ struct DashboardTests {
         #expect(frames.bytes.capacity <= frames.bytes.count + 256)
     }
 
+    @Test("the ring keeps each exchange as it was given, round and round its arena: the newest whole, the oldest evicted in order")
+    func recordsRoundTrip() throws {
+        let ring = DashboardRing(byteLimit: 64 << 10)
+        var random = SplitMix64(seed: 7)
+        var added: [DashboardExchange] = []
+        for n in 0..<2_000 {
+            let size = Int(random.next() % 3_000)
+            var exchange = DashboardExchange(
+                startedAt: Int64(n), request: MockRequest(method: "POST", path: "/v1/chat/completions", query: n % 3 == 0 ? nil : "n=\(n)",
+                                                          headers: [("x-n", String(n)), ("content-type", "application/json")],
+                                                          body: Array(repeating: UInt8(truncatingIfNeeded: n), count: size)),
+                status: 200 + n % 300, responseHeaders: [("x-request-id", "req_\(n)")], responseBody: Array("é\(n)".utf8),
+                findings: n % 5 == 0 ? ["request: /messages: finding \(n)"] : [])
+            exchange.durationNanoseconds = Int64(n) * 1_000
+            exchange.model = n % 2 == 0 ? "gpt-4o" : nil
+            exchange.flavor = Flavor.allCases[n % 3]
+            exchange.usage = n % 4 == 0 ? nil : Usage(promptTokens: n, completionTokens: 2 * n, reasoningTokens: 3)
+            exchange.dollars = n % 4 == 0 ? nil : Double(n) / 7
+            exchange.scenario = n % 7 == 0 ? "outage" : nil
+            if n % 10 == 0 {
+                var frames = DashboardExchange.Frames()
+                for i in 0..<5 { frames.append(Array("data: \(i)\n\n".utf8), due: Int64(i), sent: Int64(i + n)) }
+                exchange.frames = frames
+                exchange.framesDropped = n
+                exchange.ending = "complete"
+            }
+            ring.add(exchange)
+            added.append(exchange)
+            #expect(ring.held.bytes <= ring.byteLimit)
+        }
+        let held = ring.held.exchanges
+        #expect(held > 20 && held < 2_000, "the arena wrapped and evicted")
+        #expect(ring.exchange(2_000 - held) == nil && ring.exchange(2_001) == nil)
+        for id in (2_001 - held)...2_000 {
+            let kept = try #require(ring.exchange(id)), given = added[id - 1]
+            #expect(kept.id == id && kept.startedAt == given.startedAt && kept.status == given.status)
+            #expect(kept.request.method == given.request.method && kept.request.path == given.request.path)
+            #expect(kept.request.query == given.request.query && kept.request.body == given.request.body)
+            #expect(kept.request.headers.map { [$0.name, $0.value] } == given.request.headers.map { [$0.name, $0.value] })
+            #expect(kept.responseHeaders.map { [$0.name, $0.value] } == given.responseHeaders.map { [$0.name, $0.value] })
+            #expect(kept.responseBody == given.responseBody && kept.findings == given.findings)
+            #expect(kept.durationNanoseconds == given.durationNanoseconds && kept.model == given.model && kept.flavor == given.flavor)
+            #expect(kept.usage == given.usage && kept.dollars == given.dollars && kept.scenario == given.scenario)
+            #expect(kept.ending == given.ending && kept.framesDropped == given.framesDropped)
+            #expect(kept.frames?.bytes == given.frames?.bytes)
+            #expect(kept.frames?.map(\.sentNanoseconds) == given.frames?.map(\.sentNanoseconds))
+            #expect(kept.frames?.map(\.dueNanoseconds) == given.frames?.map(\.dueNanoseconds))
+        }
+        let listing = try JSONParser.parse(ring.listing(limit: 10))
+        #expect(listing["data"]?.arrayValue?.count == 10 && listing["exchanges"] == .int(Int64(held)))
+        #expect(listing["data"]?[9]?["id"] == .int(2_000) && listing["evicted"] == .int(Int64(2_000 - held)))
+    }
+
+    @Test("any exchange id in the URL is a 404 when the ring does not hold it, the extremes of Int too (Int.min crashed the server)")
+    func exchangeIDsAtTheEdges() async throws {
+        try await withServer { server in
+            let chat = try await TestHTTPClient.send(port: server.port, .POST, "/v1/chat/completions", json: Self.chat)
+            #expect(chat.status == 200)
+            for id in [Int.min, -1, 0, 2, Int.max] {
+                #expect(try await Self.status(server, "/__understudy/exchanges/\(id)") == 404)
+                #expect(try await Self.status(server, "/__understudy/exchanges/\(id).jsonl") == 404)
+            }
+            #expect(try await Self.status(server, "/__understudy/exchanges/1") == 200)
+        }
+    }
+
     @Test("a row's cost is its tokens at the catalog's prices for the model that served it")
     func cost() async throws {
         try await withServer { server in

@@ -145,15 +145,20 @@ def run_server():
     return process, int(line.rsplit(":", 1)[1])
 
 
-def fuzz(make, name):
+def fuzz(make, name, prepare=None):
     process, port = run_server()
     rng = random.Random(SEED)
-    deadline = time.monotonic() + SECONDS
     executed, statuses, failures = 0, {}, []
     try:
+        if prepare:
+            prepare(port)
+        deadline = time.monotonic() + SECONDS
         while time.monotonic() < deadline:
             data = make(rng)
-            status = exchange(port, data)
+            try:
+                status = exchange(port, data)
+            except ConnectionRefusedError:
+                status = ""  # the server is gone: said below
             executed += 1
             code = status.split(" ")[1] if status.startswith(("HTTP/1.1 ", "HTTP/1.0 ")) else status or "closed"
             statuses[code] = statuses.get(code, 0) + 1
@@ -162,13 +167,14 @@ def fuzz(make, name):
                 break
             if code.startswith("5") or not (code == "closed" or code.isdigit()):
                 failures.append(f"{status!r} for {data[:300]!r}")
-        assert exchange(port, request_bytes(*GOOD[0])).startswith("HTTP/1.1 200"), "no longer serving"
+        if process.poll() is None:
+            assert exchange(port, request_bytes(*GOOD[0])).startswith("HTTP/1.1 200"), "no longer serving"
     finally:
         process.send_signal(signal.SIGTERM)
         exit_code = process.wait(timeout=30)
     print(f"{name}: {executed} inputs in {SECONDS:.0f} s, statuses {dict(sorted(statuses.items()))}")
-    assert executed > 100
     assert not failures, "\n".join(failures[:10])
+    assert executed > 100
     assert exit_code == 0
 
 
@@ -178,3 +184,53 @@ def test_byte_level_http_fuzzing_never_kills_the_server():
 
 def test_random_request_schemas_get_a_verdict_never_a_crash():
     fuzz(lambda rng: request_bytes(*schema_request(rng)), "request schemas")
+
+
+# Every route's path parameters and query values, the extremes of the integers a server parses
+# included: an id or a limit from the URL must reach no arithmetic that can overflow
+# (`GET /__understudy/exchanges/-9223372036854775808` once stopped the server).
+EXTREMES = ["-9223372036854775808", "9223372036854775807", "9223372036854775808", "-1", "0", "1", "2147483648",
+            "99999999999999999999999", "-0", "+1", "1e9", "0x10", "", "%00", "%FF%FE", "..", "%2e%2e", "a" * 300,
+            "%F0%9F%A6%89", "null", "true", "[]", "%22%22"]
+TEMPLATES = [
+    ("GET", "/v1/models/{}"), ("DELETE", "/v1/models/{}"), ("GET", "/v1/models/openai/{}"),
+    ("GET", "/v1/chat/completions"), ("GET", "/v1/chat/completions/{}"), ("POST", "/v1/chat/completions/{}"),
+    ("DELETE", "/v1/chat/completions/{}"), ("GET", "/v1/chat/completions/{}/messages"),
+    ("GET", "/v1/responses/{}"), ("DELETE", "/v1/responses/{}"), ("GET", "/v1/responses/{}/input_items"),
+    ("POST", "/v1/responses/{}/cancel"), ("GET", "/v1/conversations/{}"), ("GET", "/v1/conversations/{}/items"),
+    ("GET", "/v1/conversations/{}/items/{}"), ("DELETE", "/v1/conversations/{}/items/{}"),
+    ("GET", "/__understudy/exchanges/{}"), ("GET", "/__understudy/exchanges/{}.jsonl"), ("GET", "/__understudy/exchanges"),
+    ("GET", "/__understudy/journal"), ("GET", "/__understudy/rate-limits"), ("DELETE", "/__understudy/scenarios/{}"),
+    ("GET", "/__understudy/ui/{}"), ("GET", "/v1/openapi.json"), ("GET", "/health"),
+]
+QUERY_KEYS = ["limit", "after", "before", "order", "starting_after", "stream", "include[]", "metadata[k]", "model", "token"]
+
+
+def path_request(rng, ids):
+    method, template = rng.choice(TEMPLATES)
+    values = EXTREMES + ids
+    path = template.format(*(rng.choice(values) for _ in range(template.count("{}"))))
+    query = "&".join(f"{rng.choice(QUERY_KEYS)}={rng.choice(values)}" for _ in range(rng.randrange(4)))
+    target = path + ("?" + query if query else "")
+    return f"{method} {target} HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-length: 0\r\n\r\n".encode()
+
+
+def test_path_parameters_and_query_values_get_a_verdict_never_a_crash():
+    # Something to find: stored completions and responses, a conversation, exchanges in the ring.
+    ids = []
+    def seed_state(port):
+        for path, body in [("/v1/chat/completions", {**GOOD[0][1], "store": True}),
+                           ("/v1/responses", {"model": "gpt-4o", "input": "hi", "store": True}),
+                           ("/v1/conversations", {})]:
+            reply = exchange_body(port, request_bytes(path, body))
+            ids.append(json.loads(reply)["id"])
+    fuzz(lambda rng: path_request(rng, ids), "paths and queries", prepare=seed_state)
+
+
+def exchange_body(port, data):
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+        s.sendall(data.replace(b"\r\n\r\n", b"\r\nconnection: close\r\n\r\n", 1))
+        received = b""
+        while chunk := s.recv(65536):
+            received += chunk
+    return received.split(b"\r\n\r\n", 1)[1]

@@ -28,6 +28,18 @@ struct DashboardExchange: Sendable {
             return Frame(bytes: bytes[start..<marks[index].end], dueNanoseconds: marks[index].due, sentNanoseconds: marks[index].sent)
         }
 
+        init() {}
+
+        /// Frames as a record kept them (`ExchangeRecord`).
+        init(bytes: [UInt8], marks: [(end: Int, due: Int64, sent: Int64)]) {
+            self.bytes = bytes
+            self.marks = marks
+        }
+
+        func forEachMark(_ body: (_ end: Int, _ due: Int64, _ sent: Int64) -> Void) {
+            for mark in marks { body(mark.end, mark.due, mark.sent) }
+        }
+
         mutating func append(_ frame: [UInt8], due: Int64, sent: Int64) {
             // Grown by half, not doubled: what a stream holds in flight stays near what it counts.
             if bytes.count + frame.count > bytes.capacity {
@@ -83,16 +95,6 @@ struct DashboardExchange: Sendable {
     var isStream: Bool { frames != nil }
     var timeToFirstFrameNanoseconds: Int64? { frames?.first?.sentNanoseconds }
 
-    /// What it costs the ring, roughly: bodies, frames, headers and a fixed share for the rest.
-    var cost: Int {
-        var total = 512 + request.body.count + responseBody.count + request.path.utf8.count + (request.query?.utf8.count ?? 0)
-        for header in request.headers { total += header.name.utf8.count + header.value.utf8.count + 32 }
-        for header in responseHeaders { total += header.name.utf8.count + header.value.utf8.count + 32 }
-        if let frames { total += frames.bytes.count + frames.count * Self.frameOverhead }
-        for finding in findings { total += finding.utf8.count + 16 }
-        return total
-    }
-
     /// `request` broke the contract (refused, or served under `warn`), `response` broke it
     /// (self-check), else `pass`.
     var verdict: String {
@@ -137,7 +139,7 @@ extension DashboardExchange {
     /// The detail view: the row, the findings split into where/pointer/message, the exchange in
     /// `validate`'s JSONL format (credentials redacted) and the frames with their times.
     func detail() -> [UInt8] {
-        var w = JSONWriter(capacity: cost + 1024)
+        var w = JSONWriter(capacity: DashboardRecord.size(of: self) * 2 + 1024)
         w.beginObject()
         w.key("summary"); summary(into: &w)
         w.key("ending"); w.string(ending)

@@ -6,30 +6,26 @@ import UnderstudyContract
 /// exchange's row. With no page open, adding an exchange costs its place in the ring and nothing
 /// more. Each server keeps its own: replicas sharing a state show their own exchanges.
 public final class DashboardRing: Sendable {
-    /// The most the ring holds, in bytes (`DashboardExchange.cost`).
+    /// The most the ring holds, in bytes: its records end to end (`DashboardRecord`).
     public let byteLimit: Int
     /// Any one body (or a stream's frames) is cut to this, so a few large ones cannot push out the rest.
     let bodyLimit: Int
     static let scenarioLimit = 100
 
-    /// An exchange as the ring keeps it: by reference, so that keeping, evicting and listing it
-    /// never copy its twenty-odd fields, with its cost worked out once. Its id is set under the
-    /// ring's lock before anyone else can see it; after that it does not change.
-    final class Entry: @unchecked Sendable {
-        var exchange: DashboardExchange
-        let cost: Int
-
-        init(_ exchange: consuming DashboardExchange) {
-            cost = exchange.cost
-            self.exchange = exchange
-        }
-    }
-
+    /// The exchanges kept, as records (`DashboardRecord`) in one arena of `byteLimit` bytes used
+    /// round and round: a new record goes after the newest (or back at the start when it would
+    /// pass the end) and the oldest it would overwrite are evicted, which frees nothing.
     private struct Contents {
+        let arena: UnsafeMutableRawPointer
+        let capacity: Int
         /// Oldest first; slots before `head` are evicted ones, dropped in bulk now and then.
-        var slots: [Entry?] = []
+        var slots: [(offset: Int, length: Int)] = []
         var head = 0
+        /// Where the next record goes, unless it would pass the end.
+        var end = 0
         var bytes = 0
+        /// The id of `slots[head]`, and of the next exchange.
+        var firstID = 1
         var nextID = 1
         var evicted = 0
         /// Exchanges each scenario shaped, since start (at most `scenarioLimit` names, then `other`).
@@ -37,9 +33,39 @@ public final class DashboardRing: Sendable {
         var feeds: [ObjectIdentifier: DashboardFeed] = [:]
 
         var count: Int { slots.count - head }
+
+        /// Room for `length` bytes, the oldest records it overlaps evicted: its offset.
+        mutating func place(_ length: Int) -> Int {
+            var offset = end
+            if offset + length > capacity {
+                // Back to the start: the records after `end` are the oldest; they go first.
+                while head < slots.count, slots[head].offset >= end { evictOldest() }
+                offset = 0
+            }
+            while head < slots.count, slots[head].offset < offset + length, slots[head].offset + slots[head].length > offset {
+                evictOldest()
+            }
+            if head > 1024 && head * 2 > slots.count {
+                slots.removeFirst(head)
+                head = 0
+            }
+            end = offset + length
+            return offset
+        }
+
+        private mutating func evictOldest() {
+            bytes -= slots[head].length
+            head += 1
+            firstID += 1
+            evicted += 1
+        }
+
+        func record(_ index: Int) -> UnsafeRawBufferPointer {
+            UnsafeRawBufferPointer(start: arena + slots[index].offset, count: slots[index].length)
+        }
     }
 
-    private let contents = Mutex(Contents())
+    private let contents: Mutex<Contents>
     /// Frame bytes held by streams still being answered, all together: at most `inFlightLimit`.
     private let inFlight = Atomic<Int>(0)
     /// A quarter of the ring beside it: the dashboard holds at most 1.25 × `byteLimit` in all.
@@ -48,6 +74,12 @@ public final class DashboardRing: Sendable {
     public init(byteLimit: Int) {
         self.byteLimit = byteLimit
         bodyLimit = max(4096, min(1 << 20, byteLimit / 16))
+        // Pages are the kernel's until a record is written on them: an idle ring costs no memory.
+        contents = Mutex(Contents(arena: .allocate(byteCount: max(byteLimit, 1), alignment: 16), capacity: byteLimit))
+    }
+
+    deinit {
+        contents.withLock { $0.arena.deallocate() }
     }
 
     /// Takes `count` bytes of a stream's frames in flight, if all streams' together stay within
@@ -69,37 +101,27 @@ public final class DashboardRing: Sendable {
 
     /// Keeps a finished exchange (evicting the oldest to make room) and sends its row to the pages watching.
     func add(_ exchange: consuming DashboardExchange) {
-        let entry = Entry(exchange)
-        let cost = entry.cost
-        guard cost <= byteLimit else { return }  // a ring too small for even one: headers near their limit
-        // The exchanges evicted are freed after the lock is let go: freeing one touches memory
-        // not used since it was added (cold), and the other event loop waited on it.
-        var evicted: [Entry?] = []
-        let feeds: [DashboardFeed] = contents.withLock { c in
-            entry.exchange.id = c.nextID
+        let length = DashboardRecord.size(of: exchange)
+        guard length <= byteLimit else { return }  // a ring too small for even one: headers near their limit
+        let (id, feeds): (Int, [DashboardFeed]) = contents.withLock { c in
+            let id = c.nextID
             c.nextID += 1
-            while c.bytes + cost > byteLimit, c.head < c.slots.count {
-                c.bytes -= c.slots[c.head]?.cost ?? 0
-                evicted.append(c.slots[c.head].take())
-                c.head += 1
-                c.evicted += 1
-            }
-            if c.head > 1024 && c.head * 2 > c.slots.count {
-                c.slots.removeFirst(c.head)
-                c.head = 0
-            }
-            c.slots.append(entry)
-            c.bytes += cost
-            if let scenario = entry.exchange.scenario {
+            if c.head == c.slots.count { c.firstID = id }
+            exchange.id = id
+            let offset = c.place(length)
+            DashboardRecord.encode(exchange, into: c.arena + offset)
+            c.slots.append((offset, length))
+            c.bytes += length
+            if let scenario = exchange.scenario {
                 let name = c.scenarioHits[scenario] != nil || c.scenarioHits.count < Self.scenarioLimit ? scenario : "other"
                 c.scenarioHits[name, default: 0] += 1
             }
-            return c.feeds.isEmpty ? [] : Array(c.feeds.values)
+            return (id, c.feeds.isEmpty ? [] : Array(c.feeds.values))
         }
-        evicted = []
         guard !feeds.isEmpty else { return }
+        exchange.id = id
         var w = JSONWriter(capacity: 512)
-        entry.exchange.summary(into: &w)
+        exchange.summary(into: &w)
         let event = Array("event: exchange\ndata: ".utf8) + w.bytes + Array("\n\n".utf8)
         for feed in feeds { feed.offer(event) }
     }
@@ -107,34 +129,47 @@ public final class DashboardRing: Sendable {
     /// The exchange with this id, while the ring holds it.
     func exchange(_ id: Int) -> DashboardExchange? {
         contents.withLock { c in
-            guard c.head < c.slots.count, let first = c.slots[c.head]?.exchange.id else { return nil }
-            let index = c.head + id - first
-            return c.slots.indices.contains(index) && index >= c.head ? c.slots[index]?.exchange : nil
+            // Any Int from the page's URL: compared, not added to, so that none can overflow.
+            guard id >= c.firstID, id - c.firstID < c.count else { return nil }
+            return DashboardRecord.decode(c.record(c.head + id - c.firstID))
         }
     }
 
     /// The newest `limit` rows (oldest first) and what the ring holds, as the page's list reads them.
     func listing(limit: Int) -> [UInt8] {
-        contents.withLock { c in
-            var w = JSONWriter(capacity: 256 * min(limit, c.count) + 256)
-            w.beginObject()
-            w.key("data")
-            w.beginArray()
-            for slot in c.slots[max(c.head, c.slots.count - limit)...] { slot?.exchange.summary(into: &w) }
-            w.endArray()
-            w.key("held_bytes"); w.int(c.bytes)
-            w.key("byte_limit"); w.int(byteLimit)
-            w.key("exchanges"); w.int(c.count)
-            w.key("evicted"); w.int(c.evicted)
-            w.key("scenario_hits")
-            w.beginObject()
-            for (name, hits) in c.scenarioHits.sorted(by: { $0.key < $1.key }) {
-                w.key(escaping: name); w.int(hits)
+        // The records copied out under the lock, read after it.
+        let (records, ends, facts) = contents.withLock { c in
+            var records: [UInt8] = [], ends: [Int] = []
+            for index in max(c.head, c.slots.count - limit)..<c.slots.count {
+                records.append(contentsOf: c.record(index))
+                ends.append(records.count)
             }
-            w.endObject()
-            w.endObject()
-            return w.bytes
+            return (records, ends, (c.bytes, c.count, c.evicted, c.scenarioHits))
         }
+        var w = JSONWriter(capacity: 256 * ends.count + 256)
+        w.beginObject()
+        w.key("data")
+        w.beginArray()
+        records.withUnsafeBytes { all in
+            var start = 0
+            for end in ends {
+                DashboardRecord.decode(UnsafeRawBufferPointer(rebasing: all[start..<end])).summary(into: &w)
+                start = end
+            }
+        }
+        w.endArray()
+        w.key("held_bytes"); w.int(facts.0)
+        w.key("byte_limit"); w.int(byteLimit)
+        w.key("exchanges"); w.int(facts.1)
+        w.key("evicted"); w.int(facts.2)
+        w.key("scenario_hits")
+        w.beginObject()
+        for (name, hits) in facts.3.sorted(by: { $0.key < $1.key }) {
+            w.key(escaping: name); w.int(hits)
+        }
+        w.endObject()
+        w.endObject()
+        return w.bytes
     }
 
     /// A reset through the admin API starts the scenarios' hit counts again (the exchanges stay).
