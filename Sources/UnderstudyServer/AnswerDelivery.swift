@@ -84,7 +84,7 @@ extension HTTPConnectionHandler {
 
     func answer(_ response: MockResponse, to request: MockRequest, head: RequestHead, keepAlive: Bool, arrival: UInt64,
                         context: ChannelHandlerContext) {
-        metrics?.requestServed(response)
+        metrics?.requestServed(response, last: &lastAnswer)
         requestArrival = arrival
         if let dashboard, response.routeName != "admin" {
             capture = ExchangeCapture(request, response, arrival: arrival, ring: dashboard.ring, cost: dashboard.cost(of: response))

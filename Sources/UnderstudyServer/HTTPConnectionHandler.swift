@@ -21,6 +21,8 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     /// Metrics (nil when off): the request being answered arrived at `requestArrival`
     /// (`StreamMeter.now()`); `streamMeter` times the stream being written.
     let metrics: ServerMetrics?
+    /// The metrics' counters for this connection's last kind of answer.
+    var lastAnswer: AnswerMemo?
     var requestArrival: UInt64 = 0
     var streamMeter: StreamMeter?
     /// The dashboard (nil when off), and the exchange in flight noted for it.

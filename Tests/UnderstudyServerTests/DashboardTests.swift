@@ -145,6 +145,10 @@ struct DashboardTests {
         let listing = try JSONParser.parse(ring.listing(limit: 10))
         #expect(listing["data"]?.arrayValue?.count == 10 && listing["exchanges"] == .int(Int64(held)))
         #expect(listing["data"]?[9]?["id"] == .int(2_000) && listing["evicted"] == .int(Int64(2_000 - held)))
+        let stream = try #require(listing["data"]?[0])  // exchange 1,991: the 1,990th, streamed
+        #expect(stream["id"] == .int(1_991) && stream["stream"] == .bool(true) && stream["ttft_ms"] == .double(0.002))
+        #expect(stream["tokens_in"] == .int(1_990) && stream["verdict"] == .string("request") && stream["findings"] == .int(1))
+        #expect(stream["method"] == .string("POST") && stream["model"] == .string("gpt-4o") && stream["status"] == .int(200 + 1_990 % 300))
     }
 
     @Test("any exchange id in the URL is a 404 when the ring does not hold it, the extremes of Int too (Int.min crashed the server)")

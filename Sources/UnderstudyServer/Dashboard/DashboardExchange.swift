@@ -36,6 +36,9 @@ struct DashboardExchange: Sendable {
             self.marks = marks
         }
 
+        /// When the first frame was sent (read from the times alone: a row's frames have no bytes).
+        var firstSentNanoseconds: Int64? { marks.first?.sent }
+
         func forEachMark(_ body: (_ end: Int, _ due: Int64, _ sent: Int64) -> Void) {
             for mark in marks { body(mark.end, mark.due, mark.sent) }
         }
@@ -93,7 +96,7 @@ struct DashboardExchange: Sendable {
     static let frameOverhead = 48
 
     var isStream: Bool { frames != nil }
-    var timeToFirstFrameNanoseconds: Int64? { frames?.first?.sentNanoseconds }
+    var timeToFirstFrameNanoseconds: Int64? { frames?.firstSentNanoseconds }
 
     /// `request` broke the contract (refused, or served under `warn`), `response` broke it
     /// (self-check), else `pass`.

@@ -22,8 +22,10 @@ enum DashboardRecord {
         write(exchange, to: &writer)
     }
 
-    static func decode(_ record: UnsafeRawBufferPointer) -> DashboardExchange {
-        var r = Reader(record)
+    /// The exchange a record holds; `whole: false` leaves out its headers, bodies and frame bytes,
+    /// which a row of the list does not show (a stream's frame times are kept).
+    static func decode(_ record: UnsafeRawBufferPointer, whole: Bool = true) -> DashboardExchange {
+        var r = Reader(record, whole: whole)
         let id = r.int(), startedAt = Int64(r.int()), status = r.int(), duration = Int64(r.int())
         let framesDropped = r.int()
         let dollars = r.flag() ? Double(bitPattern: UInt64(truncatingIfNeeded: r.int())) : nil
@@ -139,9 +141,14 @@ private struct Writer: RecordSink {
 
 private struct Reader {
     let record: UnsafeRawBufferPointer
+    /// false: headers and byte runs are skipped, read as empty.
+    let whole: Bool
     var offset = 0
 
-    init(_ record: UnsafeRawBufferPointer) { self.record = record }
+    init(_ record: UnsafeRawBufferPointer, whole: Bool) {
+        self.record = record
+        self.whole = whole
+    }
 
     mutating func int() -> Int {
         defer { offset += 8 }
@@ -158,7 +165,7 @@ private struct Reader {
     mutating func bytes() -> [UInt8] {
         let n = max(count(), 0)
         defer { offset += n }
-        return Array(record[offset..<offset + n])
+        return whole ? Array(record[offset..<offset + n]) : []
     }
 
     mutating func string() -> String? {
@@ -169,6 +176,11 @@ private struct Reader {
     }
 
     mutating func headers() -> [(name: String, value: String)] {
-        (0..<count()).map { _ in (string() ?? "", string() ?? "") }
+        let n = count()
+        guard whole else {
+            for _ in 0..<2 * n { offset += max(count(), 0) }
+            return []
+        }
+        return (0..<n).map { _ in (string() ?? "", string() ?? "") }
     }
 }

@@ -137,39 +137,28 @@ public final class DashboardRing: Sendable {
 
     /// The newest `limit` rows (oldest first) and what the ring holds, as the page's list reads them.
     func listing(limit: Int) -> [UInt8] {
-        // The records copied out under the lock, read after it.
-        let (records, ends, facts) = contents.withLock { c in
-            var records: [UInt8] = [], ends: [Int] = []
-            for index in max(c.head, c.slots.count - limit)..<c.slots.count {
-                records.append(contentsOf: c.record(index))
-                ends.append(records.count)
+        // Read under the lock, but only what a row shows: no header, body or frame is copied.
+        contents.withLock { c in
+            let rows = max(c.head, c.slots.count - limit)..<c.slots.count
+            var w = JSONWriter(capacity: 256 * rows.count + 256)
+            w.beginObject()
+            w.key("data")
+            w.beginArray()
+            for index in rows { DashboardRecord.decode(c.record(index), whole: false).summary(into: &w) }
+            w.endArray()
+            w.key("held_bytes"); w.int(c.bytes)
+            w.key("byte_limit"); w.int(byteLimit)
+            w.key("exchanges"); w.int(c.count)
+            w.key("evicted"); w.int(c.evicted)
+            w.key("scenario_hits")
+            w.beginObject()
+            for (name, hits) in c.scenarioHits.sorted(by: { $0.key < $1.key }) {
+                w.key(escaping: name); w.int(hits)
             }
-            return (records, ends, (c.bytes, c.count, c.evicted, c.scenarioHits))
+            w.endObject()
+            w.endObject()
+            return w.bytes
         }
-        var w = JSONWriter(capacity: 256 * ends.count + 256)
-        w.beginObject()
-        w.key("data")
-        w.beginArray()
-        records.withUnsafeBytes { all in
-            var start = 0
-            for end in ends {
-                DashboardRecord.decode(UnsafeRawBufferPointer(rebasing: all[start..<end])).summary(into: &w)
-                start = end
-            }
-        }
-        w.endArray()
-        w.key("held_bytes"); w.int(facts.0)
-        w.key("byte_limit"); w.int(byteLimit)
-        w.key("exchanges"); w.int(facts.1)
-        w.key("evicted"); w.int(facts.2)
-        w.key("scenario_hits")
-        w.beginObject()
-        for (name, hits) in facts.3.sorted(by: { $0.key < $1.key }) {
-            w.key(escaping: name); w.int(hits)
-        }
-        w.endObject()
-        w.endObject()
-        return w.bytes
     }
 
     /// A reset through the admin API starts the scenarios' hit counts again (the exchanges stay).
