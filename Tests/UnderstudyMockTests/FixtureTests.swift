@@ -61,7 +61,7 @@ struct FixtureTests {
     }
 
     @Test("the server clock reads ISO-8601 instants")
-    func clock() {
+    func clock() throws {
         #expect(ServerClock(argument: "2025-07-01T00:00:00Z") == .fixed(1_751_328_000))
         #expect(ServerClock(argument: "2025-07-01T02:00:00+02:00") == .fixed(1_751_328_000))
         #expect(ServerClock(argument: "2025-07-01") == .fixed(1_751_328_000))
@@ -69,5 +69,14 @@ struct FixtureTests {
         #expect(ServerClock(argument: "soon") == nil)
         #expect(UTCDate.httpDate(1_751_328_000) == "Tue, 01 Jul 2025 00:00:00 GMT")
         #expect(UTCDate.httpDate(0) == "Thu, 01 Jan 1970 00:00:00 GMT")
+        // Offsets are ±HH:MM within a day, digits only; a year is written with four digits.
+        for text in ["1970-01-01T00:00:00-99:99", "2025-07-01T00:00:00+1:000", "2025-07-01T00:00:00+-1:00", "2025-07-01T00:00:00+0100"] {
+            #expect(ServerClock(argument: text) == nil, "\(text)")
+        }
+        let lateInTheDay: Int64 = 1_751_328_000 + 2 * 86_400 - 120
+        #expect(ServerClock(argument: "2025-07-01T23:59:00-23:59") == .fixed(lateInTheDay))
+        let yearZero = try #require(UTCDate.parseInstant("0000-01-01T00:00:00Z"))
+        #expect(UTCDate.httpDate(yearZero) == "Sat, 01 Jan 0000 00:00:00 GMT" && UTCDate.dayString(yearZero) == "0000-01-01")
+        #expect(UTCDate.httpDate(UTCDate.parseInstant("0999-12-31T23:59:59Z")!) == "Tue, 31 Dec 0999 23:59:59 GMT")
     }
 }

@@ -50,8 +50,8 @@ public enum UTCDate {
         if rest.elementsEqual("Z".utf8) || rest.elementsEqual("z".utf8) {
             offset = 0
         } else if rest.count == 6, rest.first == UInt8(ascii: "+") || rest.first == UInt8(ascii: "-"),
-                  let oh = Int(String(decoding: rest.dropFirst().prefix(2), as: UTF8.self)),
-                  let om = Int(String(decoding: rest.suffix(2), as: UTF8.self)) {
+                  rest[rest.startIndex + 3] == UInt8(ascii: ":"),
+                  let oh = twoDigits(rest.dropFirst()), let om = twoDigits(rest.suffix(2)), oh < 24, om < 60 {
             offset = (oh * 3600 + om * 60) * (rest.first == UInt8(ascii: "-") ? -1 : 1)
         } else {
             return nil
@@ -62,7 +62,7 @@ public enum UTCDate {
     /// `YYYY-MM-DD` for Unix seconds.
     public static func dayString(_ seconds: Int64) -> String {
         let (y, m, d) = civil(days: Int(seconds.floorDivided(by: 86_400)))
-        return "\(y)-\(pad2(m))-\(pad2(d))"
+        return "\(pad4(y))-\(pad2(m))-\(pad2(d))"
     }
 
     /// An RFC 9110 IMF-fixdate, as in the HTTP `Date` and `Sunset` headers.
@@ -72,10 +72,20 @@ public enum UTCDate {
         let (y, m, d) = civil(days: days)
         let weekday = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][((days % 7) + 7) % 7]
         let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][m - 1]
-        return "\(weekday), \(pad2(d)) \(month) \(y) \(pad2(secondOfDay / 3600)):\(pad2(secondOfDay / 60 % 60)):\(pad2(secondOfDay % 60)) GMT"
+        return "\(weekday), \(pad2(d)) \(month) \(pad4(y)) \(pad2(secondOfDay / 3600)):\(pad2(secondOfDay / 60 % 60)):\(pad2(secondOfDay % 60)) GMT"
     }
 
     private static func pad2(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+
+    /// A year as four digits (`0999`), as IMF-fixdate and ISO 8601 write it.
+    private static func pad4(_ v: Int) -> String { v >= 0 && v < 1000 ? String(repeating: "0", count: 4 - String(v).count) + String(v) : String(v) }
+
+    /// The number two ASCII digits spell (no sign: `Int("+1")` would take one).
+    private static func twoDigits(_ bytes: ArraySlice<UInt8>) -> Int? {
+        let digits = bytes.prefix(2)
+        guard digits.count == 2, digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return nil }
+        return digits.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
+    }
 }
 
 extension Int64 {
