@@ -67,7 +67,7 @@ public final class ServerMetrics: Sendable {
     func requestServed(_ response: MockResponse, last: inout AnswerMemo?) {
         let status: Int? = if case .fault = response.body { nil } else { response.status }
         let kind = AnswerKind(route: response.routeName ?? "unknown", model: response.model, status: status, scenario: response.scenario)
-        var memo: AnswerMemo
+        let memo: AnswerMemo
         var keep = true
         if let kept = last, kept.kind == kind {
             memo = kept
@@ -89,7 +89,7 @@ public final class ServerMetrics: Sendable {
         }
         if status == 429 { rateLimited.counter([kind.route, memo.counters.model]).increment() }
         if !response.violations.isEmpty { violations.counter([kind.route]).increment(by: Int64(response.violations.count)) }
-        last = keep ? memo : nil
+        if !keep { last = nil } else if last !== memo { last = memo }
     }
 
     /// The labels of a kind of answer worked out (the catalog's lookup, the scenario's check) and
@@ -164,8 +164,10 @@ private struct AnswerKind: Hashable, Sendable {
     var scenario: String?
 }
 
-/// The last kind of answer a connection counted, with its counters (`requestServed(_:last:)`).
-struct AnswerMemo {
+/// The last kind of answer a connection counted, with its counters (`requestServed(_:last:)`);
+/// a class, so that keeping it is one reference, not its labels copied. Used on its connection's
+/// event loop only.
+final class AnswerMemo {
     fileprivate let kind: AnswerKind
     fileprivate let counters: AnswerCounters
     fileprivate var tokensIn: Counter?
