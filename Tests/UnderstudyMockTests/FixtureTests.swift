@@ -69,8 +69,9 @@ struct FixtureTests {
         #expect(ServerClock(argument: "soon") == nil)
         #expect(UTCDate.httpDate(1_751_328_000) == "Tue, 01 Jul 2025 00:00:00 GMT")
         #expect(UTCDate.httpDate(0) == "Thu, 01 Jan 1970 00:00:00 GMT")
-        // Offsets are ±HH:MM within a day, digits only; a year is written with four digits.
-        for text in ["1970-01-01T00:00:00-99:99", "2025-07-01T00:00:00+1:000", "2025-07-01T00:00:00+-1:00", "2025-07-01T00:00:00+0100"] {
+        // Every field is digits only (no sign), offsets are ±HH:MM within a day; a year is written with four digits.
+        for text in ["1970-01-01T00:00:00-99:99", "2025-07-01T00:00:00+1:000", "2025-07-01T00:00:00+-1:00", "2025-07-01T00:00:00+0100",
+                     "2025-+7-01", "2025-07-01T+1:00:00Z", "2025-07-01T01:-0:00Z"] {
             #expect(ServerClock(argument: text) == nil, "\(text)")
         }
         let lateInTheDay: Int64 = 1_751_328_000 + 2 * 86_400 - 120

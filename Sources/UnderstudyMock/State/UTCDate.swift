@@ -23,7 +23,7 @@ public enum UTCDate {
     public static func parseDay(_ text: String) -> Int64? {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
+              let y = number(parts[0].utf8), let m = number(parts[1].utf8), let d = number(parts[2].utf8),
               (1...12).contains(m), (1...31).contains(d) else { return nil }
         guard civil(days: days(year: y, month: m, day: d)) == (y, m, d) else { return nil }
         return Int64(days(year: y, month: m, day: d)) * 86_400
@@ -37,9 +37,7 @@ public enum UTCDate {
         guard utf8.count >= 19, utf8[10] == UInt8(ascii: "T") || utf8[10] == UInt8(ascii: " "),
               utf8[13] == UInt8(ascii: ":"), utf8[16] == UInt8(ascii: ":"),
               let day = parseDay(String(decoding: utf8[0..<10], as: UTF8.self)),
-              let h = Int(String(decoding: utf8[11..<13], as: UTF8.self)),
-              let mi = Int(String(decoding: utf8[14..<16], as: UTF8.self)),
-              let s = Int(String(decoding: utf8[17..<19], as: UTF8.self)),
+              let h = number(utf8[11..<13]), let mi = number(utf8[14..<16]), let s = number(utf8[17..<19]),
               h < 24, mi < 60, s < 61 else { return nil }
         var rest = utf8[19...]
         if rest.first == UInt8(ascii: ".") {
@@ -51,7 +49,7 @@ public enum UTCDate {
             offset = 0
         } else if rest.count == 6, rest.first == UInt8(ascii: "+") || rest.first == UInt8(ascii: "-"),
                   rest[rest.startIndex + 3] == UInt8(ascii: ":"),
-                  let oh = twoDigits(rest.dropFirst()), let om = twoDigits(rest.suffix(2)), oh < 24, om < 60 {
+                  let oh = number(rest.dropFirst().prefix(2)), let om = number(rest.suffix(2)), oh < 24, om < 60 {
             offset = (oh * 3600 + om * 60) * (rest.first == UInt8(ascii: "-") ? -1 : 1)
         } else {
             return nil
@@ -78,13 +76,16 @@ public enum UTCDate {
     private static func pad2(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
 
     /// A year as four digits (`0999`), as IMF-fixdate and ISO 8601 write it.
-    private static func pad4(_ v: Int) -> String { v >= 0 && v < 1000 ? String(repeating: "0", count: 4 - String(v).count) + String(v) : String(v) }
+    private static func pad4(_ v: Int) -> String {
+        let digits = String(v)
+        return v >= 0 && digits.count < 4 ? String(repeating: "0", count: 4 - digits.count) + digits : digits
+    }
 
-    /// The number two ASCII digits spell (no sign: `Int("+1")` would take one).
-    private static func twoDigits(_ bytes: ArraySlice<UInt8>) -> Int? {
-        let digits = bytes.prefix(2)
-        guard digits.count == 2, digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return nil }
-        return digits.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
+    /// The number a field's ASCII digits spell, every byte a digit (`Int()` would take a sign:
+    /// `+1`, `-1`). The fields are at most four digits long.
+    private static func number(_ bytes: some Collection<UInt8>) -> Int? {
+        guard !bytes.isEmpty, bytes.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return nil }
+        return bytes.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
     }
 }
 

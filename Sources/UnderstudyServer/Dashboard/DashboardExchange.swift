@@ -30,7 +30,7 @@ struct DashboardExchange: Sendable {
 
         init() {}
 
-        /// Frames as a record kept them (`ExchangeRecord`).
+        /// Frames as a record kept them (`DashboardRecord`).
         init(bytes: [UInt8], marks: [(end: Int, due: Int64, sent: Int64)]) {
             self.bytes = bytes
             self.marks = marks

@@ -24,8 +24,7 @@ public final class DashboardRing: Sendable {
         /// Where the next record goes, unless it would pass the end.
         var end = 0
         var bytes = 0
-        /// The id of `slots[head]`, and of the next exchange.
-        var firstID = 1
+        /// The id of the next exchange; the ring's are the `count` before it.
         var nextID = 1
         var evicted = 0
         /// Exchanges each scenario shaped, since start (at most `scenarioLimit` names, then `other`).
@@ -33,6 +32,8 @@ public final class DashboardRing: Sendable {
         var feeds: [ObjectIdentifier: DashboardFeed] = [:]
 
         var count: Int { slots.count - head }
+        /// The id of `slots[head]`, the oldest held.
+        var firstID: Int { nextID - count }
 
         /// Room for `length` bytes, the oldest records it overlaps evicted: its offset.
         mutating func place(_ length: Int) -> Int {
@@ -56,7 +57,6 @@ public final class DashboardRing: Sendable {
         private mutating func evictOldest() {
             bytes -= slots[head].length
             head += 1
-            firstID += 1
             evicted += 1
         }
 
@@ -103,23 +103,20 @@ public final class DashboardRing: Sendable {
     func add(_ exchange: consuming DashboardExchange) {
         let length = DashboardRecord.size(of: exchange)
         guard length <= byteLimit else { return }  // a ring too small for even one: headers near their limit
-        let (id, feeds): (Int, [DashboardFeed]) = contents.withLock { c in
-            let id = c.nextID
-            c.nextID += 1
-            if c.head == c.slots.count { c.firstID = id }
-            exchange.id = id
+        let feeds: [DashboardFeed] = contents.withLock { c in
+            exchange.id = c.nextID
             let offset = c.place(length)
             DashboardRecord.encode(exchange, into: c.arena + offset)
             c.slots.append((offset, length))
+            c.nextID += 1
             c.bytes += length
             if let scenario = exchange.scenario {
                 let name = c.scenarioHits[scenario] != nil || c.scenarioHits.count < Self.scenarioLimit ? scenario : "other"
                 c.scenarioHits[name, default: 0] += 1
             }
-            return (id, c.feeds.isEmpty ? [] : Array(c.feeds.values))
+            return c.feeds.isEmpty ? [] : Array(c.feeds.values)
         }
         guard !feeds.isEmpty else { return }
-        exchange.id = id
         var w = JSONWriter(capacity: 512)
         exchange.summary(into: &w)
         let event = Array("event: exchange\ndata: ".utf8) + w.bytes + Array("\n\n".utf8)
