@@ -18,6 +18,16 @@ final class StreamScheduler {
     /// Work due within this of the earliest goes out in the same tick (and so, for one
     /// connection, in the same write).
     static let tick = TimeAmount.microseconds(500)
+    /// The least time between two ticks. NIO runs every scheduled task that is due before it polls
+    /// the sockets again, so a tick that re-armed the timer for work already due (a loop behind
+    /// its streams) ran again at once, and again: no socket was read until the loop caught up.
+    /// At 10,000 streams started together that was seconds: new requests, and a health check,
+    /// waited 3-6 s while the streams already running were served. Set this far ahead, the timer is
+    /// not yet due when NIO looks, so it polls first (`epoll_wait` until the timer's deadline).
+    static let pollBetweenTicks = TimeAmount.microseconds(50)
+    /// The most waits one tick serves: a loop behind its streams polls its sockets at least every
+    /// this many writes (~5 ms), so a new connection is answered while thousands of streams run.
+    static let mostPerTick = 1024
 
     private struct Entry: Comparable {
         var due: NIODeadline
@@ -64,17 +74,19 @@ final class StreamScheduler {
             if timer.due <= first.due { return }
             timer.task.cancel()
         }
+        let due = max(first.due, eventLoop.now + Self.pollBetweenTicks)
         let bound = NIOLoopBound(self, eventLoop: eventLoop)
-        let task = eventLoop.scheduleTask(deadline: first.due) { bound.value.serve() }
-        timer = (first.due, task)
+        let task = eventLoop.scheduleTask(deadline: due) { bound.value.serve() }
+        timer = (due, task)
     }
 
-    /// The timer's tick: everything due by its end, in order, then the timer set again.
+    /// The timer's tick: everything due by its end (up to `mostPerTick`), in order, then the timer
+    /// set again.
     private func serve() {
         timer = nil
         serving = true
         let horizon = eventLoop.now + Self.tick
-        while let first = queue.first, first.due <= horizon { batch.append(queue.removeFirst()) }
+        while batch.count < Self.mostPerTick, let first = queue.first, first.due <= horizon { batch.append(queue.removeFirst()) }
         for entry in batch { entry.work.due(ticket: entry.ticket, horizon: horizon) }
         batch.removeAll(keepingCapacity: batch.count < 4096)
         serving = false

@@ -48,7 +48,8 @@ struct StreamSchedulerTests {
         for (i, work) in works.enumerated() {
             scheduler.schedule(work, ticket: UInt64(i), at: start + .microseconds(Int64(i % 4) * 100))
         }
-        loop.advanceTime(by: .microseconds(1))
+        // The first is due at once; the timer, no sooner than the least time between ticks.
+        loop.advanceTime(by: StreamScheduler.pollBetweenTicks)
         // All 100 are due within 300 µs of the first: one tick serves them at the same instant.
         #expect(works.allSatisfy { $0.calls.count == 1 })
         #expect(Set(works.compactMap { $0.calls.first?.at }).count == 1)
@@ -66,6 +67,29 @@ struct StreamSchedulerTests {
         #expect(early.calls.count == 1 && late.calls.isEmpty)
         loop.advanceTime(by: .seconds(5))
         #expect(late.calls.count == 1)
+    }
+
+    @Test("a loop behind its waits serves a bounded batch per tick and leaves time to poll its sockets between ticks")
+    func behindYieldsToSockets() {
+        let loop = EmbeddedEventLoop()
+        let scheduler = StreamScheduler(eventLoop: loop)
+        let waits = StreamScheduler.mostPerTick * 2 + 500
+        let works = (0..<waits).map { _ in Recorder(loop) }
+        let start = loop.now
+        for (i, work) in works.enumerated() { scheduler.schedule(work, ticket: UInt64(i), at: start) }
+        func served() -> Int { works.filter { !$0.calls.isEmpty }.count }
+        // All due at once, yet the timer runs no sooner than pollBetweenTicks from now: NIO polls
+        // its sockets before a task that is not yet due.
+        loop.advanceTime(by: StreamScheduler.pollBetweenTicks - .nanoseconds(1))
+        #expect(served() == 0)
+        loop.advanceTime(by: .nanoseconds(1))
+        #expect(served() == StreamScheduler.mostPerTick)
+        // The next batch waits for the next tick, however overdue it is; first come, first served.
+        #expect(works[StreamScheduler.mostPerTick].calls.isEmpty && !works[StreamScheduler.mostPerTick - 1].calls.isEmpty)
+        loop.advanceTime(by: StreamScheduler.pollBetweenTicks)
+        #expect(served() == 2 * StreamScheduler.mostPerTick)
+        loop.advanceTime(by: StreamScheduler.pollBetweenTicks)
+        #expect(served() == waits && scheduler.waiting == 0)
     }
 
     static func plan(frames: Int, intervalMilliseconds: Int64, firstMilliseconds: Int64 = 0) -> StreamPlan {
