@@ -110,14 +110,28 @@ struct ResponseTemplateTests {
         ("/api/v1/chat/completions", #"{"model":"openai/gpt-5","temperature":0,"messages":[{"role":"user","content":"ping"}]}"#),
         ("/v1/chat/completions", #"{"model":"gpt-4o","messages":[{"role":"user","content":"Hello"}]}"#),
         ("/v1/chat/completions", #"{"model":"gpt-4o","messages":[{"role":"user","content":"Tell me about moss"}]}"#),
+        // Streams, a stand-in for an unknown model (its header), a spoken answer (its audio id).
+        ("/v1/chat/completions", #"{"model":"gpt-4o","stream":true,"temperature":0,"messages":[{"role":"user","content":"Tell me about moss"}]}"#),
+        ("/api/v1/chat/completions", #"{"model":"openai/gpt-4o","stream":true,"seed":1,"messages":[{"role":"user","content":"Tell me about moss"}]}"#),
+        ("/v1/chat/completions", #"{"model":"gpt-4o","stream":true,"stream_options":{"include_usage":true},"temperature":0,"messages":[{"role":"user","content":"Tell me about moss"}]}"#),
+        ("/v1/chat/completions", #"{"model":"acme-llm-7","temperature":0,"messages":[{"role":"user","content":"ping"}]}"#),
+        ("/v1/chat/completions", #"{"model":"gpt-4o-audio-preview","temperature":0,"modalities":["text","audio"],"audio":{"voice":"alloy","format":"wav"},"messages":[{"role":"user","content":"ping"}]}"#),
     ]
 
     static func transcript(caching: Bool) throws -> [String] {
+        var fixtures = try Fixtures.embedded()
+        fixtures.catalog.openDefault = "gpt-4o"
         let engine = MockEngine(configuration: MockConfiguration(
-            fixtures: try Fixtures.embedded(), seed: 11, clock: .fixed(1_700_000_000), cacheRepeatableResponses: caching))
-        return sequence.map { path, json in
+            fixtures: fixtures, seed: 11, clock: .fixed(1_700_000_000), cacheRepeatableResponses: caching))
+        // Each request twice: the second is the repeat a template serves.
+        return (sequence + sequence).map { path, json in
             let r = engine.respond(to: MockRequest(method: "POST", path: path, body: Array(json.utf8)))
-            guard case .bytes(let body) = r.body else { return "stream" }
+            var body: [UInt8] = []
+            switch r.body {
+            case .bytes(let bytes): body = bytes
+            case .stream(var plan): while let frame = plan.frames.next() { body += frame }
+            case .fault(let fault): body = Array("\(fault)".utf8)
+            }
             return "\(r.status) \(r.headers.map { "\($0.name)=\($0.value)" }) \(String(decoding: body, as: UTF8.self))"
         }
     }
@@ -130,5 +144,28 @@ struct ResponseTemplateTests {
         // Repeats differ (new ids) but a canned reply keeps its text.
         #expect(cached[0] != cached[2])
         #expect(cached[2].contains("Hello! How can I help you today?"))
+        #expect(cached.filter { $0.contains("data: [DONE]") }.count == 6)
+        #expect(cached.contains { $0.contains("x-understudy-model-stand-in=") })
+    }
+
+    @Test("a repeated stream is served from its template: not parsed, the same frames with this occurrence's id")
+    func streamTemplate() throws {
+        let engine = MockEngine(configuration: MockConfiguration(fixtures: try Fixtures.embedded(), clock: .fixed(1_750_000_000)))
+        let request = MockRequest(method: "POST", path: "/v1/chat/completions", body: Array(
+            #"{"model":"gpt-4o","stream":true,"temperature":0,"messages":[{"role":"user","content":"Describe a market"}]}"#.utf8))
+        func frames(_ response: MockResponse) -> [String] {
+            guard case .stream(var plan) = response.body else { return [] }
+            var frames: [String] = []
+            while let frame = plan.frames.next() { frames.append(String(decoding: frame, as: UTF8.self)) }
+            return frames
+        }
+        let first = frames(engine.respond(to: request))
+        let parses = engine.bodyParses.value
+        let second = frames(engine.respond(to: request))
+        #expect(engine.bodyParses.value == parses)
+        #expect(first.count == second.count && first.count > 10)
+        let id = { (frame: String) in frame.firstRange(of: "chatcmpl-").map { String(frame[$0.lowerBound...].prefix(38)) } }
+        #expect(id(first[0]) != nil && id(first[0]) != id(second[0]))
+        #expect(Set(second.dropLast().map(id)).count == 1)
     }
 }

@@ -60,11 +60,19 @@ struct ChatCompletions: Resource {
         plan.cost = (serveAs?.priceFactor ?? 1)
             * (Double(plan.usage.promptTokens) * model.pricing.input + Double(plan.usage.completionTokens) * model.pricing.output) / 1_000_000
         let processing = String(Self.processingMilliseconds(plan))
-        let notices = ModelAvailability.headers(model, now: now, catalog: catalog)
+        let notices = ModelAvailability.headers(model, now: now, catalog: catalog) + ModelRules.headers(model)
         let headers = chatHeaders(stream: chat.stream, requestHash: requestHash, occurrence: occurrence,
-                                  processingMilliseconds: processing, id: plan.id, flavor: flavor) + notices + ModelRules.headers(model)
+                                  processingMilliseconds: processing, id: plan.id, flavor: flavor) + notices
+        // A spoken answer's audio id is drawn per occurrence, so it would not repeat from a template.
+        let templatable = plan.repeatable && warnings.isEmpty && templated && !chat.store && !plan.choices.contains { $0.audio != nil }
         if chat.stream {
             if chat.store && flavor == .openai { try StoredCompletions(engine: engine).storeCompletion(ChatCompletionEncoder.json(plan), plan: plan, body: body, created: now) }
+            if templatable {
+                engine.templates?.store(key: templateKey, .init(
+                    requestHash: requestHash, created: now, flavor: flavor,
+                    body: .stream(plan, includeUsage: chat.includeUsage, includeObfuscation: chat.includeObfuscation),
+                    processingMilliseconds: processing, notices: notices, usage: plan.usage, model: model.id))
+            }
             let frames = StreamFrames(ChatStreamRenderer(plan, includeUsage: chat.includeUsage, includeObfuscation: chat.includeObfuscation))
             var response = MockResponse(status: 200, headers: headers,
                                         body: .stream(StreamPlan(frames: frames, intervalNanoseconds: configuration.streamIntervalNanoseconds)))
@@ -76,7 +84,7 @@ struct ChatCompletions: Resource {
         }
         let json = ChatCompletionEncoder.json(plan)
         if chat.store && flavor == .openai { try StoredCompletions(engine: engine).storeCompletion(json, plan: plan, body: body, created: now) }
-        if plan.repeatable && warnings.isEmpty && templated && !chat.store {
+        if templatable {
             engine.templates?.store(key: templateKey, body: json, id: plan.id, requestHash: requestHash, created: now,
                              flavor: flavor, processingMilliseconds: processing, notices: notices, usage: plan.usage, model: model.id)
         }
@@ -88,22 +96,34 @@ struct ChatCompletions: Resource {
         return response
     }
 
-    /// A repeat of a repeatable request: the template with this occurrence's id spliced in.
+    /// A repeat of a repeatable request: the template with this occurrence's id spliced in (a
+    /// stream's plan given this occurrence's id and padding).
     private func repeatResponse(_ template: ResponseTemplateCache.Template) throws(APIError) -> MockResponse {
         let occurrence = try nextOccurrence(template.requestHash)
         let context = ChatSynthesizer.Context(
             requestHash: template.requestHash, conversationHash: 0, occurrence: occurrence,
             seed: configuration.seed, now: template.created, flavor: template.flavor)
-        let id = ChatSynthesizer.responseID(context).id
-        var body: [UInt8] = []
-        body.reserveCapacity(template.prefix.count + id.utf8.count + template.suffix.count)
-        body.append(contentsOf: template.prefix)
-        body.append(contentsOf: id.utf8)
-        body.append(contentsOf: template.suffix)
-        let headers = chatHeaders(stream: false, requestHash: template.requestHash, occurrence: occurrence,
+        let (id, paddingSeed) = ChatSynthesizer.responseID(context)
+        let answer: MockResponse.Body
+        switch template.body {
+        case .json(let prefix, let suffix):
+            var body: [UInt8] = []
+            body.reserveCapacity(prefix.count + id.utf8.count + suffix.count)
+            body.append(contentsOf: prefix)
+            body.append(contentsOf: id.utf8)
+            body.append(contentsOf: suffix)
+            answer = .bytes(body)
+        case .stream(var plan, let includeUsage, let includeObfuscation):
+            plan.id = id
+            plan.paddingSeed = paddingSeed
+            let frames = StreamFrames(ChatStreamRenderer(plan, includeUsage: includeUsage, includeObfuscation: includeObfuscation))
+            answer = .stream(StreamPlan(frames: frames, intervalNanoseconds: configuration.streamIntervalNanoseconds))
+        }
+        let stream = if case .stream = answer { true } else { false }
+        let headers = chatHeaders(stream: stream, requestHash: template.requestHash, occurrence: occurrence,
                                   processingMilliseconds: template.processingMilliseconds, id: id, flavor: template.flavor)
             + template.notices
-        var response = MockResponse(status: 200, headers: headers, body: .bytes(body))
+        var response = MockResponse(status: 200, headers: headers, body: answer)
         response.usage = template.usage
         response.model = template.model
         return response
