@@ -123,8 +123,8 @@ struct ResponseTemplateTests {
         fixtures.catalog.openDefault = "gpt-4o"
         let engine = MockEngine(configuration: MockConfiguration(
             fixtures: fixtures, seed: 11, clock: .fixed(1_700_000_000), cacheRepeatableResponses: caching))
-        // Each request twice: the second is the repeat a template serves.
-        return (sequence + sequence).map { path, json in
+        // Each request three times: a template is kept from the second, and serves the third.
+        return (sequence + sequence + sequence).map { path, json in
             let r = engine.respond(to: MockRequest(method: "POST", path: path, body: Array(json.utf8)))
             var body: [UInt8] = []
             switch r.body {
@@ -144,7 +144,7 @@ struct ResponseTemplateTests {
         // Repeats differ (new ids) but a canned reply keeps its text.
         #expect(cached[0] != cached[2])
         #expect(cached[2].contains("Hello! How can I help you today?"))
-        #expect(cached.filter { $0.contains("data: [DONE]") }.count == 6)
+        #expect(cached.filter { $0.contains("data: [DONE]") }.count == 9)
         #expect(cached.contains { $0.contains("x-understudy-model-stand-in=") })
     }
 
@@ -160,6 +160,7 @@ struct ResponseTemplateTests {
             return frames
         }
         let first = frames(engine.respond(to: request))
+        _ = engine.respond(to: request)  // a template is kept from the second sighting on
         let parses = engine.bodyParses.value
         let second = frames(engine.respond(to: request))
         #expect(engine.bodyParses.value == parses)

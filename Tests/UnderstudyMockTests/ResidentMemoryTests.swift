@@ -17,7 +17,11 @@ struct ResidentMemoryTests {
     @Test("the repeat cache counts the bytes its templates hold: a repeatable n: 128 body is counted at its size")
     func templateCacheCounts() throws {
         let engine = MockEngine(configuration: MockConfiguration(fixtures: try Fixtures.embedded(), seed: 1, clock: .fixed(1_700_000_000)))
-        let r = engine.respond(to: MockRequest(method: "POST", path: "/v1/chat/completions", body: Array(Self.manyChoices(1).utf8)))
+        // A template is kept from a request's second sighting on.
+        let request = MockRequest(method: "POST", path: "/v1/chat/completions", body: Array(Self.manyChoices(1).utf8))
+        _ = engine.respond(to: request)
+        #expect(engine.templateBytes?.held == 0)
+        let r = engine.respond(to: request)
         guard case .bytes(let body) = r.body else { Issue.record("no body"); return }
         #expect(r.status == 200)
         #expect(body.count > 100_000)

@@ -20,7 +20,7 @@ struct MetricsServerTests {
         try await withServer(scenarios: Self.rules) { server in
             let port = server.port
             var tokensIn: Int64 = 0, tokensOut: Int64 = 0
-            for _ in 0..<2 {  // the second is a repeat, served from a template: counted the same
+            for _ in 0..<3 {  // the third is a repeat served from a template: counted the same
                 let usage = try JSONParser.parse(try await TestHTTPClient.send(port: port, .POST, "/v1/chat/completions", json: Self.chat).body)["usage"]
                 tokensIn += try #require(usage?["prompt_tokens"]?.integerValue)
                 tokensOut += try #require(usage?["completion_tokens"]?.integerValue)
@@ -52,7 +52,7 @@ struct MetricsServerTests {
             func requests(_ route: String, _ model: String, _ status: Int, _ scenario: String = "none") -> Double? {
                 samples[#"understudy_requests_total{route="\#(route)",model="\#(model)",status="\#(status)",scenario="\#(scenario)"}"#]
             }
-            #expect(requests("createChatCompletion", "openai/gpt-4o", 200) == 3)
+            #expect(requests("createChatCompletion", "openai/gpt-4o", 200) == 4)
             #expect(requests("createResponse", "openai/gpt-4o", 200) == 1)
             #expect(requests("createChatCompletion", "other", 404) == 1)
             #expect(requests("createChatCompletion", "openai/gpt-4o", 429, "code=429") == 1)
