@@ -40,6 +40,14 @@ public struct JSONWriter: Sendable {
         bytes.append(contentsOf: more)
     }
 
+    /// `count` bytes that need no escaping, written in place by `fill`, as framing (see
+    /// `framing(bytes:)`): a stream frame's padding, without a string made for it.
+    public mutating func framing(count: Int, _ fill: (UnsafeMutableBufferPointer<UInt8>) -> Void) {
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: count))
+        bytes.withUnsafeMutableBufferPointer { fill(UnsafeMutableBufferPointer(rebasing: $0[start...])) }
+    }
+
     /// Text that needs no escaping, as framing (see `framing(bytes:)`).
     public mutating func framing(text: String) {
         var text = text

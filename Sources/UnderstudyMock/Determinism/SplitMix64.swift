@@ -37,6 +37,12 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
         }
     }
 
+    /// Fills `characters` with base-62 characters: the same ones, drawn the same way, as `base62`.
+    public mutating func base62(into characters: UnsafeMutableBufferPointer<UInt8>) {
+        let digits = Self.alphabet.utf8Start
+        for i in characters.indices { characters[i] = digits[Int(next() % 62)] }
+    }
+
     /// `prefix`, then `count` lowercase hex characters.
     public mutating func hex(_ count: Int, after prefix: StaticString = "") -> String {
         var generator = self

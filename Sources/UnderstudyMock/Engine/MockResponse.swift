@@ -105,7 +105,7 @@ public struct StreamPlan: Sendable {
     /// (OpenRouter's `: OPENROUTER PROCESSING`).
     public var waitingComment: [UInt8]?
 
-    public enum Ending: Sendable {
+    public enum Ending: String, Sendable {
         case complete
         case close
         /// Send nothing more and keep the connection open (a stalled provider).

@@ -169,7 +169,7 @@ struct ChatStreamRenderer: Sendable {
         w.framing(bytes: frame.tail)
         if includeObfuscation {
             w.framing(",\"obfuscation\":\"")
-            w.framing(text: padding.base62(padding.int(in: 1...12)))
+            w.framing(count: padding.int(in: 1...12)) { padding.base62(into: $0) }
             w.framing("\"")
         }
         w.framing("}\n\n")
