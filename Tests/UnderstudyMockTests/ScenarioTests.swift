@@ -121,6 +121,18 @@ struct AccessTests {
         #expect(try Self.send(engine, path: "/api/v1/chat/completions", key: "sk-byok", model: "openai/gpt-5").0 == 200)
         #expect(try Self.send(engine, key: "sk-known", model: "gpt-5").0 == 200)  // OpenAI itself: no BYOK
     }
+
+    @Test("a repeatable request's repeats still ask for BYOK: the key decides, not the repeat cache")
+    func byokRepeats() throws {
+        let engine = try Self.engine()
+        let body = Array(#"{"model":"openai/gpt-5","seed":7,"messages":[{"role":"user","content":"hi"}]}"#.utf8)
+        func status(_ key: String) -> Int {
+            engine.respond(to: MockRequest(method: "POST", path: "/api/v1/chat/completions",
+                                           headers: [("Authorization", "Bearer \(key)")], body: body)).status
+        }
+        #expect((0..<3).map { _ in status("sk-byok") } == [200, 200, 200])
+        #expect(status("sk-known") == 403)
+    }
 }
 
 @Suite("Rate limits")

@@ -66,8 +66,9 @@ struct ChatCompletions: Resource {
         // Kept from the second sighting on: a load test of distinct requests would otherwise store a
         // template per request that nothing reads (2.6% of its time), and clear the cache every
         // 1,024. A spoken answer's audio id is drawn per occurrence, so it would not repeat from one.
+        // A template is keyed by the body alone: none for a model whose answer the key decides (BYOK).
         let templatable = occurrence > 0 && plan.repeatable && warnings.isEmpty && templated && !chat.store
-            && !plan.choices.contains { $0.audio != nil }
+            && !plan.choices.contains { $0.audio != nil } && !(flavor == .openrouter && model.byokRequired)
         if chat.stream {
             if chat.store && flavor == .openai { try StoredCompletions(engine: engine).storeCompletion(ChatCompletionEncoder.json(plan), plan: plan, body: body, created: now) }
             if templatable {
