@@ -30,6 +30,25 @@ struct ResidentMemoryTests {
         #expect(bytes.limit == 32 << 20)
     }
 
+    @Test("a repeated stream's template is counted at its plan: every choice's text and a substring per piece")
+    func streamTemplateCounts() throws {
+        let engine = MockEngine(configuration: MockConfiguration(fixtures: try Fixtures.embedded(), seed: 1, clock: .fixed(1_700_000_000)))
+        let request = MockRequest(method: "POST", path: "/v1/chat/completions", body: Array(
+            #"{"model":"gpt-4o","stream":true,"n":16,"temperature":0,"messages":[{"role":"user","content":"Describe a market at length"}]}"#.utf8))
+        _ = engine.respond(to: request)
+        guard case .stream(var plan) = engine.respond(to: request).body else { Issue.record("no stream"); return }
+        var text = 0, pieces = 0
+        while let frame = plan.frames.next() {
+            guard let range = String(decoding: frame, as: UTF8.self).firstRange(of: #""content":""#) else { continue }
+            let rest = String(decoding: frame, as: UTF8.self)[range.upperBound...]
+            text += rest.prefix { $0 != "\"" }.utf8.count
+            pieces += 1
+        }
+        let held = try #require(engine.templateBytes?.held)
+        #expect(pieces > 16 && held >= text + 32 * pieces)
+        #expect(held <= text + 32 * pieces + 16 * 128 + 1024)
+    }
+
     @Test("the repeat cache is bounded by bytes: emptied when the next template would pass the limit; a body over an eighth of it is not kept")
     func templateCacheBound() {
         let cache = ResponseTemplateCache(limit: 1024, byteLimit: 10_000)

@@ -35,9 +35,19 @@ final class ResponseTemplateCache: Sendable {
         var bytes: Int {
             let body = switch body {
             case .json(let prefix, let suffix): prefix.count + suffix.count
-            case .stream(let plan, _, _): plan.choices.reduce(0) { $0 + ($1.content?.utf8.count ?? 0) + 16 * $1.pieces.count + 64 }
+            case .stream(let plan, _, _): Self.bytes(of: plan)
             }
             return body + model.utf8.count + notices.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count } + 256
+        }
+
+        /// A plan's text and what holds it: a piece is a 32-byte substring of its choice's text; a
+        /// moderated completion keeps the conversation's text (its input); a citation, a small object.
+        static func bytes(of plan: ChatPlan) -> Int {
+            var bytes = plan.choices.reduce(0) { $0 + ($1.content?.utf8.count ?? 0) + 32 * $1.pieces.count + 128 }
+            if let moderation = plan.moderation {
+                bytes += moderation.input.utf8.count + moderation.outputs.reduce(0) { $0 + $1.utf8.count + 16 }
+            }
+            return bytes + 512 * (plan.serverTools?.citations.count ?? 0)
         }
     }
 
