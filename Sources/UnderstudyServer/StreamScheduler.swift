@@ -22,7 +22,7 @@ final class StreamScheduler {
     /// the sockets again, so a tick that re-armed the timer for work already due (a loop behind
     /// its streams) ran again at once, and again: no socket was read until the loop caught up.
     /// At 10,000 streams started together that was seconds: new requests, and a health check,
-    /// waited 3-6 s while the streams already running were served. Set this far ahead, the timer is
+    /// waited 3-9 s while the streams already running were served. Set this far ahead, the timer is
     /// not yet due when NIO looks, so it polls first (`epoll_wait` until the timer's deadline).
     static let pollBetweenTicks = TimeAmount.microseconds(50)
     /// The most waits one tick serves: a loop behind its streams polls its sockets at least every
@@ -88,7 +88,7 @@ final class StreamScheduler {
         let horizon = eventLoop.now + Self.tick
         while batch.count < Self.mostPerTick, let first = queue.first, first.due <= horizon { batch.append(queue.removeFirst()) }
         for entry in batch { entry.work.due(ticket: entry.ticket, horizon: horizon) }
-        batch.removeAll(keepingCapacity: batch.count < 4096)
+        batch.removeAll(keepingCapacity: true)  // at most `mostPerTick`
         serving = false
         arm()
     }
