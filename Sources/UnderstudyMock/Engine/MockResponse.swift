@@ -30,7 +30,9 @@ public struct MockResponse: Sendable {
 
     public enum Body: Sendable {
         case bytes([UInt8])
-        case stream(StreamPlan)
+        /// Boxed: a plan is ~500 bytes (its renderer inline), and a response is moved through
+        /// every stage and finisher; inline, each move of every answer was a 672-byte copy.
+        indirect case stream(StreamPlan)
         /// No HTTP answer at all: a connection fault for the server to carry out.
         case fault(Fault)
     }

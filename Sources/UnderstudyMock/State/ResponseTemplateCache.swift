@@ -27,8 +27,9 @@ final class ResponseTemplateCache: Sendable {
         enum Body: Sendable {
             /// A JSON body up to the id's first byte, and from its last.
             case json(prefix: [UInt8], suffix: [UInt8])
-            /// A stream's plan (its id and padding seed replaced for each repeat) and how it is rendered.
-            case stream(ChatPlan, includeUsage: Bool, includeObfuscation: Bool)
+            /// A stream's plan (its id and padding seed replaced for each repeat) and how it is
+            /// rendered; boxed, so that a JSON template, copied out of the cache on every repeat, is small.
+            indirect case stream(ChatPlan, includeUsage: Bool, includeObfuscation: Bool)
         }
 
         /// What the template holds: its bytes and a fixed allowance for the small fields.
