@@ -63,8 +63,12 @@ enum HTTPResponseWriter {
         }
 
         mutating func put(_ text: String) {
-            var text = text
-            text.withUTF8 { put(UnsafeRawBufferPointer($0)) }
+            // In place, small strings included: `withUTF8` on a copy retained and released each
+            // header's heap strings.
+            if text.utf8.withContiguousStorageIfAvailable({ put(UnsafeRawBufferPointer($0)) }) == nil {
+                var text = text
+                text.withUTF8 { put(UnsafeRawBufferPointer($0)) }
+            }
         }
 
         mutating func put(_ bytes: UnsafeRawBufferPointer) {

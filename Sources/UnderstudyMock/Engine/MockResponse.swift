@@ -42,6 +42,13 @@ public struct MockResponse: Sendable {
         self.headers = headers
         self.body = body
     }
+
+    /// The value of a header the engine set (it names them in lowercase).
+    public func header(_ name: String) -> String? {
+        // Lengths first: `==` on two different short strings went the slow way (80 instructions).
+        let length = name.utf8.count
+        return headers.first { $0.name.utf8.count == length && $0.name == name }?.value
+    }
 }
 
 /// A stream's frames, handed out in order: pre-rendered (a recording, a Responses stream, a

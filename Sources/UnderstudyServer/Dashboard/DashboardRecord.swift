@@ -129,7 +129,10 @@ private struct Writer: RecordSink {
     mutating func string(_ string: String?) {
         guard var string else { return count(-1) }
         count(string.utf8.count)
-        string.withUTF8 { raw(UnsafeRawBufferPointer($0)) }
+        // In place (small strings included), as HTTPResponseWriter does.
+        if string.utf8.withContiguousStorageIfAvailable({ raw(UnsafeRawBufferPointer($0)) }) == nil {
+            string.withUTF8 { raw(UnsafeRawBufferPointer($0)) }
+        }
     }
 
     private mutating func raw(_ bytes: UnsafeRawBufferPointer) {

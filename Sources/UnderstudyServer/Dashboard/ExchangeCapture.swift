@@ -37,7 +37,7 @@ struct ExchangeCapture {
         exchange.flavor = response.flavor
         exchange.scenario = response.scenario
         exchange.fault = fault?.rawValue
-        exchange.attempts = response.headers.first { $0.name == "x-understudy-attempts" }?.value
+        exchange.attempts = response.header("x-understudy-attempts")
         exchange.usage = response.usage
         exchange.dollars = cost
         if case .stream = response.body { exchange.frames = DashboardExchange.Frames() }

@@ -23,6 +23,6 @@ struct Journal: Finisher {
         let fault = response.injectedFault ?? { if case .fault(let f) = response.body { return f }; return nil }()
         engine.state.record(JournalEntry(sequence: 0, at: engine.now(), method: request.method, path: request.path, status: response.status,
                                          flavor: context.flavor, scenario: response.scenario,
-                                         attempts: response.headers.first { $0.name == "x-understudy-attempts" }?.value, fault: fault))
+                                         attempts: response.header("x-understudy-attempts"), fault: fault))
     }
 }
