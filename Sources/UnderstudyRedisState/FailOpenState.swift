@@ -59,7 +59,7 @@ public final class FailOpenState: ServerState {
     public func rateWindows(minute: Int64, limit: Int) throws(APIError) -> [(apiKey: String, window: RateWindow)] {
         try either { s throws(APIError) in try s.rateWindows(minute: minute, limit: limit) }
     }
-    public func record(_ entry: JournalEntry) {
+    public func record(_ entry: consuming JournalEntry) {
         if down.withLock({ $0 }) { local.record(entry) } else { shared.record(entry) }
     }
     public func journal(limit: Int) throws(APIError) -> [JournalEntry] { try either { s throws(APIError) in try s.journal(limit: limit) } }

@@ -162,7 +162,7 @@ public final class RedisState: ServerState {
 
     /// Sent without waiting for the answer: Redis keeps the order of one connection's commands,
     /// so the journal still reads in the order requests were answered.
-    public func record(_ entry: JournalEntry) {
+    public func record(_ entry: consuming JournalEntry) {
         _ = client.send(Self.eval(RedisScripts.journal, keys: [key("journal"), key("journal", "seq")],
                                   [limits.journal, StateCoding.encode(entry)]))
     }

@@ -42,6 +42,24 @@ public final class BoundedLog<Entry: Sendable>: Sendable {
         _ = overwritten
     }
 
+    /// Adds `entry`, moved in (not copied), after `number` gives it its sequence number.
+    @inlinable public func append(_ entry: consuming Entry, number: (inout Entry, Int) -> Void) {
+        var pending: Entry? = entry
+        let overwritten: Entry? = state.withLock { ring in
+            var entry = pending.take()!
+            number(&entry, ring.next)
+            ring.next += 1
+            guard ring.slots.count == capacity else {
+                ring.slots.append(entry)
+                return nil
+            }
+            defer { ring.oldest = (ring.oldest + 1) % capacity }
+            swap(&ring.slots[ring.oldest], &entry)
+            return entry
+        }
+        _ = overwritten
+    }
+
     public func reset() { state.withLock { $0 = Ring() } }
 
     /// The newest `limit` entries, oldest first.

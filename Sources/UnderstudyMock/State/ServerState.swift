@@ -28,7 +28,7 @@ public protocol ServerState: Sendable {
 
     /// Appends to the journal, numbering the entry (its `sequence` is replaced). Never fails the
     /// request: a journal that cannot be written loses the entry.
-    func record(_ entry: JournalEntry)
+    func record(_ entry: consuming JournalEntry)
     /// The newest `limit` entries, oldest first.
     func journal(limit: Int) throws(APIError) -> [JournalEntry]
     /// How many entries the journal keeps.

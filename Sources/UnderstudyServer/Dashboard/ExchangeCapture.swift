@@ -18,20 +18,23 @@ struct ExchangeCapture {
 
     /// `arrival`: `StreamMeter.now()` when the request's last byte was read.
     init(_ request: MockRequest, _ response: MockResponse, arrival: UInt64, ring: DashboardRing, cost: Double? = nil) {
-        var request = request
-        request.body = DashboardExchange.truncated(request.body, limit: ring.bodyLimit)
         var body: [UInt8] = []
         var fault = response.injectedFault
+        var status = response.status
         switch response.body {
         case .bytes(let bytes): body = DashboardExchange.truncated(bytes, limit: ring.bodyLimit)
-        case .fault(let f): fault = f
+        case .fault(let f): fault = f; status = 0
         case .stream: break
         }
-        let isFault = if case .fault = response.body { true } else { false }
-        exchange = DashboardExchange(
-            startedAt: Self.wallClockMilliseconds(), request: request, status: isFault ? 0 : response.status,
-            responseHeaders: response.headers, responseBody: body,
-            findings: (response.refusal.map { [$0] } ?? []) + response.violations)
+        var findings = response.violations
+        if let refusal = response.refusal { findings.insert(refusal, at: 0) }
+        // Built whole in a local and moved in: set field by field on `self`, the capture was
+        // copied and destroyed once more (700 instructions a request).
+        var exchange = DashboardExchange(startedAt: Self.wallClockMilliseconds(), request: request, status: status,
+                                         responseHeaders: response.headers, responseBody: body, findings: findings)
+        if request.body.count > ring.bodyLimit {
+            exchange.request.body = DashboardExchange.truncated(request.body, limit: ring.bodyLimit)
+        }
         exchange.routeName = response.routeName
         exchange.model = response.model
         exchange.flavor = response.flavor
@@ -41,9 +44,10 @@ struct ExchangeCapture {
         exchange.usage = response.usage
         exchange.dollars = cost
         if case .stream = response.body { exchange.frames = DashboardExchange.Frames() }
+        held = exchange.frames == nil ? nil : HeldFrames(ring)
+        self.exchange = exchange
         self.arrival = arrival
         self.ring = ring
-        held = exchange.frames == nil ? nil : HeldFrames(ring)
     }
 
     /// A stream's frame was written now; it was due at `due` (both `StreamMeter.now()` nanoseconds).
