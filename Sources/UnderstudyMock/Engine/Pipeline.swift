@@ -32,20 +32,21 @@ enum Pipeline {
         var response: MockResponse
         do throws(APIError) {
             response = try decide(&context, engine)
-            for finisher in afterAnswer { try finisher.finish(&response, context, engine) }
+            for index in afterAnswer.indices { try afterAnswer[index].finish(&response, context, engine) }
         } catch {
             response = engine.errorResponse(error, flavor: context.flavor, requestID: engine.requestID(context.errorRequestHash))
             response.refusal = error.finding
         }
         response.routeName = context.route.name
         response.flavor = context.flavor
-        for finisher in finishers { try? finisher.finish(&response, context, engine) }
+        // By index: `for … in` copied each existential out of the array (and destroyed it).
+        for index in finishers.indices { try? finishers[index].finish(&response, context, engine) }
         return response
     }
 
     private static func decide(_ context: inout RequestContext, _ engine: MockEngine) throws(APIError) -> MockResponse {
-        for stage in stages {
-            if case .answer(let response) = try stage.run(&context, engine) { return response }
+        for index in stages.indices {
+            if case .answer(let response) = try stages[index].run(&context, engine) { return response }
         }
         // ResourceAnswer always answers.
         throw .notFound(method: context.request.method, path: context.request.path)
