@@ -151,6 +151,29 @@ struct DashboardTests {
         #expect(stream["method"] == .string("POST") && stream["model"] == .string("gpt-4o") && stream["status"] == .int(200 + 1_990 % 300))
     }
 
+    @Test("a long listing is read a batch at a time: its rows stay in order and whole while other loops keep adding")
+    func listingInBatches() async throws {
+        let ring = DashboardRing(byteLimit: 1 << 20)
+        func exchange(_ n: Int) -> DashboardExchange {
+            DashboardExchange(startedAt: Int64(n), request: MockRequest(method: "POST", path: "/v1/chat/completions", body: Array(repeating: 1, count: 200)),
+                              status: 200, responseHeaders: [], responseBody: Array(repeating: 2, count: 200), findings: [])
+        }
+        for n in 0..<1_000 { ring.add(exchange(n)) }
+        let quiet = try JSONParser.parse(ring.listing(limit: 3 * DashboardRing.listingBatch - 10))
+        let ids = quiet["data"]?.arrayValue?.compactMap { $0["id"]?.integerValue.map(Int.init) } ?? []
+        #expect(ids == Array((1_000 - 3 * DashboardRing.listingBatch + 11)...1_000), "three batches, nothing left out or repeated")
+        // Meanwhile another thread adds (and the arena evicts): each listing is still ids in order.
+        let adder = Task.detached { for n in 1_000..<20_000 { ring.add(exchange(n)) } }
+        for _ in 0..<50 {
+            let rows = try JSONParser.parse(ring.listing(limit: 10_000))["data"]?.arrayValue ?? []
+            let listed = rows.compactMap { $0["id"]?.integerValue.map(Int.init) }
+            #expect(!listed.isEmpty && listed.count == rows.count)
+            #expect(zip(listed, listed.dropFirst()).allSatisfy { $0 < $1 })
+        }
+        await adder.value
+        #expect(ring.held.bytes <= ring.byteLimit)
+    }
+
     @Test("any exchange id in the URL is a 404 when the ring does not hold it, the extremes of Int too (Int.min crashed the server)")
     func exchangeIDsAtTheEdges() async throws {
         try await withServer { server in
