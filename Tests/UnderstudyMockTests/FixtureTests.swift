@@ -38,6 +38,11 @@ struct FixtureTests {
         #expect(gpt5.pricing.cacheRead == 0.125)
         #expect(catalog.model(named: "gpt-4o")?.pricing.imagePerThousand == 3.613)
         #expect(catalog.model(named: "gpt-4o-2024-08-06")?.id == "openai/gpt-4o")
+        // A model of an API the mock does not serve: listed, without limits or prices.
+        let whisper = try #require(catalog.model(named: "whisper-1"))
+        #expect(!whisper.writesText && whisper.endpoints == ["transcriptions"] && whisper.ownedBy == "openai-internal")
+        #expect(whisper.contextLength == 0 && whisper.pricing == Pricing(input: 0, output: 0))
+        #expect(gpt5.ownedBy == "system" && gpt4.ownedBy == "openai")
     }
 
     @Test("bad fixture files fail with file:line:column and what to fix", arguments: [
@@ -49,6 +54,8 @@ struct FixtureTests {
         ("models:\n  - id: x\n    created: 2024-01-01\n    pricing: {input: 1, output: 2}\n    context_length: ten\n", "models.yaml:5:21", "context_length must be an integer"),
         ("models:\n  - id: x\n    created: 2024-01-01\n    context_length: 10\n", "models.yaml:2:5", "missing required key 'pricing'"),
         ("models: {}\n", "models.yaml:1:9", "models must be a list"),
+        ("models:\n  - id: x\n    created: 2024-01-01\n    endpoints: [images, chat]\n", "models.yaml:2:5", "endpoints must list chat and/or responses, or be one of"),
+        ("models:\n  - id: x\n    created: 2024-01-01\n    endpoints: [chat]\n    pricing: {input: 1, output: 2}\n", "models.yaml:2:5", "missing required key 'context_length'"),
     ])
     func badModels(yaml: String, location: String, message: String) {
         do {

@@ -39,6 +39,33 @@ struct ModelCatalogServerTests {
         #expect(catalog.models.contains { !$0.id.hasPrefix("openai/") })
     }
 
+    @Test("a model of an API the mock does not serve is listed and retrieved as OpenAI's, and refused by the text APIs as not a chat model")
+    func modelsOfOtherAPIs() async throws {
+        let catalog = try Fixtures.embedded().catalog
+        let others = catalog.models.filter { !$0.writesText }
+        #expect(Set(others.flatMap(\.endpoints)) == ModelInfo.otherAPIs)
+        try await withServer(clock: .fixed(1_751_328_000)) { server in
+            try await TestHTTPClient.withConnection(port: server.port) { connection in
+                let whisper = try await connection.send(.GET, "/v1/models/whisper-1")
+                #expect(whisper.status == 200)
+                #expect(whisper.text == #"{"id":"whisper-1","object":"model","created":1677456000,"owned_by":"openai-internal","shutdown_date":null}"#)
+                for name in ["dall-e-3", "gpt-realtime-2025-08-28", "omni-moderation-latest", "sora-2-pro"] {
+                    let chat = #"{"model":"\#(name)","messages":[{"role":"user","content":"Say hello."}]}"#
+                    let refused = try await connection.send(.POST, "/v1/chat/completions", body: Array(chat.utf8), headers: [("content-type", "application/json")])
+                    #expect(refused.status == 404)
+                    #expect(refused.text.contains("This is not a chat model and thus not supported in the v1/chat/completions endpoint"), "\(name): \(refused.text)")
+                    #expect(refused.text.contains(#""param":"model""#))
+                }
+                let listed = try await connection.send(.GET, "/v1/models")
+                #expect(listed.text.contains(#"{"id":"dall-e-3","object":"model","created":1698710400,"owned_by":"system","shutdown_date":null}"#))
+                #expect(listed.text.contains(#"{"id":"gpt-4o","object":"model","created":1715558400,"owned_by":"system","shutdown_date":null}"#))
+                // OpenRouter's list is of text models.
+                let routerList = try await connection.send(.GET, "/api/v1/models")
+                #expect(routerList.status == 200 && !routerList.text.contains("dall-e") && !routerList.text.contains("whisper"))
+            }
+        }
+    }
+
     @Test("a parameter a model refuses is a 400 naming it")
     func refusedParameters() async throws {
         let catalog = try Fixtures.embedded().catalog

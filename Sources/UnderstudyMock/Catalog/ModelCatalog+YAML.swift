@@ -19,18 +19,26 @@ extension ModelCatalog {
         var f = try YAMLFields(entry, what: "a model")
         let id = try f.required("id").string("id")
         let created = try day(f.required("created"), "created")
-        let pricing = try self.pricing(f.required("pricing"))
+        let endpoints = try f.optional("endpoints")?.strings("endpoints")
+        // A model of an API the mock does not serve (an image model, say) is listed, not answered:
+        // it needs no limits or prices.
+        let writesText = !(endpoints ?? []).contains(where: ModelInfo.otherAPIs.contains)
+        var pricing = Pricing(input: 0, output: 0)
+        if writesText || f.has("pricing") { pricing = try self.pricing(f.required("pricing")) }
         let deprecation = try f.optional("deprecation").map { (d) throws(FixtureError) in try self.deprecation(d) }
         var model = ModelInfo(
             id: id,
             aliases: try f.optional("aliases")?.strings("aliases") ?? [],
             name: try f.optional("name")?.string("name") ?? id,
             description: try f.optional("description")?.string("description") ?? "",
-            ownedBy: try f.optional("owned_by")?.string("owned_by") ?? String(id.split(separator: "/").first ?? "system"),
+            // OpenAI lists its models as owned by `system` since late 2023 (gpt-5: "system", in a
+            // GET /v1/models answer quoted by public test fixtures); older ones say so in models.yaml.
+            ownedBy: try f.optional("owned_by")?.string("owned_by")
+                ?? (id.hasPrefix("openai/") ? "system" : String(id.split(separator: "/").first ?? "system")),
             created: created,
             snapshot: try f.optional("snapshot")?.string("snapshot") ?? id,
-            contextLength: try f.required("context_length").int("context_length"),
-            maxOutputTokens: try f.required("max_output_tokens").int("max_output_tokens"),
+            contextLength: writesText || f.has("context_length") ? try f.required("context_length").int("context_length") : 0,
+            maxOutputTokens: writesText || f.has("max_output_tokens") ? try f.required("max_output_tokens").int("max_output_tokens") : 0,
             pricing: pricing,
             inputModalities: try f.optional("input_modalities")?.strings("input_modalities") ?? ["text"],
             reasoning: try f.optional("reasoning")?.bool("reasoning") ?? false,
@@ -38,10 +46,12 @@ extension ModelCatalog {
             deprecation: deprecation,
             systemFingerprint: try f.optional("system_fingerprint")?.string("system_fingerprint")
         )
-        if let endpoints = try f.optional("endpoints")?.strings("endpoints") {
+        if let endpoints {
             guard endpoints == ["embeddings"] || endpoints == ["completions"]
+                    || endpoints.count == 1 && ModelInfo.otherAPIs.contains(endpoints[0])
                     || !endpoints.isEmpty && endpoints.allSatisfy(["chat", "responses"].contains) else {
-                throw entry.error("\(id): endpoints must list chat and/or responses, or be [embeddings] or [completions]")
+                throw entry.error("\(id): endpoints must list chat and/or responses, or be one of [embeddings], [completions], "
+                                  + ModelInfo.otherAPIs.sorted().map { "[\($0)]" }.joined(separator: ", "))
             }
             model.endpoints = endpoints
         }
@@ -78,7 +88,7 @@ extension ModelCatalog {
             if !providers.isEmpty { model.providers = providers }
         }
         try f.rejectUnknown()
-        guard model.contextLength > 0, model.maxOutputTokens > 0, model.maxOutputTokens <= model.contextLength else {
+        guard !writesText || model.contextLength > 0 && model.maxOutputTokens > 0 && model.maxOutputTokens <= model.contextLength else {
             throw entry.error("\(id): context_length and max_output_tokens must be positive, max_output_tokens at most context_length")
         }
         return model

@@ -44,7 +44,7 @@ public struct ModelCatalog: Sendable {
     /// The models a flavour lists: OpenAI lists only its own; OpenRouter and AIML API list every
     /// provider's.
     public func listed(by flavor: Flavor) -> [ModelInfo] {
-        flavor == .openai ? models.filter { $0.isListed(by: flavor) } : models
+        models.filter { $0.isListed(by: flavor) }
     }
 
     /// The base model a fine-tune's id names: `ft:gpt-4o-mini:acme::abc123` → `gpt-4o-mini`.

@@ -25,7 +25,8 @@ public struct ModelInfo: Sendable, Equatable {
     public var systemFingerprint: String?
     /// The simulated providers serving it through OpenRouter, in default order.
     public var providers: [Provider] = [Provider(name: "OpenAI")]
-    /// Which APIs serve it: `chat` (/chat/completions) and `responses` (/responses).
+    /// Which APIs serve it: `chat` (/chat/completions) and `responses` (/responses); or one of
+    /// `completions`, `embeddings` or `otherAPIs`.
     public var endpoints: [String] = ["chat", "responses"]
     /// `text`, or `text` and `audio` for the audio models.
     public var outputModalities: [String] = ["text"]
@@ -58,6 +59,13 @@ public struct ModelInfo: Sendable, Equatable {
     public var openAIID: String {
         aliases.first(where: { !$0.contains("/") }) ?? id
     }
+
+    /// Every id OpenAI's own API lists it under: the aliases without a provider prefix (the bare id,
+    /// dated snapshots, `-latest`), or the catalog id when it has none.
+    public var openAIIDs: [String] {
+        let bare = aliases.filter { !$0.contains("/") }
+        return bare.isEmpty ? [id] : bare
+    }
 }
 
 /// Prices in US dollars, as the seeds give them.
@@ -89,8 +97,20 @@ extension ModelInfo {
     /// entries, and stand-ins under `--models open`); the gateways for every provider's. The live
     /// OpenAI API answers `anthropic/claude-sonnet-4.5` with its 404.
     func isListed(by flavor: Flavor) -> Bool {
-        flavor != .openai || standInFor != nil || isOpenAIs
+        switch flavor {
+        case .openai: standInFor != nil || isOpenAIs
+        case .openrouter: writesText  // OpenRouter's list is of its text models
+        case .aimlapi: true
+        }
     }
+
+    /// The APIs of OpenAI models that write no text (images, speech, transcription, realtime,
+    /// moderation, video): the mock does not serve them, but the live API lists their models and
+    /// retrieves them, and a text API refuses them in its own words, never as an unknown model.
+    public static let otherAPIs: Set<String> = ["images", "speech", "transcriptions", "realtime", "moderations", "videos"]
+
+    /// A model of chat, Responses, legacy completions or embeddings: one with limits and prices.
+    public var writesText: Bool { !endpoints.contains(where: Self.otherAPIs.contains) }
 
     /// One of OpenAI's own models (the catalog's `openai/` entries).
     var isOpenAIs: Bool { id.hasPrefix("openai/") }

@@ -9,13 +9,20 @@ public enum ModelListEncoder {
         if flavor != .openrouter { w.key("object"); w.string("list") }
         w.key("data")
         w.beginArray()
-        for model in models { write(model, flavor: flavor, into: &w) }
+        for model in models {
+            guard flavor != .openrouter else { write(model, flavor: flavor, into: &w); continue }
+            // OpenAI lists each dated snapshot as a model of its own (`gpt-4o-2024-08-06` beside
+            // `gpt-4o`, `gpt-3.5-turbo-0613` beside `gpt-3.5-turbo`: GET /v1/models as recorded in 2024-03).
+            for id in model.openAIIDs { write(model, flavor: flavor, id: id, into: &w) }
+        }
         w.endArray()
         w.endObject()
         return w.bytes
     }
 
-    public static func single(_ model: ModelInfo, flavor: Flavor) -> [UInt8] {
+    /// One model; `named` is the id asked for, which OpenAI's answer repeats when it is one of the
+    /// model's own (`GET /v1/models/gpt-4o-2024-08-06` answers `"id": "gpt-4o-2024-08-06"`).
+    public static func single(_ model: ModelInfo, flavor: Flavor, named: String? = nil) -> [UInt8] {
         var w = JSONWriter(capacity: 1024)
         if flavor == .openrouter {
             w.beginObject()
@@ -23,15 +30,16 @@ public enum ModelListEncoder {
             write(model, flavor: flavor, into: &w)
             w.endObject()
         } else {
-            write(model, flavor: flavor, into: &w)
+            let id = named.flatMap { model.openAIIDs.contains($0) ? $0 : nil } ?? model.openAIID
+            write(model, flavor: flavor, id: id, into: &w)
         }
         return w.bytes
     }
 
-    static func write(_ model: ModelInfo, flavor: Flavor, into w: inout JSONWriter) {
+    static func write(_ model: ModelInfo, flavor: Flavor, id: String? = nil, into w: inout JSONWriter) {
         w.beginObject()
         guard flavor == .openrouter else {
-            w.key("id"); w.string(model.openAIID)
+            w.key("id"); w.string(id ?? model.openAIID)
             w.key("object"); w.string("model")
             w.key("created"); w.int(model.created)
             w.key("owned_by"); w.string(model.ownedBy)

@@ -4,8 +4,11 @@ import UnderstudyContract
 /// parameters it does not take (a reasoning model's sampling rules live in `ChatSynthesizer`).
 enum ModelRules {
     static func check(_ model: ModelInfo, api: String, body: JSONValue) throws(APIError) {
-        if model.endpoints == ["completions"] && api != "completions" || model.endpoints == ["embeddings"] && api != "embeddings" {
-            // The live API's words for an embedding model on a completion endpoint.
+        if model.endpoints == ["completions"] && api != "completions" || model.endpoints == ["embeddings"] && api != "embeddings"
+            || !model.writesText && api != "embeddings" {
+            // The live API's words for an embedding model on a completion endpoint, and for a
+            // realtime model on /chat/completions (LibreChat #5326, BotSharp #959, anything-llm
+            // #2551 quote the 404), as for every model that writes no text.
             throw APIError(status: 404, type: "invalid_request_error", code: nil, param: "model",
                            message: "This is not a chat model and thus not supported in the v1/\(api == "chat" ? "chat/completions" : api) endpoint. Did you mean to use v1/completions?")
         }

@@ -13,6 +13,10 @@ enum EmbeddedFixtures {
 # OpenRouter providers serving the model, in default order, each a name or {name, price_factor,
 # throughput, latency_ms} for provider.sort; simulated, not in the seeds).
 #
+# owned_by defaults to `system` for OpenAI's models (as GET /v1/models writes every model since late
+# 2023) and to the id's provider prefix for the others; the older OpenAI models say `openai` or
+# `openai-internal`, as a GET /v1/models answer recorded in 2024-03 gives them.
+#
 # Keys added for issue 10 (every OpenAI model that answers chat completions or responses):
 #   endpoints               which of /v1/chat/completions (`chat`) and /v1/responses (`responses`)
 #                           serve the model; default [chat, responses].
@@ -29,6 +33,9 @@ enum EmbeddedFixtures {
 #   endpoints: [embeddings] an embedding model (POST /v1/embeddings only), with `dimensions`: the
 #                           length of its vectors (text-embedding-3 models take a smaller
 #                           `dimensions` in the request; ada-002 refuses it).
+#   endpoints: [images], [speech], [transcriptions], [realtime], [moderations] or [videos]: a model of
+#                           an API the mock does not serve, listed and retrieved as the live API
+#                           does; the text APIs refuse it. It needs no limits or prices.
 #   live                    how the live API writes this model's answers where the request is silent:
 #                           top_p (Response default, 1), prompt_cache_retention (in_memory),
 #                           reasoning_context (current_turn), message_phase (false: output messages
@@ -890,6 +897,63 @@ models:
     # [sdk] announced shutdown 2026-05-07 (not set as `deprecation`: see the header)
     live: {choice_logprobs: false}  # [recorded] no choices[].logprobs
 
+  # GPT Audio (Chat Completions, text and audio in and out; the generally available successors of the
+  # audio previews): gpt-audio per OpenAI's page (platform.openai.com/docs/models/gpt-audio, as a stored
+  # reader copy: "can be used in the Chat Completions REST API") and [gateways] (128K context, 2.50/10);
+  # its snapshot as recorded (Mirascope/mirascope python/tests/e2e/input/cassettes/test_call_with_audio/
+  # openai_gpt_audio.yaml, 2025-10-23: request `gpt-audio`, answer `model: gpt-audio-2025-08-28`, no
+  # choices[].logprobs). gpt-audio-mini and gpt-audio-1.5 are in the document's RealtimeSession enums;
+  # gpt-audio-1.5 "for audio in / audio out via the Chat Completions API" per [gateways] (llmreference,
+  # therouter), 128K, 2.50/10.
+  - id: openai/gpt-audio
+    aliases: [gpt-audio, gpt-audio-2025-08-28]
+    name: "OpenAI: GPT Audio"
+    description: >-
+      GPT Audio is OpenAI's first generally available audio model: audio and text in and out in
+      Chat Completions.
+    created: 2025-08-28
+    snapshot: gpt-audio-2025-08-28
+    context_length: 128000
+    max_output_tokens: 16384                  # guess: as gpt-4o-audio-preview
+    pricing: {input: 2.50, output: 10}
+    input_modalities: [text, audio]
+    output_modalities: [text, audio]
+    endpoints: [chat]
+    unconfirmed: [max_output_tokens]
+    live: {choice_logprobs: false}  # [recorded] no choices[].logprobs
+
+  - id: openai/gpt-audio-mini
+    aliases: [gpt-audio-mini, gpt-audio-mini-2025-12-15, gpt-audio-mini-2025-10-06]
+    name: "OpenAI: GPT Audio Mini"
+    description: >-
+      GPT Audio Mini is the small, cheaper GPT Audio model for Chat Completions.
+    created: 2025-10-06
+    snapshot: gpt-audio-mini-2025-12-15
+    context_length: 128000                    # guess: as gpt-audio
+    max_output_tokens: 16384                  # guess: as gpt-audio
+    pricing: {input: 0.60, output: 2.40}      # guess: gpt-4o-mini-audio-preview's tier, not from a page read here
+    input_modalities: [text, audio]
+    output_modalities: [text, audio]
+    endpoints: [chat]
+    unconfirmed: [context_length, max_output_tokens, pricing]
+    live: {choice_logprobs: false}  # as gpt-audio
+
+  - id: openai/gpt-audio-1.5
+    aliases: [gpt-audio-1.5]
+    name: "OpenAI: GPT Audio 1.5"
+    description: >-
+      GPT Audio 1.5 is OpenAI's best voice model for audio in and audio out with Chat Completions.
+    created: 2026-02-23                       # guess: no release date found; gpt-realtime-1.5's era
+    snapshot: gpt-audio-1.5
+    context_length: 128000
+    max_output_tokens: 16384                  # guess: as gpt-audio
+    pricing: {input: 2.50, output: 10}
+    input_modalities: [text, audio]
+    output_modalities: [text, audio]
+    endpoints: [chat]
+    unconfirmed: [created, max_output_tokens]
+    live: {choice_logprobs: false}  # as gpt-audio
+
   # ------------------------------------------------------------------------------------------------
   # GPT-4o search previews (Chat Completions only, 2025-03-11): [litellm] limits and prices (web search
   # is also billed per call, not modelled); the refused parameters from the live API's 400 "Model
@@ -993,6 +1057,7 @@ models:
       OpenAI's flagship model, GPT-4 is a large-scale multimodal language model capable of solving
       difficult problems with greater accuracy than previous models.
     created: 2023-05-28
+    owned_by: openai  # GET /v1/models, recorded 2024-03
     snapshot: gpt-4-0613
     context_length: 8191
     max_output_tokens: 4096                   # not in the seeds: OpenAI's model page
@@ -1010,6 +1075,7 @@ models:
     description: >-
       GPT-4 with a 32,768-token context window.
     created: 2023-03-14
+    owned_by: openai  # guess: as gpt-4 (not in the 2024-03 listing)
     snapshot: gpt-4-32k-0613
     context_length: 32768
     max_output_tokens: 32768                  # [models.dev]: no separate output limit
@@ -1028,6 +1094,7 @@ models:
     description: >-
       GPT-3.5 Turbo is OpenAI's fast, inexpensive chat model, pointing to the January 2024 snapshot.
     created: 2023-03-01                       # [models.dev] (the first gpt-3.5-turbo)
+    owned_by: openai  # GET /v1/models, recorded 2024-03
     snapshot: gpt-3.5-turbo-0125
     context_length: 16385
     max_output_tokens: 4096
@@ -1056,6 +1123,7 @@ models:
     description: >-
       The June 2023 GPT-3.5 Turbo with a 16K context window.
     created: 2023-06-13
+    owned_by: openai-internal  # GET /v1/models, recorded 2024-03
     snapshot: gpt-3.5-turbo-16k-0613
     context_length: 16385
     max_output_tokens: 4096
@@ -1070,6 +1138,7 @@ models:
     description: >-
       The 4K-context GPT-3.5 Turbo snapshots of March and June 2023.
     created: 2023-06-13
+    owned_by: openai  # GET /v1/models, recorded 2024-03
     snapshot: gpt-3.5-turbo-0613
     context_length: 4096
     max_output_tokens: 4096                   # no separate limit: the 4,096-token context
@@ -1164,12 +1233,241 @@ models:
     description: >-
       OpenAI's second-generation embedding model: 1,536-dimensional vectors.
     created: 2022-12-15
+    owned_by: openai-internal  # GET /v1/models, recorded 2024-03
     snapshot: text-embedding-ada-002
     context_length: 8192
     max_output_tokens: 1
     pricing: {input: 0.10, output: 0}
     endpoints: [embeddings]
     dimensions: 1536
+
+  # ================================================================================================
+  # Models of the APIs the mock does not serve: images, speech, transcription, realtime, moderation,
+  # video. The live API lists them in GET /v1/models and retrieves them; /chat/completions and
+  # /responses refuse them with the 404 "This is not a chat model…" (as ModelRules says), never as an
+  # unknown model. Their ids are every id of the official document's enums for those APIs
+  # (CreateImageRequest, CreateImageEditRequest, CreateSpeechRequest, CreateTranscriptionRequest,
+  # AudioTranscription, RealtimeSessionCreateRequestGA, CreateModerationRequest, VideoModel), each the
+  # bare id or an alias of one entry. They have no limits or prices here (nothing uses them).
+  # `created` and `owned_by`: for whisper-1, tts-1, tts-1-hd, dall-e-2 and dall-e-3 as a GET /v1/models
+  # answer recorded in 2024-03 gives them (created 1677532384, 1681940951, 1699046015, 1698798177,
+  # 1698785189; owned_by openai-internal, openai-internal, system, system, system); for the others the
+  # date of the first dated snapshot, else of the release, and `system` as every model since 2023-11
+  # is listed (unconfirmed where no source gives the date).
+  - id: openai/dall-e-2
+    aliases: [dall-e-2]
+    name: "OpenAI: DALL·E 2"
+    created: 2023-11-01
+    owned_by: system
+    endpoints: [images]
+
+  - id: openai/dall-e-3
+    aliases: [dall-e-3]
+    name: "OpenAI: DALL·E 3"
+    created: 2023-10-31
+    owned_by: system
+    endpoints: [images]
+
+  - id: openai/gpt-image-1
+    aliases: [gpt-image-1]
+    name: "OpenAI: GPT Image 1"
+    created: 2025-04-23
+    owned_by: system
+    endpoints: [images]
+
+  - id: openai/gpt-image-1-mini
+    aliases: [gpt-image-1-mini]
+    name: "OpenAI: GPT Image 1 Mini"
+    created: 2025-10-06
+    owned_by: system
+    endpoints: [images]
+
+  - id: openai/gpt-image-1.5
+    aliases: [gpt-image-1.5]
+    name: "OpenAI: GPT Image 1.5"
+    created: 2025-12-16
+    owned_by: system
+    endpoints: [images]
+    unconfirmed: [created]
+
+  - id: openai/chatgpt-image-latest
+    aliases: [chatgpt-image-latest]
+    name: "OpenAI: ChatGPT Image Latest"
+    created: 2025-12-16
+    owned_by: system
+    endpoints: [images]
+    unconfirmed: [created]
+
+  - id: openai/gpt-image-2
+    aliases: [gpt-image-2, gpt-image-2-2026-04-21]
+    name: "OpenAI: GPT Image 2"
+    created: 2026-04-21
+    owned_by: system
+    endpoints: [images]
+
+  - id: openai/tts-1
+    aliases: [tts-1]
+    name: "OpenAI: TTS 1"
+    created: 2023-04-19
+    owned_by: openai-internal
+    endpoints: [speech]
+
+  - id: openai/tts-1-hd
+    aliases: [tts-1-hd]
+    name: "OpenAI: TTS 1 HD"
+    created: 2023-11-03
+    owned_by: system
+    endpoints: [speech]
+
+  - id: openai/gpt-4o-mini-tts
+    aliases: [gpt-4o-mini-tts, gpt-4o-mini-tts-2025-12-15, gpt-4o-mini-tts-2025-03-20]
+    name: "OpenAI: GPT-4o mini TTS"
+    created: 2025-03-20
+    owned_by: system
+    endpoints: [speech]
+
+  - id: openai/whisper-1
+    aliases: [whisper-1]
+    name: "OpenAI: Whisper"
+    created: 2023-02-27
+    owned_by: openai-internal
+    endpoints: [transcriptions]
+
+  - id: openai/gpt-4o-transcribe
+    aliases: [gpt-4o-transcribe]
+    name: "OpenAI: GPT-4o Transcribe"
+    created: 2025-03-20
+    owned_by: system
+    endpoints: [transcriptions]
+
+  - id: openai/gpt-4o-mini-transcribe
+    aliases: [gpt-4o-mini-transcribe, gpt-4o-mini-transcribe-2025-12-15, gpt-4o-mini-transcribe-2025-03-20]
+    name: "OpenAI: GPT-4o mini Transcribe"
+    created: 2025-03-20
+    owned_by: system
+    endpoints: [transcriptions]
+
+  - id: openai/gpt-4o-transcribe-diarize
+    aliases: [gpt-4o-transcribe-diarize]
+    name: "OpenAI: GPT-4o Transcribe Diarize"
+    created: 2025-10-15
+    owned_by: system
+    endpoints: [transcriptions]
+    unconfirmed: [created]
+
+  - id: openai/gpt-transcribe
+    aliases: [gpt-transcribe]
+    name: "OpenAI: GPT Transcribe"
+    created: 2026-05-07                       # guess: no release date found
+    owned_by: system
+    endpoints: [transcriptions]
+    unconfirmed: [created]
+
+  - id: openai/gpt-live-transcribe
+    aliases: [gpt-live-transcribe]
+    name: "OpenAI: GPT Live Transcribe"
+    created: 2026-05-07                       # guess: no release date found
+    owned_by: system
+    endpoints: [transcriptions]
+    unconfirmed: [created]
+
+  - id: openai/gpt-realtime-whisper
+    aliases: [gpt-realtime-whisper]
+    name: "OpenAI: GPT Realtime Whisper"
+    created: 2026-05-07                       # guess: no release date found
+    owned_by: system
+    endpoints: [transcriptions]
+    unconfirmed: [created]
+
+  - id: openai/gpt-4o-realtime-preview
+    aliases: [gpt-4o-realtime-preview, gpt-4o-realtime-preview-2025-06-03, gpt-4o-realtime-preview-2024-12-17,
+              gpt-4o-realtime-preview-2024-10-01]
+    name: "OpenAI: GPT-4o Realtime Preview"
+    created: 2024-10-01
+    owned_by: system
+    endpoints: [realtime]
+
+  - id: openai/gpt-4o-mini-realtime-preview
+    aliases: [gpt-4o-mini-realtime-preview, gpt-4o-mini-realtime-preview-2024-12-17]
+    name: "OpenAI: GPT-4o mini Realtime Preview"
+    created: 2024-12-17
+    owned_by: system
+    endpoints: [realtime]
+
+  - id: openai/gpt-realtime
+    aliases: [gpt-realtime, gpt-realtime-2025-08-28]
+    name: "OpenAI: GPT Realtime"
+    created: 2025-08-28
+    owned_by: system
+    endpoints: [realtime]
+
+  - id: openai/gpt-realtime-mini
+    aliases: [gpt-realtime-mini, gpt-realtime-mini-2025-12-15, gpt-realtime-mini-2025-10-06]
+    name: "OpenAI: GPT Realtime Mini"
+    created: 2025-10-06
+    owned_by: system
+    endpoints: [realtime]
+
+  - id: openai/gpt-realtime-1.5
+    aliases: [gpt-realtime-1.5]
+    name: "OpenAI: GPT Realtime 1.5"
+    created: 2026-02-23                       # guess: no release date found
+    owned_by: system
+    endpoints: [realtime]
+    unconfirmed: [created]
+
+  - id: openai/gpt-realtime-2
+    aliases: [gpt-realtime-2]
+    name: "OpenAI: GPT Realtime 2"
+    created: 2026-05-21                       # livekit/agents #5791 adds it that day
+    owned_by: system
+    endpoints: [realtime]
+    unconfirmed: [created]
+
+  - id: openai/gpt-realtime-2.1
+    aliases: [gpt-realtime-2.1]
+    name: "OpenAI: GPT Realtime 2.1"
+    created: 2026-05-21                       # guess: as gpt-realtime-2
+    owned_by: system
+    endpoints: [realtime]
+    unconfirmed: [created]
+
+  - id: openai/gpt-realtime-2.1-mini
+    aliases: [gpt-realtime-2.1-mini]
+    name: "OpenAI: GPT Realtime 2.1 Mini"
+    created: 2026-05-21                       # guess: as gpt-realtime-2
+    owned_by: system
+    endpoints: [realtime]
+    unconfirmed: [created]
+
+  - id: openai/omni-moderation-latest
+    aliases: [omni-moderation-latest, omni-moderation-2024-09-26]
+    name: "OpenAI: Omni Moderation"
+    created: 2024-09-26
+    owned_by: system
+    endpoints: [moderations]
+
+  - id: openai/text-moderation-latest
+    aliases: [text-moderation-latest, text-moderation-stable]
+    name: "OpenAI: Text Moderation"
+    created: 2022-08-10                       # guess: the moderation endpoint's launch
+    owned_by: openai-internal
+    endpoints: [moderations]
+    unconfirmed: [created, owned_by]
+
+  - id: openai/sora-2
+    aliases: [sora-2, sora-2-2025-12-08, sora-2-2025-10-06]
+    name: "OpenAI: Sora 2"
+    created: 2025-10-06
+    owned_by: system
+    endpoints: [videos]
+
+  - id: openai/sora-2-pro
+    aliases: [sora-2-pro, sora-2-pro-2025-10-06]
+    name: "OpenAI: Sora 2 Pro"
+    created: 2025-10-06
+    owned_by: system
+    endpoints: [videos]
 
   # ================================================================================================
   # Models OpenRouter serves that OpenAI does not (issue 20): every model id that OpenRouter's

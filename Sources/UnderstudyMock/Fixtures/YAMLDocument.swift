@@ -124,6 +124,11 @@ struct YAMLFields {
         return value
     }
 
+    /// Whether `key` is there (and not null), without reading it.
+    func has(_ key: String) -> Bool {
+        fields.last(where: { $0.key == key }).map { !$0.value.isNull } ?? false
+    }
+
     mutating func required(_ key: String) throws(FixtureError) -> YAMLDocument {
         guard let value = optional(key) else { throw owner.error("missing required key '\(key)'") }
         return value

@@ -21,6 +21,6 @@ struct Models: Resource {
 
     func retrieve(_ id: String, _ flavor: Flavor) throws(APIError) -> MockResponse {
         guard let model = catalog.serving(id, flavor: flavor) else { throw .modelNotFound(id) }
-        return json(200, ModelListEncoder.single(model, flavor: flavor))
+        return json(200, ModelListEncoder.single(model, flavor: flavor, named: id))
     }
 }
