@@ -138,3 +138,20 @@ def test_embeddings_errors(client):
         client.embeddings.create(model="text-embedding-ada-002", input="hi", dimensions=256)
     with pytest.raises(openai.NotFoundError):
         client.chat.completions.create(model="text-embedding-3-small", messages=[{"role": "user", "content": "hi"}])
+
+
+def test_json_schema_format_is_repeated_as_the_live_api_writes_it(client, base_url):
+    """`text.format` of a json_schema answer (JSON and streamed): type, description (null when the
+    request gave none), name, schema, strict, in that order, as Mirascope's, crewAI's and
+    openllmetry's recordings of 2025-10 to 2026-05 have it."""
+    schema = {"type": "object", "properties": {"title": {"type": "string"}}, "required": ["title"], "additionalProperties": False}
+    body = {"model": "gpt-4o", "input": "Recommend a book", "text": {"format": {"name": "Book", "schema": schema, "strict": True, "type": "json_schema"}}}
+    raw = post(base_url + "/v1/responses", body)
+    assert list(raw["text"]["format"]) == ["type", "description", "name", "schema", "strict"]
+    assert raw["text"]["format"]["description"] is None and raw["text"]["format"]["schema"] == schema
+    described = client.responses.create(model="gpt-4o", input="Recommend a book", text={"format": {
+        "type": "json_schema", "name": "Book", "description": "One book.", "schema": schema, "strict": True}})
+    assert described.text.format.description == "One book." and json.loads(described.output_text)["title"]
+    with client.responses.stream(model="gpt-4o", input="Recommend a book", text={"format": body["text"]["format"]}) as stream:
+        created = next(event for event in stream if event.type == "response.created")
+    assert created.response.text.format.description is None and created.response.text.format.strict is True

@@ -86,7 +86,7 @@ public enum ResponsesEncoder {
         w.key("temperature"); w.double(request.temperature ?? 1)
         w.key("text")
         w.beginObject()
-        w.key("format"); w.value(request.textFormat)
+        w.key("format"); w.value(Self.echoed(format: request.textFormat))
         w.key("verbosity"); w.string("medium")
         w.endObject()
         w.key("tool_choice"); w.value(request.toolChoice)
@@ -221,5 +221,21 @@ public enum ResponsesEncoder {
             w.endObject()
         }
         w.endObject()
+    }
+    /// A `json_schema` text format as the live API repeats it: `type, description, name, schema,
+    /// strict`, with `description: null` when the request gave none (Mirascope's recordings
+    /// 2025-10 to 2026-02, crewAI's of 2026-02, openllmetry's of 2026-05: every streamed and JSON
+    /// answer; pydantic-ai's cassettes sort their keys) and `strict` false when it gave none (the
+    /// document's default). Other formats are repeated as sent.
+    static func echoed(format: JSONValue) -> JSONValue {
+        guard case .object(let object) = format, object["type"]?.stringValue == "json_schema" else { return format }
+        let known = ["type", "description", "name", "schema", "strict"]
+        var members: [(key: String, value: JSONValue)] = [
+            ("type", .string("json_schema")), ("description", object["description"] ?? .null),
+            ("name", object["name"] ?? .null), ("schema", object["schema"] ?? .object(JSONObject())),
+            ("strict", object["strict"] ?? .bool(false)),
+        ]
+        members += object.members.filter { !known.contains($0.key) }
+        return .object(JSONObject(members))
     }
 }
