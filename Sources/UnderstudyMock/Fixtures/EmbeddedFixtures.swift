@@ -1551,6 +1551,25 @@ models:
     reasoning: true
     providers: [Google]                       # [recorded] 2025-10-09
 
+  # OpenRouter answered `anthropic/claude-3-5-sonnet-20241022` as anthropic/claude-3.5-sonnet, from
+  # Amazon Bedrock, on 2026-01-29 (Mirascope/mirascope python/tests/e2e/input/cassettes/
+  # test_openrouter_*: three recordings): the dated id is an alias. Prices [recorded]: cost_details
+  # 0.000072 for 12 prompt tokens, 0.00015 for 5 completion tokens (6/30, OpenRouter's price for
+  # the October 2024 Sonnet); limits Anthropic's for claude-3-5-sonnet-20241022 (200K, 8,192 out).
+  - id: anthropic/claude-3.5-sonnet
+    aliases: [anthropic/claude-3-5-sonnet-20241022]
+    name: "Anthropic: Claude 3.5 Sonnet"
+    description: >-
+      Claude 3.5 Sonnet (October 2024) is Anthropic's Sonnet model before 3.7: strong at coding,
+      data science and visual reasoning.
+    created: 2024-10-22
+    context_length: 200000
+    max_output_tokens: 8192
+    pricing: {input: 6, output: 30}
+    input_modalities: [text, image, file]
+    providers: [Amazon Bedrock]               # [recorded]
+    unconfirmed: [input_modalities]
+
   # ------------------------------------------------------------------------------------------------
   # Google: [or-2026-07] prices and limits, [or-2025-12] names, dates and modalities; [recorded]
   # prices agree for gemini-2.5-flash (0.30/2.50, cache read 0.03). Gemini 3.6 Flash (2026-07-21)
