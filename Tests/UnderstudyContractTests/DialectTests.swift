@@ -37,6 +37,14 @@ struct DialectTests {
             kind: {type: string, enum: [a, b], x-stainless-const: true, x-stainless-skip: [go]}
             typed: {$ref: '#/components/schemas/Usage', type: object, title: Item}
             count: {type: integer, minimum: 0, exclusiveMinimum: true, example: 3}
+        Tool:
+          type: object
+          required: [type, strict]
+          properties:
+            type: {type: string}
+            strict: {anyOf: [{type: boolean}, {type: 'null'}]}
+            format: {type: object}
+            input: {oneOf: [{type: object, properties: {role: {type: string}}}, {type: object, properties: {content: {type: string}}}, {type: string}]}
     """
 
     static let thing: Schema = {
@@ -81,6 +89,25 @@ struct DialectTests {
         #expect(index.find(method: "GET", template: "/models")?.id == "listModels")
         #expect(index.find(method: "GET", template: "/models/{model}") == nil)
         #expect(compiler.errors.isEmpty, "\(compiler.errors)")
+    }
+
+    @Test("a request is read as the live API reads it: an optional member may be null, a required nullable one absent, a value may match two oneOf branches")
+    func requests() throws {
+        let compiler = SchemaCompiler(documents: [try SpecDocument.parse(Array(Self.document.utf8), file: "dialect.yaml")])
+        let tool = compiler.schema(file: "dialect.yaml", pointer: "/components/schemas/Tool")
+        func findings(_ validator: SchemaValidator, _ json: String) throws -> [String] {
+            validator.validate(try JSONParser.parse(json), against: tool).map { "\($0.instancePath) \($0.keyword)" }
+        }
+        let live = SchemaValidator().forRequests
+        // As recorded: function tools without `strict` (openllmetry, crewAI), `response_format: null`
+        // (openinference), input items that are both an EasyInputMessage and an InputMessage (crewAI).
+        #expect(try findings(live, #"{"type":"function"}"#) == [])
+        #expect(try findings(live, #"{"type":"function","strict":null,"format":null,"input":{"role":"user","content":"x"}}"#) == [])
+        let written = try findings(SchemaValidator(), #"{"type":"function","format":null,"input":{"role":"user","content":"x"}}"#)
+        #expect(Set(written) == [" required", "/format type", "/input oneOf"], "\(written)")
+        // What no branch takes, a required member that cannot be null, and a wrong type still fail.
+        let broken = try findings(live, #"{"strict":true,"format":[],"input":7}"#)
+        #expect(Set(broken) == [" required", "/format type", "/input type"], "\(broken)")
     }
 
     @Test("every rule is in the documentation's table (docs/dialect.md)")

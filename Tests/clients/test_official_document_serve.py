@@ -64,3 +64,21 @@ def test_invalid_request_gets_the_usual_envelope(official):
     assert raised.value.status_code == 400
     error = raised.value.body
     assert error["type"] == "invalid_request_error" and error["param"] == "n", error
+
+
+def test_requests_the_live_api_takes_are_taken_under_the_official_document(official):
+    """Dialect.swift reads a request as the live API does where the document says otherwise: a
+    function tool without `strict` (the document requires it; the live API answered 200 and listed
+    it back as strict, openllmetry 2026-03), `response_format: null`, and an input message that is
+    both an EasyInputMessage and an InputMessage (exactly one `oneOf` branch is allowed)."""
+    tool = {"type": "function", "name": "get_weather", "description": "Get the weather",
+            "parameters": {"type": "object", "properties": {"location": {"type": "string"}}, "required": ["location"]}}
+    response = official.responses.create(model="gpt-4.1-nano", tools=[tool], input=[
+        {"role": "user", "content": [{"type": "input_text", "text": "Weather in Paris?"}]}])
+    assert response.tools[0].strict is True
+    completion = official.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "Say hello."}],
+                                                  extra_body={"response_format": None, "tools": None})
+    assert completion.choices[0].message.content
+    # What the live API refuses is still refused: a tool without a name.
+    with pytest.raises(openai.BadRequestError):
+        official.responses.create(model="gpt-4.1-nano", tools=[{"type": "function", "strict": True}], input="Hi")

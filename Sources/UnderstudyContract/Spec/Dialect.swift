@@ -22,13 +22,26 @@ enum Dialect {
              readAs: "may be null, whatever its schema says",
              because: "the SDK's models declare every optional property `Optional[T] = None` and parse null strictly "
                  + "(openai/types/chat/chat_completion.py `system_fingerprint`, openai/types/responses/response.py `user`, `usage`); "
-                 + "the live API sends those nulls. Requests are still checked as written"),
+                 + "the live API sends those nulls (requests: the rows below)"),
         Rule(writes: "a property in `required` whose schema admits null, in a response",
              readAs: "may be absent",
              because: "the SDK declares it `Optional[T] = None` and its strict parse accepts absence "
                  + "(openai/types/chat/chat_completion.py `logprobs`, chat_completion_message.py `refusal`); the live API "
                  + "leaves `choices[].logprobs` out of gpt-5*, o1, o3 and o4 answers (fixtures/traffic/real/openai/chat/pydantic-ai.jsonl: "
                  + "o3-mini, 2025-06-06) and `refusal` out of 2024 answers"),
+        Rule(writes: "a property not in `required`, in a request",
+             readAs: "null is taken as absent",
+             because: "the live API answered 200 to `response_format: null`, `tools: null`, `encoding_format: null` and input items "
+                 + "with `status: null` (fixtures/traffic/real/openai: openinference's chat and embeddings, crewAI's chat, "
+                 + "pydantic-ai's Responses, 2024 to 2026)"),
+        Rule(writes: "a property in `required` whose schema admits null, in a request",
+             readAs: "may be absent",
+             because: "the live API answered 200 to 16 recorded Responses requests whose function tools have no `strict` "
+                 + "(fixtures/traffic/real/openai/responses: crewAI, openllmetry, 2025-06 to 2026-03), and listed them back as `strict: true`"),
+        Rule(writes: "`oneOf`, in a request",
+             readAs: "a value may match more than one branch (a union, as `anyOf`)",
+             because: "the SDK types it as a Union; the live API answered 200 to 35 recorded Responses requests whose input "
+                 + "messages are both an `EasyInputMessage` and an `InputMessage` of the official document (crewAI, pydantic-ai, openllmetry)"),
         Rule(writes: "a required member of a response object the live API never sends (`Dialect.liveOmissions`: `name` on `response.function_call_arguments.done`)",
              readAs: "may be absent",
              because: "no recorded live event has it (fixtures/traffic/real/openai/responses/pydantic-ai.jsonl) and openai-python 3.54 does not declare it"),

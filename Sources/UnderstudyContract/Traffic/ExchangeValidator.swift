@@ -28,7 +28,7 @@ public struct ExchangeValidator: Sendable {
 
     public init(index: OperationIndex, validator: SchemaValidator = SchemaValidator()) {
         self.index = index
-        self.validator = validator
+        self.validator = validator.forRequests
         self.responseValidator = validator.forResponses
     }
 

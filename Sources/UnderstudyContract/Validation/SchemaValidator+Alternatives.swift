@@ -4,13 +4,13 @@ extension Run {
         // The verdict comes from every branch, exactly as JSON Schema defines it.
         var valid = 0
         for branch in branches {
-            var inner = Run(collect: false, checkFormats: checkFormats, optionalMayBeNull: optionalMayBeNull, limit: limit, taken: taken)
+            var inner = Run(collect: false, checkFormats: checkFormats, optionalMayBeNull: optionalMayBeNull, oneOfIsUnion: oneOfIsUnion, limit: limit, taken: taken)
             inner.check(value, branch, path)
             taken = inner.taken
             if overBudget(path, s) { return }
             if !inner.failed {
                 valid += 1
-                if keyword == "anyOf" || valid > 1 { break }
+                if keyword == "anyOf" || oneOfIsUnion || valid > 1 { break }
             }
         }
         if valid > 1 && keyword == "oneOf" {
@@ -65,7 +65,7 @@ extension Run {
         // 4. Otherwise: none matched; show the closest branch's first finding.
         var closest: [Diagnostic]?
         for branch in branches {
-            var inner = Run(collect: true, checkFormats: checkFormats, optionalMayBeNull: optionalMayBeNull, limit: limit, taken: taken)
+            var inner = Run(collect: true, checkFormats: checkFormats, optionalMayBeNull: optionalMayBeNull, oneOfIsUnion: oneOfIsUnion, limit: limit, taken: taken)
             inner.check(value, branch, path)
             taken = inner.taken
             if closest == nil || inner.diagnostics.count < closest!.count { closest = inner.diagnostics }

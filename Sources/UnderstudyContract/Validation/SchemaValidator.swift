@@ -15,6 +15,8 @@ public struct SchemaValidator: Sendable {
     /// A property not in `required` may be null, a required one that admits null may be absent:
     /// how the SDKs read a response (Dialect.swift).
     public var optionalMayBeNull = false
+    /// A value may match several `oneOf` branches (a union): how the live API reads a request.
+    public var oneOfIsUnion = false
 
     public init(checkFormats: Bool = true) {
         self.checkFormats = checkFormats
@@ -27,13 +29,23 @@ public struct SchemaValidator: Sendable {
         return copy
     }
 
+    /// This validator reading an API request as the live API does (Dialect.swift): null for an
+    /// optional member, no value for a required nullable one, and more than one `oneOf` branch
+    /// are all taken.
+    public var forRequests: SchemaValidator {
+        var copy = self
+        copy.optionalMayBeNull = true
+        copy.oneOfIsUnion = true
+        return copy
+    }
+
     public func validate(_ value: JSONValue, against schema: Schema, at path: String = "") -> [Diagnostic] {
         // Most values are valid: the verdict first, which builds no instance paths (a finding is
         // the only place one is written); the findings, with their paths, only for what failed.
-        var quick = Run(collect: false, checkFormats: checkFormats, optionalMayBeNull: optionalMayBeNull, limit: stepLimit ?? .max)
+        var quick = Run(collect: false, checkFormats: checkFormats, optionalMayBeNull: optionalMayBeNull, oneOfIsUnion: oneOfIsUnion, limit: stepLimit ?? .max)
         quick.check(value, schema, path)
         if !quick.failed { return [] }
-        var run = Run(collect: true, checkFormats: checkFormats, optionalMayBeNull: optionalMayBeNull, limit: stepLimit ?? .max)
+        var run = Run(collect: true, checkFormats: checkFormats, optionalMayBeNull: optionalMayBeNull, oneOfIsUnion: oneOfIsUnion, limit: stepLimit ?? .max)
         run.check(value, schema, path)
         return run.diagnostics
     }
@@ -44,7 +56,7 @@ public struct SchemaValidator: Sendable {
 
     /// The verdict and the schema applications it took (a caller with a budget of its own).
     func verdict(_ value: JSONValue, against schema: Schema) -> (valid: Bool, steps: Int) {
-        var run = Run(collect: false, checkFormats: checkFormats, optionalMayBeNull: optionalMayBeNull, limit: stepLimit ?? .max)
+        var run = Run(collect: false, checkFormats: checkFormats, optionalMayBeNull: optionalMayBeNull, oneOfIsUnion: oneOfIsUnion, limit: stepLimit ?? .max)
         run.check(value, schema, "")
         return (!run.failed, run.taken)
     }
@@ -54,16 +66,18 @@ struct Run {
     let collect: Bool
     let checkFormats: Bool
     let optionalMayBeNull: Bool
+    let oneOfIsUnion: Bool
     /// Schema applications allowed, and taken so far (carried through nested runs).
     let limit: Int
     var taken = 0
     var diagnostics: [Diagnostic] = []
     var failed = false
 
-    init(collect: Bool, checkFormats: Bool = true, optionalMayBeNull: Bool = false, limit: Int, taken: Int = 0) {
+    init(collect: Bool, checkFormats: Bool = true, optionalMayBeNull: Bool = false, oneOfIsUnion: Bool = false, limit: Int, taken: Int = 0) {
         self.collect = collect
         self.checkFormats = checkFormats
         self.optionalMayBeNull = optionalMayBeNull
+        self.oneOfIsUnion = oneOfIsUnion
         self.limit = limit
         self.taken = taken
     }
@@ -115,7 +129,7 @@ struct Run {
         if !s.anyOf.isEmpty { checkAlternatives(value, s, s.anyOf, "anyOf", path) }
         if !s.oneOf.isEmpty { checkAlternatives(value, s, s.oneOf, "oneOf", path) }
         if let not = s.not {
-            var inner = Run(collect: false, checkFormats: checkFormats, optionalMayBeNull: optionalMayBeNull, limit: limit, taken: taken)
+            var inner = Run(collect: false, checkFormats: checkFormats, optionalMayBeNull: optionalMayBeNull, oneOfIsUnion: oneOfIsUnion, limit: limit, taken: taken)
             inner.check(value, not, path)
             taken = inner.taken
             if overBudget(path, s) { return }

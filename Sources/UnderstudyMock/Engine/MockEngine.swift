@@ -23,7 +23,8 @@ public final class MockEngine: Sendable {
     let generationSlots = GenerationSlots()
     /// Request-borne schemas (structured outputs, function parameters), compiled once each.
     let inlineSchemas = InlineSchemas()
-    let validator = SchemaValidator()
+    /// Requests are checked as the live API reads them (Dialect.swift).
+    let validator = SchemaValidator().forRequests
     /// Answers are checked as the SDKs read them (Dialect.swift).
     let answerValidator = SchemaValidator().forResponses
     private let selfCheckLog = Mutex<[String]>([])
