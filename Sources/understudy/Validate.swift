@@ -108,7 +108,7 @@ extension ContractFlavor: ExpressibleByArgument {
 func loadValidator(spec: String?, flavor: ContractFlavor = .openai) throws -> ExchangeValidator {
     do {
         guard let spec else { return try OpenAIContract.embedded(flavor: flavor).exchanges }
-        return try ExchangeValidator(document: SpecDocument.load(path: spec))
+        return try ExchangeValidator(document: LiveErrata.apply(to: SpecDocument.load(path: spec)))
     } catch {
         printError("understudy: \(error)")
         throw ExitCode(2)

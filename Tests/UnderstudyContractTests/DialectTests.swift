@@ -110,11 +110,58 @@ struct DialectTests {
         #expect(Set(broken) == [" required", "/format type", "/input type"], "\(broken)")
     }
 
-    @Test("every rule is in the documentation's table (docs/dialect.md)")
+    static let published = """
+    openapi: 3.1.0
+    paths:
+      /completions:
+        post:
+          responses:
+            '200': {content: {application/json: {schema: {$ref: '#/components/schemas/CreateCompletionResponse'}}}}
+    components:
+      schemas:
+        InputImageContent:
+          type: object
+          required: [type, detail]
+          properties: {type: {type: string, enum: [input_image]}, detail: {type: string, enum: [low, high, auto]}}
+        StopConfiguration: {nullable: true, oneOf: [{type: string}, {type: array, minItems: 1, maxItems: 4, items: {type: string}}]}
+        Embedding: {type: object, properties: {embedding: {type: array, items: {type: number}}}}
+        CreateCompletionResponse:
+          type: object
+          properties: {choices: {type: array, items: {type: object, properties: {finish_reason: {type: string, enum: [stop, length]}}}}}
+    """
+
+    @Test("the published document's errata: read as the live API behaves where it says otherwise; another document is unchanged")
+    func errata() throws {
+        let document = try SpecDocument.parse(Array(Self.published.utf8), file: "openai.yaml")
+        let corrected = LiveErrata.apply(to: document)
+        let compiler = SchemaCompiler(documents: [corrected])
+        func valid(_ json: String, _ pointer: String) throws -> Bool {
+            SchemaValidator().forRequests.isValid(try JSONParser.parse(json), against: compiler.schema(file: "openai.yaml", pointer: pointer))
+        }
+        #expect(try valid(#"{"type":"input_image"}"#, "/components/schemas/InputImageContent"))
+        #expect(try !valid(#"{"detail":"auto"}"#, "/components/schemas/InputImageContent"))
+        #expect(try valid("[]", "/components/schemas/StopConfiguration"))
+        #expect(try !valid(#"["a","b","c","d","e"]"#, "/components/schemas/StopConfiguration"))
+        #expect(try valid(#"{"embedding":"AAAAPwAAgD8="}"#, "/components/schemas/Embedding"))
+        #expect(try valid(#"{"embedding":[0.5,1]}"#, "/components/schemas/Embedding"))
+        #expect(try valid(#"{"choices":[{"finish_reason":null}]}"#, "/components/schemas/CreateCompletionResponse"))
+        let content = corrected.root["paths"]?["/completions"]?["post"]?["responses"]?["200"]?["content"]
+        #expect(content?["text/event-stream"] == content?["application/json"])
+        // Read as written elsewhere, and unchanged when the schemas are not there.
+        #expect(try !SchemaValidator().forRequests.isValid(JSONParser.parse("[]"),
+                                                            against: SchemaCompiler(documents: [document]).schema(file: "openai.yaml", pointer: "/components/schemas/StopConfiguration")))
+        let other = try SpecDocument.parse(Array(Self.document.utf8), file: "dialect.yaml")
+        #expect(LiveErrata.apply(to: other).root == other.root)
+    }
+
+    @Test("every rule and erratum is in the documentation's table (docs/dialect.md)")
     func documented() throws {
         let page = String(decoding: try #require(FileBytes.read(SpecLoadingTests.root + "/docs/dialect.md")), as: UTF8.self)
         for rule in Dialect.rules {
             #expect(page.contains("| \(rule.writes) |"), "docs/dialect.md lacks the rule: \(rule.writes)")
+        }
+        for erratum in LiveErrata.all {
+            #expect(page.contains("| `" + erratum.location.joined(separator: ".") + "` |"), "docs/dialect.md lacks the erratum at \(erratum.location)")
         }
     }
 }

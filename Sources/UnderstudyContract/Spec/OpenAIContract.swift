@@ -61,7 +61,7 @@ public final class OpenAIContract: Sendable {
     }
 
     public static func load(path: String) throws(SpecError) -> OpenAIContract {
-        let document = try SpecDocument.load(path: path)
+        let document = LiveErrata.apply(to: try SpecDocument.load(path: path))
         return try OpenAIContract(document: document, yaml: String(decoding: FileBytes.read(path) ?? [], as: UTF8.self))
     }
 
