@@ -16,13 +16,14 @@ struct ModelCatalogServerTests {
                 for model in catalog.models where model.deprecation == nil {
                     // OpenAI answers for its own models; OpenRouter for every provider's.
                     let base = model.id.hasPrefix("openai/") ? "/v1" : "/api/v1"
+                    let endpoints = base == "/v1" ? model.openAIEndpoints ?? model.endpoints : model.endpoints
                     for name in [model.id] + model.aliases {
                         let chat = #"{"model":"\#(name)","messages":[{"role":"user","content":"Say hello."}]}"#
                         let r = try await connection.send(.POST, "\(base)/chat/completions", body: Array(chat.utf8), headers: [("content-type", "application/json")])
-                        #expect(r.status == (model.endpoints.contains("chat") ? 200 : 404), "\(name) chat: \(r.text.prefix(200))")
+                        #expect(r.status == (endpoints.contains("chat") ? 200 : 404), "\(name) chat: \(r.text.prefix(200))")
                         let input = #"{"model":"\#(name)","input":"Say hello."}"#
                         let s = try await connection.send(.POST, "\(base)/responses", body: Array(input.utf8), headers: [("content-type", "application/json")])
-                        #expect(s.status == (model.endpoints.contains("responses") ? 200 : 404), "\(name) responses: \(s.text.prefix(200))")
+                        #expect(s.status == (endpoints.contains("responses") ? 200 : 404), "\(name) responses: \(s.text.prefix(200))")
                         if base == "/api/v1" {
                             let refused = try await connection.send(.POST, "/v1/chat/completions", body: Array(chat.utf8), headers: [("content-type", "application/json")])
                             #expect(refused.status == 404, "\(name) is not OpenAI's: \(refused.text.prefix(200))")
@@ -30,7 +31,11 @@ struct ModelCatalogServerTests {
                     }
                 }
                 let openAIList = try await connection.send(.GET, "/v1/models")
-                #expect(!openAIList.text.contains("anthropic/"))
+                #expect(!openAIList.text.contains("anthropic/") && !openAIList.text.contains(#""openai/"#))
+                // gpt-5.1-codex-mini: Responses-only on OpenAI's API, on chat too through OpenRouter (recorded).
+                let codex = #"{"model":"openai/gpt-5.1-codex-mini","messages":[{"role":"user","content":"Say hello."}]}"#
+                let routed = try await connection.send(.POST, "/api/v1/chat/completions", body: Array(codex.utf8), headers: [("content-type", "application/json")])
+                #expect(routed.status == 200 && openAIList.text.contains(#""id":"gpt-5.1-codex-mini""#))
                 let routerList = try await connection.send(.GET, "/api/v1/models")
                 #expect(routerList.text.contains("anthropic/claude-sonnet-4.5"))
             }

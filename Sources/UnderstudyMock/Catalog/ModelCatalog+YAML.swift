@@ -55,6 +55,12 @@ extension ModelCatalog {
             }
             model.endpoints = endpoints
         }
+        if let own = try f.optional("openai_endpoints")?.strings("openai_endpoints") {
+            guard !own.isEmpty, own.allSatisfy(model.endpoints.contains) else {
+                throw entry.error("\(id): openai_endpoints must be some of its endpoints")
+            }
+            model.openAIEndpoints = own
+        }
         if let modalities = try f.optional("output_modalities")?.strings("output_modalities") {
             guard modalities.contains("text"), modalities.allSatisfy(["text", "audio"].contains) else {
                 throw entry.error("\(id): output_modalities must be [text] or [text, audio]")

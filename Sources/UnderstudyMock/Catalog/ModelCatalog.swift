@@ -37,14 +37,17 @@ public struct ModelCatalog: Sendable {
     /// stand-in with the default's facts under the requested id. A fine-tune borrows its base
     /// model's facts when the base is known.
     public func serving(_ name: String, flavor: Flavor) -> ModelInfo? {
-        guard let model = serving(name), model.isListed(by: flavor) else { return nil }
+        guard var model = serving(name), model.isListed(by: flavor) else { return nil }
+        if flavor != .openrouter, let own = model.openAIEndpoints { model.endpoints = own }
         return model
     }
 
     /// The models a flavour lists: OpenAI lists only its own; OpenRouter and AIML API list every
     /// provider's.
     public func listed(by flavor: Flavor) -> [ModelInfo] {
-        models.filter { $0.isListed(by: flavor) }
+        // OpenAI's list names its models by their own ids: an entry without one (gpt-oss, which
+        // OpenAI's API does not serve) is answered under its prefixed id but not listed.
+        models.filter { $0.isListed(by: flavor) && (flavor != .openai || $0.aliases.contains { !$0.contains("/") }) }
     }
 
     /// The base model a fine-tune's id names: `ft:gpt-4o-mini:acme::abc123` → `gpt-4o-mini`.

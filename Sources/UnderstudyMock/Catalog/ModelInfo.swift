@@ -28,6 +28,8 @@ public struct ModelInfo: Sendable, Equatable {
     /// Which APIs serve it: `chat` (/chat/completions) and `responses` (/responses); or one of
     /// `completions`, `embeddings` or `otherAPIs`.
     public var endpoints: [String] = ["chat", "responses"]
+    /// Where OpenAI's own API serves fewer of them than OpenRouter does (`openai_endpoints`).
+    public var openAIEndpoints: [String]?
     /// `text`, or `text` and `audio` for the audio models.
     public var outputModalities: [String] = ["text"]
     /// Request members the live API refuses for this model, beyond a reasoning model's rules.

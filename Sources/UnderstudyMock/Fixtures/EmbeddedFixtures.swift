@@ -20,6 +20,8 @@ enum EmbeddedFixtures {
 # Keys added for issue 10 (every OpenAI model that answers chat completions or responses):
 #   endpoints               which of /v1/chat/completions (`chat`) and /v1/responses (`responses`)
 #                           serve the model; default [chat, responses].
+#   openai_endpoints        where OpenAI's own API serves fewer of its endpoints than OpenRouter does
+#                           (the OpenAI and AIML flavours use it; OpenRouter's uses `endpoints`).
 #   output_modalities       [text] (default), or [text, audio] for the audio-preview models.
 #   reasoning               true for the o-series and the gpt-5 family: reports reasoning tokens, takes
 #                           reasoning_effort, and refuses what reasoning models refuse (temperature and
@@ -327,6 +329,40 @@ models:
     input_modalities: [text, image, file]
     reasoning: true
     live: {top_p: 0.98}  # [recorded] gpt-5.2-2025-12-11
+
+  # GPT-5.2-Codex and GPT-5.3-Codex, the Codex models after gpt-5.1-codex; the official document
+  # names gpt-5.3-codex in its prose ("models like gpt-5.3-codex and beyond"), in no enum.
+  # gpt-5.3-codex: [gateways] Vercel AI Gateway (released 2026-02-24, 400K, 1.75/14, cache read
+  # 0.175), 128K output per OpenAI's page as AI Onekit quotes it. gpt-5.2-codex: no page read here;
+  # its facts are gpt-5.3-codex's. Which endpoints serve them no source read here says: both are
+  # answered (a client that uses either is not refused).
+  - id: openai/gpt-5.3-codex
+    aliases: [gpt-5.3-codex]
+    name: "OpenAI: GPT-5.3-Codex"
+    description: >-
+      GPT-5.3-Codex is OpenAI's coding model of February 2026 for long-horizon agentic software work.
+    created: 2026-02-24
+    snapshot: gpt-5.3-codex
+    context_length: 400000
+    max_output_tokens: 128000
+    pricing: {input: 1.75, output: 14, cache_read: 0.175}
+    input_modalities: [text, image]
+    reasoning: true
+    unconfirmed: [endpoints]
+
+  - id: openai/gpt-5.2-codex
+    aliases: [gpt-5.2-codex]
+    name: "OpenAI: GPT-5.2-Codex"
+    description: >-
+      GPT-5.2-Codex is the GPT-5.2 generation of OpenAI's Codex models for agentic coding.
+    created: 2025-12-18                       # guess: a week after gpt-5.2
+    snapshot: gpt-5.2-codex
+    context_length: 400000
+    max_output_tokens: 128000
+    pricing: {input: 1.75, output: 14, cache_read: 0.175}
+    input_modalities: [text, image]
+    reasoning: true
+    unconfirmed: [created, context_length, max_output_tokens, pricing, endpoints]
 
   - id: openai/gpt-5.2-chat-latest
     aliases: [gpt-5.2-chat-latest]
@@ -1758,10 +1794,13 @@ models:
   # ------------------------------------------------------------------------------------------------
   # OpenAI models served through OpenRouter only here: gpt-oss is open-weight (OpenAI's API does
   # not serve it); gpt-5.1-codex-mini is Responses-only on OpenAI's API, but OpenRouter answered it
-  # on /chat/completions (recorded 2025-12-09). No bare alias, so the OpenAI flavour keeps its 404
-  # for `gpt-oss-20b` and `gpt-5.1-codex-mini` (it answers the prefixed ids, as it does every entry's).
+  # on /chat/completions (recorded 2025-12-09): OpenAI's API answers it on /responses only
+  # (`openai_endpoints`, as gpt-5.1-codex). gpt-oss-20b has no bare alias: the OpenAI flavour keeps
+  # its 404 (it answers the prefixed id, as it does every entry's).
 
   - id: openai/gpt-5.1-codex-mini
+    aliases: [gpt-5.1-codex-mini]
+    openai_endpoints: [responses]
     name: "OpenAI: GPT-5.1-Codex-Mini"
     description: >-
       GPT-5.1-Codex-Mini is a smaller, cheaper GPT-5.1-Codex for agentic coding.
