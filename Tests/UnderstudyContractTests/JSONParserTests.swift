@@ -70,6 +70,38 @@ struct JSONWriterTests {
         #expect(try JSONParser.parse(value.jsonBytes) == value)
     }
 
+    @Test("strings are escaped right wherever the character falls, eight bytes at a time or one (every length to 40, every position)")
+    func escapingAtEveryPosition() throws {
+        func reference(_ s: String) -> String {
+            var out = "\""
+            for scalar in s.unicodeScalars {
+                switch scalar {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case "\n": out += "\\n"
+                case "\r": out += "\\r"
+                case "\t": out += "\\t"
+                case "\u{08}": out += "\\b"
+                case "\u{0C}": out += "\\f"
+                case let c where c.value < 0x20: out += "\\u00" + String(c.value >> 4, radix: 16) + String(c.value & 0xF, radix: 16)
+                default: out.unicodeScalars.append(scalar)
+                }
+            }
+            return out + "\""
+        }
+        for special in ["\"", "\\", "\n", "\u{01}", "\u{1F}", "\u{7F}", " ", "é", "😀"] {
+            for length in 0...40 {
+                for position in 0..<max(length, 1) {
+                    let text = String((0..<length).map { $0 == position ? Character(special) : "a" })
+                    var w = JSONWriter()
+                    w.string(text)
+                    #expect(String(decoding: w.bytes, as: UTF8.self) == reference(text), "\(special.debugDescription) at \(position) of \(length)")
+                    #expect(try JSONParser.parse(w.bytes) == .string(text))
+                }
+            }
+        }
+    }
+
     @Test("the writer places commas itself")
     func writer() {
         var w = JSONWriter()

@@ -203,11 +203,21 @@ public struct JSONWriter: Sendable {
     private mutating func appendEscaped(utf8: UnsafeBufferPointer<UInt8>) {
         bytes.append(UInt8(ascii: "\""))
         var runStart = 0
-        for i in 0..<utf8.count {
+        var i = 0
+        let count = utf8.count
+        while i < count {
+            // Eight bytes at a time while none of them needs escaping: most text has nothing to
+            // escape, and this runs over every string of every answer.
+            if let base = utf8.baseAddress {
+                while i + 8 <= count, !Self.needsEscape(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) { i += 8 }
+                guard i < count else { break }
+            }
             let b = utf8[i]
+            i += 1
             guard b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") else { continue }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<i]))
-            runStart = i + 1
+            let at = i - 1
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<at]))
+            runStart = at + 1
             bytes.append(UInt8(ascii: "\\"))
             switch b {
             case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes.append(b)
@@ -226,6 +236,16 @@ public struct JSONWriter: Sendable {
         }
         bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<utf8.count]))
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Whether any of eight bytes is a control character, a quote or a backslash (bit tricks: a
+    /// byte below 0x20 borrows when 0x20 is taken from it; a byte equal to c is zero in `w ^ c`).
+    /// It may say yes for a word that has none (a borrow crossing bytes); never no for one that has.
+    @inline(__always)
+    static func needsEscape(_ w: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        func hasZero(_ v: UInt64) -> Bool { (v &- ones) & ~v & highs != 0 }
+        return (w &- ones &* 0x20) & ~w & highs != 0 || hasZero(w ^ (ones &* 0x22)) || hasZero(w ^ (ones &* 0x5C))
     }
 
     private mutating func appendDecimal(_ value: Int) {

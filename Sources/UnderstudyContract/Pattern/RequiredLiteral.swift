@@ -26,17 +26,42 @@ struct RequiredLiteral: Sendable {
     func mayMatch(_ text: String) -> Bool {
         var text = text
         return text.withUTF8 { utf8 in
-            guard utf8.allSatisfy({ $0 < 0x80 }) else { return true }  // the automaton decides
-            let count = bytes.count
-            var start = 0
-            while start + count <= utf8.count {
-                var k = 0
-                while k < count, (folded[k] ? utf8[start + k] | 0x20 : utf8[start + k]) == bytes[k] { k += 1 }
-                if k == count { return true }
-                start += 1
+            guard Self.isASCII(utf8) else { return true }  // the automaton decides
+            return bytes.withUnsafeBufferPointer { literal in
+                folded.withUnsafeBufferPointer { folded in Self.contains(literal, folded, in: utf8) }
             }
-            return false
         }
+    }
+
+    /// Whether `text` holds the literal: candidates by its first byte, then the rest compared.
+    private static func contains(_ literal: UnsafeBufferPointer<UInt8>, _ folded: UnsafeBufferPointer<Bool>,
+                                 in text: UnsafeBufferPointer<UInt8>) -> Bool {
+        let count = literal.count
+        guard count > 0, count <= text.count else { return count == 0 }
+        let first = literal[0], foldFirst = folded[0]
+        for start in 0...(text.count - count) {
+            let b = text[start]
+            guard (foldFirst ? b | 0x20 : b) == first else { continue }
+            var k = 1
+            while k < count, (folded[k] ? text[start + k] | 0x20 : text[start + k]) == literal[k] { k += 1 }
+            if k == count { return true }
+        }
+        return false
+    }
+
+    /// No byte of `text` has its high bit set (eight bytes at a time).
+    private static func isASCII(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = text.baseAddress else { return true }
+        var i = 0
+        while i + 8 <= text.count {
+            if UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
+            i += 8
+        }
+        while i < text.count {
+            if text[i] >= 0x80 { return false }
+            i += 1
+        }
+        return true
     }
 
     /// Every node a match must pass through in order is a `concat`'s child; runs of ASCII scalars

@@ -54,6 +54,7 @@ extension ModelCatalog {
                                   + ModelInfo.otherAPIs.sorted().map { "[\($0)]" }.joined(separator: ", "))
             }
             model.endpoints = endpoints
+            model.writesText = writesText
         }
         if let own = try f.optional("openai_endpoints")?.strings("openai_endpoints") {
             guard !own.isEmpty, own.allSatisfy(model.endpoints.contains) else {

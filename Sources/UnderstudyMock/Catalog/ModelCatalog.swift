@@ -37,9 +37,11 @@ public struct ModelCatalog: Sendable {
     /// stand-in with the default's facts under the requested id. A fine-tune borrows its base
     /// model's facts when the base is known.
     public func serving(_ name: String, flavor: Flavor) -> ModelInfo? {
-        guard var model = serving(name), model.isListed(by: flavor) else { return nil }
-        if flavor != .openrouter, let own = model.openAIEndpoints { model.endpoints = own }
-        return model
+        guard let model = serving(name), model.isListed(by: flavor) else { return nil }
+        guard flavor != .openrouter, let own = model.openAIEndpoints else { return model }
+        var openAIs = model
+        openAIs.endpoints = own
+        return openAIs
     }
 
     /// The models a flavour lists: OpenAI lists only its own; OpenRouter and AIML API list every

@@ -30,6 +30,9 @@ public struct ModelInfo: Sendable, Equatable {
     public var endpoints: [String] = ["chat", "responses"]
     /// Where OpenAI's own API serves fewer of them than OpenRouter does (`openai_endpoints`).
     public var openAIEndpoints: [String]?
+    /// A model of chat, Responses, legacy completions or embeddings: one with limits and prices;
+    /// false for one of `otherAPIs` (stored, set with `endpoints`: it is asked on every request).
+    public var writesText = true
     /// `text`, or `text` and `audio` for the audio models.
     public var outputModalities: [String] = ["text"]
     /// Request members the live API refuses for this model, beyond a reasoning model's rules.
@@ -111,8 +114,6 @@ extension ModelInfo {
     /// retrieves them, and a text API refuses them in its own words, never as an unknown model.
     public static let otherAPIs: Set<String> = ["images", "speech", "transcriptions", "realtime", "moderations", "videos"]
 
-    /// A model of chat, Responses, legacy completions or embeddings: one with limits and prices.
-    public var writesText: Bool { !endpoints.contains(where: Self.otherAPIs.contains) }
 
     /// One of OpenAI's own models (the catalog's `openai/` entries).
     var isOpenAIs: Bool { id.hasPrefix("openai/") }

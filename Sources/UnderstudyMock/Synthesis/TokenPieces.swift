@@ -41,10 +41,12 @@ public enum TokenPieces {
         return pieces
     }
 
-    private enum Kind { case letter, digit, space, newline, other }
+    private enum Kind: UInt8 { case letter, digit, space, newline, other }
 
-    private static func kind(_ b: UInt8) -> Kind {
-        switch b {
+    /// Each byte's kind, looked up rather than worked out: the scan runs over every byte of every
+    /// answer (a table lookup is a load; the range tests were a chain of compares).
+    private static let kinds: [Kind] = (0...255).map { (b: Int) -> Kind in
+        switch UInt8(b) {
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"): .letter
         case UInt8(ascii: "0")...UInt8(ascii: "9"): .digit
         case UInt8(ascii: " "), UInt8(ascii: "\t"): .space
@@ -56,6 +58,11 @@ public enum TokenPieces {
     /// Calls `body` with each piece's byte range in `utf8` (bytes, not `Character`s: this runs
     /// for every token of every answer).
     static func scan(_ utf8: UnsafeBufferPointer<UInt8>, _ body: (Range<Int>) -> Void) {
+        kinds.withUnsafeBufferPointer { kinds in scan(utf8, kinds, body) }
+    }
+
+    private static func scan(_ utf8: UnsafeBufferPointer<UInt8>, _ kinds: UnsafeBufferPointer<Kind>, _ body: (Range<Int>) -> Void) {
+        func kind(_ b: UInt8) -> Kind { kinds[Int(b)] }
         var i = 0
         let end = utf8.count
         while i < end {
