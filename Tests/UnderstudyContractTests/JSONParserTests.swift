@@ -139,6 +139,12 @@ struct JSONWriterTests {
         #expect(a.canonicalHash == b.canonicalHash)
         #expect(a.canonicalHash == c.canonicalHash)
         #expect(a.canonicalHash != (try JSONParser.parse(#"{"a":"s","b":[2,{"x":1,"y":2}]}"#)).canonicalHash)
+        // Without some top-level keys: given the whole hash, the same as hashing again.
+        for text in [#"{"a":"s","b":[1]}"#, #"{"a":"s","stream":true,"b":[1]}"#, #"{"stream":false}"#, "[1,2]", #""s""#] {
+            let value = try JSONParser.parse(text)
+            #expect(value.canonicalHash(excludingTopLevelKeys: ["stream"], whole: value.canonicalHash)
+                    == value.canonicalHash(excludingTopLevelKeys: ["stream"]), "\(text)")
+        }
     }
 
     @Test("the stable hash is fixed: the same value on every machine and run")

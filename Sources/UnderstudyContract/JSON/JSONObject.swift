@@ -16,7 +16,10 @@ public struct JSONObject: Sendable, Equatable {
     /// The value of the last member with this key (JSON parsers conventionally keep the last duplicate).
     public subscript(key: String) -> JSONValue? {
         get {
-            for member in members.reversed() where member.key == key { return member.value }
+            // Lengths first: most keys a lookup passes differ in length, and comparing two
+            // different strings costs a call into the runtime; a length is a field read.
+            let length = key.utf8.count
+            for member in members.reversed() where member.key.utf8.count == length && member.key == key { return member.value }
             return nil
         }
         set {

@@ -22,6 +22,14 @@ extension JSONValue {
         hasher.feed(self, excluding: excluded)
         return StableHash.mix(hasher.state)
     }
+
+    /// The same, given this value's `canonicalHash`: when the object has none of the keys the same
+    /// bytes would be hashed again, so that hash is the answer (a request without delivery options
+    /// is hashed once, not twice).
+    public func canonicalHash(excludingTopLevelKeys excluded: Set<String>, whole: UInt64) -> UInt64 {
+        guard let object = objectValue, object.members.contains(where: { excluded.contains($0.key) }) else { return whole }
+        return canonicalHash(excludingTopLevelKeys: excluded)
+    }
 }
 
 /// Hashes a value's canonical structure directly, without writing its canonical bytes: each value

@@ -46,7 +46,7 @@ struct ChatCompletions: Resource {
         let occurrence = try nextOccurrence(requestHash)
         let synthesis = ChatSynthesizer.Context(
             requestHash: requestHash,
-            conversationHash: Self.conversationHash(body),
+            conversationHash: body.canonicalHash(excludingTopLevelKeys: Self.deliveryMembers, whole: requestHash),
             occurrence: occurrence,
             seed: configuration.seed,
             now: now,
@@ -150,10 +150,6 @@ struct ChatCompletions: Resource {
         "stream", "stream_options", "max_tokens", "max_completion_tokens", "stop", "n", "user", "metadata", "store",
         "service_tier", "safety_identifier", "prompt_cache_key", "logprobs", "top_logprobs",
     ]
-
-    static func conversationHash(_ body: JSONValue) -> UInt64 {
-        body.canonicalHash(excludingTopLevelKeys: deliveryMembers)
-    }
 
     /// A plausible, deterministic server time: a base cost plus a little per token.
     static func processingMilliseconds(_ plan: ChatPlan) -> Int {

@@ -131,7 +131,7 @@ struct Responses: Resource {
             temperature: input.temperature, topP: input.topP, stream: false, includeUsage: false, includeObfuscation: false,
             reasoningEffort: input.reasoningEffort, serviceTier: input.serviceTier, output: output)
         let now = now()
-        let bodyHash = body.canonicalHash(excludingTopLevelKeys: Self.responseDeliveryMembers)
+        let bodyHash = body.canonicalHash(excludingTopLevelKeys: Self.responseDeliveryMembers, whole: requestHash)
         let context = ChatSynthesizer.Context(
             requestHash: requestHash, conversationHash: historyHash == 0 ? bodyHash : StableHash.combine(bodyHash, historyHash),
             occurrence: occurrence, seed: configuration.seed, now: now, flavor: flavor)
