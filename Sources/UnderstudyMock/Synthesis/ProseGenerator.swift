@@ -206,31 +206,34 @@ enum Topic {
     }
 
     /// An ASCII prompt (the usual case), read as bytes; it stops at the second word picked.
-    private static func asciiPicks(_ bytes: UnsafeBufferPointer<UInt8>) -> [String] {
+    static func asciiPicks(_ bytes: UnsafeBufferPointer<UInt8>) -> [String] {
         var picked: [String] = []
-        var word: [UInt8] = []
-        func endWord() {
-            if word.count >= 4 {
-                let lower = String(decoding: word, as: UTF8.self)
-                if pickable(lower, picked) { picked.append(lower) }
+        // A word is a run of letters (and hyphens after its first letter): its bounds are kept and
+        // only a word of four letters or more becomes a (lowercased) String.
+        var start = -1
+        func endWord(at end: Int) {
+            defer { start = -1 }
+            guard start >= 0, end - start >= 4 else { return }
+            let lower = String(unsafeUninitializedCapacity: end - start) { out in
+                for (n, b) in bytes[start..<end].enumerated() { out[n] = b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z") ? b + 32 : b }
+                return end - start
             }
-            word.removeAll(keepingCapacity: true)
+            if !stopwords.contains(lower) && !picked.contains(lower) { picked.append(lower) }
         }
-        for b in bytes {
+        for (i, b) in bytes.enumerated() {
             switch b {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"): word.append(b)
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"): word.append(b + 32)
-            case UInt8(ascii: "-") where !word.isEmpty: word.append(b)
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"): if start < 0 { start = i }
+            case UInt8(ascii: "-") where start >= 0: break
             default:
-                endWord()
+                endWord(at: i)
                 if picked.count == 2 { return picked }
             }
         }
-        endWord()
+        endWord(at: bytes.count)
         return Array(picked.prefix(2))
     }
 
-    private static func unicodePicks(_ prompt: String) -> [String] {
+    static func unicodePicks(_ prompt: String) -> [String] {
         var words: [String] = []
         var current = ""
         for scalar in prompt.unicodeScalars {
